@@ -1,0 +1,176 @@
+// Package devserver finds, builds and runs a local livekit-server in
+// development mode, so lkdash can mint tokens and join rooms with no cloud
+// account and no network.
+package devserver
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// Version is the livekit-server release lkdash builds and tests against.
+	Version = "v1.13.5"
+	// DevKey and DevSecret are the credentials `livekit-server --dev` accepts.
+	DevKey    = "devkey"
+	DevSecret = "secret"
+
+	// binaryName is the name on PATH; the cached build is called "server"
+	// because that is what `go install .../cmd/server` produces.
+	binaryName = "livekit-server"
+	modulePath = "github.com/livekit/livekit-server/cmd/server"
+	// buildTailLines is how much of a failed build's output the error keeps.
+	buildTailLines = 15
+)
+
+// ErrGoMissing is returned (wrapped) by Locate when livekit-server is neither
+// on PATH nor cached and there is no Go toolchain to build it with.
+var ErrGoMissing = errors.New("livekit-server not found and the go command is missing: install Go 1.26+ from https://go.dev/dl/ or put livekit-server on PATH")
+
+// BuildError is a failed `go install` of livekit-server.
+type BuildError struct {
+	Err  error
+	Tail []string // last lines of the build output
+}
+
+func (e *BuildError) Error() string {
+	msg := "building livekit-server " + Version + " failed: " + e.Err.Error()
+	if len(e.Tail) > 0 {
+		msg += "\n" + strings.Join(e.Tail, "\n")
+	}
+	return msg
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
+// CacheDir is where Locate keeps its own build:
+// <os.UserCacheDir()>/lkdash/livekit-server-<Version>.
+func CacheDir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory for livekit-server: %w", err)
+	}
+	return filepath.Join(base, "lkdash", "livekit-server-"+Version), nil
+}
+
+// Locate returns the path of a livekit-server binary: livekit-server on PATH,
+// else the cached build, else it builds one into the cache with
+// `go install`, streaming the build output line by line to progress (which
+// may be nil). A lock file keeps two lkdash processes from building at once;
+// the second waits and then uses the first one's binary.
+func Locate(ctx context.Context, progress func(string)) (string, error) {
+	if progress == nil {
+		progress = func(string) {}
+	}
+	if p, err := exec.LookPath(binaryName); err == nil {
+		return p, nil
+	}
+	dir, err := CacheDir()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "server"+exeSuffix())
+	if isExecutable(bin) {
+		return bin, nil
+	}
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return "", ErrGoMissing
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("creating %s: %w", dir, err)
+	}
+	unlock, err := lockFile(ctx, filepath.Join(dir, "build.lock"), func() {
+		progress("waiting for another lkdash to finish building livekit-server…")
+	})
+	if err != nil {
+		return "", err
+	}
+	defer unlock()
+	// Another process may have finished the build while we waited.
+	if isExecutable(bin) {
+		return bin, nil
+	}
+	if err := build(ctx, goCmd, dir, bin, progress); err != nil {
+		return "", err
+	}
+	return bin, nil
+}
+
+// build installs into a private directory and renames the result into place,
+// so an interrupted build never leaves a half-written binary at bin.
+func build(ctx context.Context, goCmd, dir, bin string, progress func(string)) error {
+	tmp, err := os.MkdirTemp(dir, "build-")
+	if err != nil {
+		return fmt.Errorf("creating build directory: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	progress("building livekit-server " + Version + " with go install (first run only, takes a few minutes)…")
+	cmd := exec.CommandContext(ctx, goCmd, "install", "-v", modulePath+"@"+Version)
+	cmd.Env = append(os.Environ(), "GOBIN="+tmp)
+	cmd.WaitDelay = 5 * time.Second
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+
+	var tail []string
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			line := sc.Text()
+			progress(line)
+			tail = append(tail, line)
+			if len(tail) > buildTailLines {
+				tail = tail[1:]
+			}
+		}
+		_, _ = io.Copy(io.Discard, pr) // drain an over-long line so the build never blocks
+	}()
+	err = cmd.Run()
+	pw.Close()
+	wg.Wait()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return &BuildError{Err: err, Tail: tail}
+	}
+	built := filepath.Join(tmp, "server"+exeSuffix())
+	if !isExecutable(built) {
+		return &BuildError{Err: errors.New("go install produced no server binary"), Tail: tail}
+	}
+	if err := os.Rename(built, bin); err != nil {
+		return fmt.Errorf("installing livekit-server into %s: %w", dir, err)
+	}
+	progress("built " + bin)
+	return nil
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return false
+	}
+	return runtime.GOOS == "windows" || fi.Mode().Perm()&0o111 != 0
+}
+
+func exeSuffix() string {
+	if runtime.GOOS == "windows" {
+		return ".exe"
+	}
+	return ""
+}

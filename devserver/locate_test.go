@@ -1,0 +1,167 @@
+//go:build unix
+
+package devserver
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// writeScript makes an executable shell script; the fake `go` and fake
+// servers below let Locate's branches run without a real build.
+func writeScript(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte("#!/bin/sh\nPATH=/usr/local/bin:/usr/bin:/bin\n"+body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// isolate points PATH at an empty bin dir and the user cache at a temp dir.
+func isolate(t *testing.T) (binDir, cacheBase string) {
+	binDir, cacheBase = t.TempDir(), t.TempDir()
+	t.Setenv("PATH", binDir)
+	t.Setenv("XDG_CACHE_HOME", cacheBase)
+	t.Setenv("HOME", cacheBase)
+	return binDir, cacheBase
+}
+
+func TestLocatePrefersPATH(t *testing.T) {
+	binDir, _ := isolate(t)
+	want := filepath.Join(binDir, "livekit-server")
+	writeScript(t, want, "exit 0\n")
+	got, err := Locate(context.Background(), nil)
+	if err != nil || got != want {
+		t.Fatalf("Locate = %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestLocateUsesCache(t *testing.T) {
+	isolate(t)
+	dir, err := CacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "server")
+	writeScript(t, want, "exit 0\n")
+	got, err := Locate(context.Background(), nil)
+	if err != nil || got != want {
+		t.Fatalf("Locate = %q, %v; want %q", got, err, want)
+	}
+}
+
+func TestLocateWithoutGo(t *testing.T) {
+	isolate(t)
+	_, err := Locate(context.Background(), nil)
+	if !errors.Is(err, ErrGoMissing) {
+		t.Fatalf("err = %v, want ErrGoMissing", err)
+	}
+	for _, want := range []string{"install Go 1.26+", "https://go.dev/dl/", "livekit-server on PATH"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+func TestLocateBuildFailureKeepsTail(t *testing.T) {
+	binDir, _ := isolate(t)
+	writeScript(t, filepath.Join(binDir, "go"),
+		"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo line$i; done\necho 'compile: boom' >&2\nexit 2\n")
+	var mu sync.Mutex
+	var lines []string
+	_, err := Locate(context.Background(), func(s string) { mu.Lock(); lines = append(lines, s); mu.Unlock() })
+	var be *BuildError
+	if !errors.As(err, &be) {
+		t.Fatalf("err = %v, want *BuildError", err)
+	}
+	if len(be.Tail) != buildTailLines || be.Tail[len(be.Tail)-1] != "compile: boom" {
+		t.Errorf("tail = %q", be.Tail)
+	}
+	if !strings.Contains(err.Error(), "compile: boom") || strings.Contains(err.Error(), "line1\n") {
+		t.Errorf("error should end with the last lines only: %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !contains(lines, "line1") || !contains(lines, "compile: boom") {
+		t.Errorf("progress did not stream build output: %q", lines)
+	}
+	dir, _ := CacheDir()
+	if _, err := os.Stat(filepath.Join(dir, "server")); !os.IsNotExist(err) {
+		t.Errorf("failed build left a binary behind (stat err %v)", err)
+	}
+}
+
+func TestLocateBuildsOnceAcrossConcurrentCallers(t *testing.T) {
+	binDir, cacheBase := isolate(t)
+	count := filepath.Join(cacheBase, "count")
+	// The fake go checks it got a versioned module path and GOBIN, and is
+	// slow enough that the second caller has to wait on the lock.
+	writeScript(t, filepath.Join(binDir, "go"), `
+[ "$1" = install ] || exit 9
+case "$3" in github.com/livekit/livekit-server/cmd/server@`+Version+`) ;; *) echo "bad arg $3" >&2; exit 9;; esac
+echo built >> "`+count+`"
+sleep 0.5
+printf '#!/bin/sh\nexit 0\n' > "$GOBIN/server"
+chmod +x "$GOBIN/server"
+echo done
+`)
+	var wg sync.WaitGroup
+	paths := make([]string, 2)
+	errs := make([]error, 2)
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			paths[i], errs[i] = Locate(context.Background(), nil)
+		}()
+	}
+	wg.Wait()
+	dir, _ := CacheDir()
+	for i := range 2 {
+		if errs[i] != nil || paths[i] != filepath.Join(dir, "server") {
+			t.Errorf("caller %d: %q, %v", i, paths[i], errs[i])
+		}
+	}
+	b, _ := os.ReadFile(count)
+	if n := strings.Count(string(b), "built"); n != 1 {
+		t.Errorf("go install ran %d times, want 1", n)
+	}
+}
+
+func TestLocateLockWaitHonoursContext(t *testing.T) {
+	binDir, _ := isolate(t)
+	writeScript(t, filepath.Join(binDir, "go"), "exit 1\n")
+	dir, _ := CacheDir()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := lockFile(context.Background(), filepath.Join(dir, "build.lock"), func() {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var waited bool
+	_, err = Locate(ctx, func(s string) { waited = waited || strings.Contains(s, "waiting") })
+	if !errors.Is(err, context.DeadlineExceeded) || !waited {
+		t.Fatalf("err = %v, waited = %v", err, waited)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,373 @@
+package devserver
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	// startAttempts bounds retries when another process grabs a port between
+	// our probe and the server's bind.
+	startAttempts = 5
+	// startTimeout is how long one attempt may take to answer HTTP.
+	startTimeout = 30 * time.Second
+	// forceAfter is when Stop sends the second SIGTERM: livekit-server's first
+	// one waits for participants to leave, the second one does not.
+	forceAfter = time.Second
+	// killAfter is the grace period before Stop resorts to SIGKILL.
+	killAfter    = 5 * time.Second
+	logTailBytes = 4096
+	logTailLines = 12
+)
+
+// Config says which binary to run and where its log goes.
+type Config struct {
+	Binary   string       // "" = Locate (PATH, cache, or build)
+	LogDir   string       // "" = <os.UserCacheDir()>/lkdash/logs
+	Progress func(string) // build and start progress lines; may be nil
+}
+
+// Server is a running `livekit-server --dev` bound to loopback ports chosen at
+// start. Stop (or Kill) must be called to end it.
+type Server struct {
+	URL       string // ws://127.0.0.1:<Port>, what clients join
+	HTTPURL   string // http://127.0.0.1:<Port>, for RoomService and /rtc/validate
+	APIKey    string // DevKey
+	APISecret string // DevSecret
+	LogPath   string // the server's combined stdout/stderr
+
+	Binary     string
+	Port       int // HTTP/WebSocket
+	RTCTCPPort int // ICE over TCP
+	RTCUDPPort int // ICE over UDP (single muxed port)
+
+	cmd      *exec.Cmd
+	exited   chan struct{} // closed once the process has been reaped
+	waitErr  error         // valid after exited is closed
+	logFile  *os.File
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// errPortInUse marks an attempt lost to a port race; Start retries it.
+var errPortInUse = errors.New("port already in use")
+
+// Start runs livekit-server in dev mode (key DevKey, secret DevSecret) and
+// returns once it answers HTTP. The server is in its own process group and,
+// on Linux, dies with lkdash even if Stop is never called.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	bin := cfg.Binary
+	if bin == "" {
+		var err error
+		if bin, err = Locate(ctx, progress); err != nil {
+			return nil, err
+		}
+	}
+	logDir := cfg.LogDir
+	if logDir == "" {
+		logDir = defaultLogDir()
+	}
+	if err := os.MkdirAll(logDir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating log directory: %w", err)
+	}
+	logFile, err := os.CreateTemp(logDir, "livekit-server-*.log")
+	if err != nil {
+		return nil, fmt.Errorf("creating server log: %w", err)
+	}
+
+	var lastErr error
+	for attempt := 1; attempt <= startAttempts; attempt++ {
+		s, err := launch(ctx, bin, logFile, attempt, progress)
+		if err == nil {
+			return s, nil
+		}
+		lastErr = err
+		if !errors.Is(err, errPortInUse) {
+			break
+		}
+		progress("a port was taken by another process; retrying with new ports")
+	}
+	logFile.Close()
+	return nil, lastErr
+}
+
+func launch(ctx context.Context, bin string, logFile *os.File, attempt int, progress func(string)) (*Server, error) {
+	httpPort, tcpPort, udpPort, err := freePorts()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		URL:        fmt.Sprintf("ws://127.0.0.1:%d", httpPort),
+		HTTPURL:    fmt.Sprintf("http://127.0.0.1:%d", httpPort),
+		APIKey:     DevKey,
+		APISecret:  DevSecret,
+		LogPath:    logFile.Name(),
+		Binary:     bin,
+		Port:       httpPort,
+		RTCTCPPort: tcpPort,
+		RTCUDPPort: udpPort,
+		logFile:    logFile,
+		exited:     make(chan struct{}),
+	}
+	logStart, _ := logFile.Seek(0, io.SeekEnd)
+	fmt.Fprintf(logFile, "=== lkdash: starting %s (attempt %d) http=%d rtc.tcp=%d rtc.udp=%d\n",
+		bin, attempt, httpPort, tcpPort, udpPort)
+
+	cmd := exec.Command(bin, "--dev", "--config-body", configBody(httpPort, tcpPort, udpPort))
+	cmd.Env = childEnv(os.Environ())
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting livekit-server %s: %w", bin, err)
+	}
+	s.cmd = cmd
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+	progress(fmt.Sprintf("starting livekit-server on %s", s.URL))
+
+	if err := s.waitReady(ctx); err != nil {
+		_ = kill(cmd.Process)
+		<-s.exited
+		tail := logTail(logFile.Name(), logStart)
+		if strings.Contains(tail, "address already in use") {
+			return nil, fmt.Errorf("%w: %v", errPortInUse, err)
+		}
+		if tail != "" {
+			err = fmt.Errorf("%w; server log %s ends with:\n%s", err, logFile.Name(), tail)
+		}
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReady polls GET / until the server answers 200, the process exits, or
+// ctx / startTimeout runs out.
+func (s *Server) waitReady(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, startTimeout)
+	defer cancel()
+	tr := &http.Transport{DisableKeepAlives: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: time.Second}
+	tick := time.NewTicker(25 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if ready(ctx, client, s.HTTPURL+"/") {
+			// A stranger on our port could answer too; make sure ours is alive.
+			select {
+			case <-s.exited:
+			default:
+				return nil
+			}
+		}
+		select {
+		case <-s.exited:
+			return fmt.Errorf("livekit-server exited during startup: %v", s.waitErr)
+		case <-ctx.Done():
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("livekit-server did not answer on %s within %s", s.HTTPURL, startTimeout)
+			}
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+func ready(ctx context.Context, client *http.Client, url string) bool {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1024))
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// Done is closed when the server process has exited, for whatever reason.
+func (s *Server) Done() <-chan struct{} { return s.exited }
+
+// Stop ends the server: SIGTERM to its process group, a second SIGTERM after
+// forceAfter (livekit-server otherwise waits for participants to leave), and
+// SIGKILL after killAfter. It reaps the process and is safe to call twice.
+func (s *Server) Stop() error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop(true) })
+	return s.stopErr
+}
+
+// Kill ends the server at once with SIGKILL, as a crash would; tests use it to
+// see how clients cope with a server that vanishes.
+func (s *Server) Kill() error {
+	s.stopOnce.Do(func() { s.stopErr = s.stop(false) })
+	return s.stopErr
+}
+
+func (s *Server) stop(graceful bool) error {
+	defer s.logFile.Close()
+	p := s.cmd.Process
+	select {
+	case <-s.exited:
+		_ = kill(p) // reap anything left in the group
+		return nil
+	default:
+	}
+	if graceful {
+		_ = terminate(p)
+		if s.waitExit(forceAfter) {
+			_ = kill(p)
+			return nil
+		}
+		_ = terminate(p)
+		if s.waitExit(killAfter - forceAfter) {
+			_ = kill(p)
+			return nil
+		}
+	}
+	if err := kill(p); err != nil {
+		select {
+		case <-s.exited:
+		default:
+			return fmt.Errorf("killing livekit-server (pid %d): %w", p.Pid, err)
+		}
+	}
+	<-s.exited
+	return nil
+}
+
+func (s *Server) waitExit(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-s.exited:
+		return true
+	case <-t.C:
+		return false
+	}
+}
+
+// configBody pins every listener to loopback and to the probed ports, and
+// pins the advertised ICE address to 127.0.0.1 so joining works with no
+// network at all (no STUN lookup, no interface guessing).
+func configBody(httpPort, tcpPort, udpPort int) string {
+	return fmt.Sprintf(`port: %d
+bind_addresses: ["127.0.0.1"]
+rtc:
+  tcp_port: %d
+  udp_port: %d
+  use_external_ip: false
+  node_ip: 127.0.0.1
+  enable_loopback_candidate: true
+logging:
+  level: info
+`, httpPort, tcpPort, udpPort)
+}
+
+// childEnv drops the variables livekit-server reads as configuration, so a
+// user's LIVEKIT_KEYS or NODE_IP cannot turn the dev server into something
+// that rejects devkey or binds elsewhere.
+func childEnv(env []string) []string {
+	out := env[:0:0]
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case strings.HasPrefix(name, "LIVEKIT_"),
+			name == "NODE_IP", name == "UDP_PORT", name == "REDIS_HOST", name == "REDIS_PASSWORD":
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// freePorts asks the kernel for three distinct free loopback ports (HTTP,
+// RTC TCP, RTC UDP), holding all of them until all are chosen. Another
+// process can still take one before the server binds; Start retries then.
+func freePorts() (httpPort, tcpPort, udpPort int, err error) {
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	taken := map[int]bool{}
+	tcp := func() (int, error) {
+		for range 10 {
+			l, err := net.Listen("tcp4", "127.0.0.1:0")
+			if err != nil {
+				return 0, err
+			}
+			closers = append(closers, l)
+			if p := l.Addr().(*net.TCPAddr).Port; !taken[p] {
+				taken[p] = true
+				return p, nil
+			}
+		}
+		return 0, errors.New("no distinct free TCP port")
+	}
+	if httpPort, err = tcp(); err != nil {
+		return 0, 0, 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	if tcpPort, err = tcp(); err != nil {
+		return 0, 0, 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	for range 10 {
+		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			return 0, 0, 0, fmt.Errorf("finding a free UDP port: %w", err)
+		}
+		closers = append(closers, c)
+		if p := c.LocalAddr().(*net.UDPAddr).Port; !taken[p] {
+			return httpPort, tcpPort, p, nil
+		}
+	}
+	return 0, 0, 0, errors.New("finding a free UDP port: none distinct from the TCP ports")
+}
+
+func defaultLogDir() string {
+	if base, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(base, "lkdash", "logs")
+	}
+	return filepath.Join(os.TempDir(), "lkdash-logs")
+}
+
+// logTail returns the last lines written to path after offset from.
+func logTail(path string, from int64) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	end, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return ""
+	}
+	start := max(from, end-logTailBytes)
+	buf := make([]byte, end-start)
+	if _, err := f.ReadAt(buf, start); err != nil && !errors.Is(err, io.EOF) {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(string(bytes.ToValidUTF8(buf, nil)), "\n"), "\n")
+	if len(lines) > logTailLines {
+		lines = lines[len(lines)-logTailLines:]
+	}
+	return strings.Join(lines, "\n")
+}
