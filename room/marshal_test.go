@@ -1,0 +1,64 @@
+package room
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lkdash/lkdash/tokens"
+)
+
+func TestMarshalEvent(t *testing.T) {
+	at := time.Date(2026, 11, 29, 1, 2, 3, 456789000, time.FixedZone("X", 3600))
+	exp := time.Date(2026, 11, 29, 2, 0, 0, 0, time.UTC)
+	cases := []struct {
+		ev   Event
+		want string
+	}{
+		{Reconnecting{At: at}, `{"time":"2026-11-29T00:02:03.456789Z","type":"reconnecting"}`},
+		{Disconnected{At: at, Reason: "room closed", Code: "ROOM_CLOSED"},
+			`{"time":"2026-11-29T00:02:03.456789Z","type":"disconnected","reason":"room closed","code":"ROOM_CLOSED"}`},
+		{ParticipantJoined{At: at, Participant: Participant{Identity: "bob", Name: "\x1b[31mBob"}},
+			`{"time":"2026-11-29T00:02:03.456789Z","type":"participant_joined","participant":{"identity":"bob","name":"\u001b[31mBob"}}`},
+		{ActiveSpeakers{At: at, Identities: []string{}}, `{"time":"2026-11-29T00:02:03.456789Z","type":"active_speakers","identities":[]}`},
+		{TokenRefreshed{At: at, Token: "a.b.c", Decoded: &tokens.Token{Subject: "alice", ExpiresAt: exp},
+			Diff: tokens.TokenDiff{LifetimeChange: -90 * time.Second, Changed: []tokens.ClaimChange{{Claim: "metadata"}, {Claim: "video.canPublish"}}}},
+			`{"time":"2026-11-29T00:02:03.456789Z","type":"token_refreshed","identity":"alice","expires_at":"2026-11-29T02:00:00Z","lifetime_change_seconds":-90,"changed_claims":["metadata","video.canPublish"],"participant_token":"a.b.c"}`},
+		{TokenRefreshed{At: at, Token: "x"},
+			`{"time":"2026-11-29T00:02:03.456789Z","type":"token_refreshed","lifetime_change_seconds":0,"changed_claims":[],"participant_token":"x"}`},
+	}
+	for _, tc := range cases {
+		b, err := MarshalEvent(tc.ev)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("MarshalEvent(%s) =\n %s, %v\nwant\n %s", tc.ev.Type(), b, err, tc.want)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Errorf("not JSON: %v", err)
+		}
+	}
+	if _, err := MarshalEvent(nil); err == nil {
+		t.Error("nil event marshalled")
+	}
+}
+
+// Every event type marshals with its type and never leaks the raw token
+// under any name but participant_token.
+func TestMarshalEveryEventType(t *testing.T) {
+	evs := []Event{Connected{}, ParticipantJoined{}, ParticipantLeft{}, MetadataChanged{}, NameChanged{},
+		AttributesChanged{}, TrackPublished{}, TrackUnpublished{}, ActiveSpeakers{}, Reconnecting{},
+		Reconnected{}, Disconnected{}, TokenRefreshed{Token: "secret.jwt.value"}}
+	for _, ev := range evs {
+		b, err := MarshalEvent(ev)
+		if err != nil {
+			t.Fatalf("%T: %v", ev, err)
+		}
+		if !strings.Contains(string(b), `"type":"`+ev.Type()+`"`) {
+			t.Errorf("%T: %s", ev, b)
+		}
+		if strings.Count(string(b), "secret.jwt.value") > 1 {
+			t.Errorf("token repeated: %s", b)
+		}
+	}
+}

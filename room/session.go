@@ -1,0 +1,467 @@
+package room
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"maps"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-logr/logr"
+	"github.com/livekit/protocol/livekit"
+	protoLogger "github.com/livekit/protocol/logger"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// EventBuffer is the capacity of Session.Events. When a reader falls this
+// far behind, the oldest buffered event is dropped (and counted in
+// Session.Dropped) so SDK callbacks never block.
+const EventBuffer = 256
+
+// Config tunes a session.
+type Config struct {
+	// AutoSubscribe subscribes to remote tracks; a watcher wants false.
+	AutoSubscribe bool
+	// APIKey and APISecret, when set, enable TriggerRefresh (they sign the
+	// RoomService call that changes our metadata).
+	APIKey, APISecret string
+	// Progress receives one line per join step; may be nil.
+	Progress func(string)
+	// Now stamps events; nil means time.Now.
+	Now func() time.Time
+	// Log receives the SDK's per-room logging; nil discards it (it would
+	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
+	// process-wide in the SDK and always discarded.
+	Log *slog.Logger
+}
+
+// ErrNoCredentials is returned by TriggerRefresh without an API key/secret.
+var ErrNoCredentials = errors.New("room: refreshing needs the API key and secret (Config.APIKey, Config.APISecret)")
+
+// Session is one joined room. Events arrive on Events until Disconnected,
+// after which the channel is closed.
+type Session struct {
+	cfg   Config
+	resp  tokens.Response
+	relay *relay
+	room  atomic.Pointer[lksdk.Room]
+
+	events chan Event
+
+	mu       sync.Mutex
+	token    *tokens.Token
+	ready    bool    // Connected has been emitted
+	pending  []Event // events seen while Join was still running
+	closed   bool    // Disconnected emitted, channel closed
+	dropped  int64
+	names    map[string]string // identity → name, to notice renames
+	localID  string
+	leaveMsg *livekit.LeaveRequest // last leave the server sent
+
+	sdkGone   atomic.Bool // the SDK ended the session itself (server gone, kicked…)
+	leaving   atomic.Bool // Leave has begun: its Disconnected is the one that counts
+	leaveOnce sync.Once
+	finished  chan struct{} // closed once Leave has shut the relay
+}
+
+// Join fetches a token from src, starts the signal relay and joins the room.
+// It returns after the SDK has joined (or failed); ctx bounds the whole
+// join, not the session. Failures are *JoinError.
+func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Options, cfg Config) (*Session, error) {
+	if src == nil {
+		return nil, &JoinError{Reason: ReasonTokenSource, Err: errors.New("no token source")}
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	progress := cfg.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+
+	progress("fetching token")
+	resp, err := src.Fetch(ctx, opts)
+	if err != nil {
+		return nil, sourceError(err)
+	}
+	if resp.ServerURL == "" {
+		return nil, &JoinError{Reason: ReasonTokenSource, Err: errors.New("the token source returned no server URL")}
+	}
+	tok, jerr := preflight(resp.ParticipantToken)
+	if jerr != nil {
+		jerr.ServerURL = resp.ServerURL
+		return nil, jerr
+	}
+
+	s := &Session{
+		cfg:      cfg,
+		resp:     resp,
+		token:    tok,
+		events:   make(chan Event, EventBuffer),
+		names:    map[string]string{},
+		finished: make(chan struct{}),
+	}
+	s.relay, err = newRelay(resp.ServerURL, s.onServerFrame)
+	if err != nil {
+		return nil, &JoinError{Reason: ReasonBadURL, Err: err, ServerURL: resp.ServerURL}
+	}
+
+	quietSDK.Do(func() { lksdk.SetLogger(sdkLogger(nil)) })
+	progress("connecting to " + resp.ServerURL)
+	room := lksdk.NewRoom(s.callbacks())
+	s.room.Store(room)
+	// The SDK bounds its own dial by ctx but then checks /rtc/validate with
+	// a fresh 3 s timeout, and the relay's upstream dial would wait out its
+	// handshake timeout; aborting the relay makes ctx the real bound.
+	stopAbort := context.AfterFunc(ctx, s.relay.abort)
+	err = room.JoinWithContextAndToken(ctx, s.relay.URL(), resp.ParticipantToken,
+		lksdk.WithAutoSubscribe(cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(cfg.Log)))
+	if !stopAbort() && err == nil {
+		err = ctx.Err() // joined, but the relay was aborted as ctx ended
+	}
+	if err != nil {
+		upstream := s.relay.upstreamErr()
+		room.Disconnect()
+		s.relay.Close()
+		je := classify(ctx, err, upstream, resp.ParticipantToken, resp.ServerURL)
+		je.Err = unrelay(je.Err, s.relay)
+		return nil, je
+	}
+	progress("joined")
+	s.connected(room)
+	return s, nil
+}
+
+// roomSID waits briefly for the room SID: Room.SID blocks until the server
+// has sent it, which v1.13.5 does in the join response, but an older server
+// may never do; the waiting goroutine ends when the room is cleaned up.
+func roomSID(room *lksdk.Room) string {
+	c := make(chan string, 1)
+	go func() { c <- room.SID() }()
+	select {
+	case sid := <-c:
+		return sid
+	case <-time.After(2 * time.Second):
+		return ""
+	}
+}
+
+// quietSDK silences the SDK's package-wide logger, which pion's WebRTC
+// logging uses regardless of WithLogger and which writes to stderr under
+// the terminal UI. Set once, before any SDK goroutine reads it; lkdash uses
+// the SDK only through this package.
+var quietSDK sync.Once
+
+func sdkLogger(l *slog.Logger) protoLogger.Logger {
+	if l == nil {
+		return protoLogger.LogRLogger(logr.Discard())
+	}
+	return protoLogger.LogRLogger(logr.FromSlogHandler(l.Handler()))
+}
+
+// connected emits Connected, then whatever arrived while joining.
+func (s *Session) connected(room *lksdk.Room) {
+	lp := room.LocalParticipant
+	ev := Connected{
+		At:        s.cfg.Now(),
+		Room:      room.Name(),
+		RoomSID:   roomSID(room),
+		Local:     participantOf(lp),
+		ServerURL: s.resp.ServerURL,
+	}
+	if info := room.ServerInfo(); info != nil {
+		ev.ServerVersion, ev.ServerRegion = info.GetVersion(), info.GetRegion()
+	}
+	for _, rp := range room.GetRemoteParticipants() {
+		ev.Participants = append(ev.Participants, participantOf(rp))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.localID = ev.Local.Identity
+	s.ready = true
+	s.push(ev)
+	for _, p := range s.pending {
+		s.push(p)
+	}
+	s.pending = nil
+}
+
+// Events delivers the session's events, Connected first and Disconnected
+// last; it is closed after Disconnected.
+func (s *Session) Events() <-chan Event { return s.events }
+
+// Response is what the token source returned.
+func (s *Session) Response() tokens.Response { return s.resp }
+
+// Token is the latest token: the joined one, or the last refresh.
+func (s *Session) Token() *tokens.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.token
+}
+
+// Dropped counts events discarded because the reader fell EventBuffer behind.
+func (s *Session) Dropped() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dropped
+}
+
+// Room is the SDK room, for callers that need more than events.
+func (s *Session) Room() *lksdk.Room { return s.room.Load() }
+
+// Leave disconnects, emits Disconnected (if the server did not end the
+// session first), closes Events and shuts the relay once the SDK's leave
+// request has gone through. Like Room.Disconnect, it does not wait for the
+// SDK to finish closing its peer connections, which happens in the
+// background within moments. Safe to call more than once, from any
+// goroutine.
+func (s *Session) Leave() {
+	s.leaveOnce.Do(func() {
+		s.leaving.Store(true)
+		if room := s.room.Load(); room != nil && !s.sdkGone.Load() {
+			room.Disconnect()
+		}
+		s.relay.Close()
+		s.finish(Disconnected{At: s.cfg.Now(), Reason: describeDisconnect("CLIENT_INITIATED"), Code: "CLIENT_INITIATED"})
+		close(s.finished)
+	})
+	<-s.finished
+}
+
+// TriggerRefresh makes the server send a refreshed token by changing our
+// metadata through RoomService (to {"refreshed_at": "<RFC 3339>"}); the
+// TokenRefreshed event follows within a second or so.
+func (s *Session) TriggerRefresh(ctx context.Context) error {
+	if s.cfg.APIKey == "" || s.cfg.APISecret == "" {
+		return ErrNoCredentials
+	}
+	room := s.room.Load()
+	if room == nil {
+		return errors.New("room: not joined")
+	}
+	meta, err := json.Marshal(map[string]string{"refreshed_at": s.cfg.Now().UTC().Format(time.RFC3339Nano)})
+	if err != nil {
+		return err
+	}
+	client := lksdk.NewRoomServiceClient(s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
+	_, err = client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
+		Room:     room.Name(),
+		Identity: room.LocalParticipant.Identity(),
+		Metadata: string(meta),
+	})
+	if err != nil {
+		return fmt.Errorf("room: asking the server to refresh the token: %w", err)
+	}
+	return nil
+}
+
+// emit queues an event without ever blocking the caller (an SDK callback or
+// the relay). Before Connected, events wait in pending; after Disconnected
+// they are dropped.
+func (s *Session) emit(ev Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.closed:
+	case !s.ready:
+		s.pending = append(s.pending, ev)
+	default:
+		s.push(ev)
+	}
+}
+
+// push sends with drop-oldest; s.mu must be held (it is the only sender).
+func (s *Session) push(ev Event) {
+	for {
+		select {
+		case s.events <- ev:
+			return
+		default:
+		}
+		select {
+		case <-s.events:
+			s.dropped++
+		default:
+		}
+	}
+}
+
+// finish emits the final Disconnected and closes the channel, once.
+func (s *Session) finish(ev Disconnected) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if !s.ready { // disconnected before Join returned: keep order anyway
+		s.ready = true
+		for _, p := range s.pending {
+			s.push(p)
+		}
+		s.pending = nil
+	}
+	s.push(ev)
+	s.closed = true
+	close(s.events)
+}
+
+// onServerFrame sees each server→SDK frame after it has been forwarded.
+func (s *Session) onServerFrame(messageType int, data []byte) {
+	msg, ok := decodeSignal(messageType, data)
+	if !ok {
+		return
+	}
+	switch m := msg.Message.(type) {
+	case *livekit.SignalResponse_RefreshToken:
+		s.onRefresh(m.RefreshToken)
+	case *livekit.SignalResponse_Leave:
+		s.mu.Lock()
+		s.leaveMsg = m.Leave
+		s.mu.Unlock()
+	case *livekit.SignalResponse_Join:
+		s.notePeople(append([]*livekit.ParticipantInfo{m.Join.GetParticipant()}, m.Join.GetOtherParticipants()...), m.Join.GetParticipant().GetIdentity())
+	case *livekit.SignalResponse_Update:
+		s.notePeople(m.Update.GetParticipants(), "")
+	}
+}
+
+func (s *Session) onRefresh(raw string) {
+	now := s.cfg.Now()
+	decoded, err := tokens.Decode(raw)
+	s.mu.Lock()
+	prev := s.token
+	ev := TokenRefreshed{At: now, Token: raw}
+	if err == nil {
+		ev.Decoded = decoded
+		ev.Diff = tokens.Diff(prev, decoded)
+		s.token = decoded
+	}
+	s.mu.Unlock()
+	s.emit(ev)
+}
+
+// notePeople tracks names from the signal stream: the SDK updates names
+// silently, so this is the only place a rename is visible.
+func (s *Session) notePeople(infos []*livekit.ParticipantInfo, local string) {
+	var renames []Event
+	s.mu.Lock()
+	if local != "" {
+		s.localID = local
+	}
+	for _, pi := range infos {
+		id := pi.GetIdentity()
+		if id == "" {
+			continue
+		}
+		if pi.GetState() == livekit.ParticipantInfo_DISCONNECTED {
+			delete(s.names, id)
+			continue
+		}
+		old, known := s.names[id]
+		s.names[id] = pi.GetName()
+		if known && old != pi.GetName() {
+			renames = append(renames, NameChanged{At: s.cfg.Now(), Identity: id, Local: id == s.localID, Old: old, New: pi.GetName()})
+		}
+	}
+	s.mu.Unlock()
+	for _, ev := range renames {
+		s.emit(ev)
+	}
+}
+
+func (s *Session) isLocal(p lksdk.Participant) bool {
+	_, ok := p.(*lksdk.LocalParticipant)
+	return ok
+}
+
+func (s *Session) callbacks() *lksdk.RoomCallback {
+	cb := lksdk.NewRoomCallback()
+	cb.OnParticipantConnected = func(rp *lksdk.RemoteParticipant) {
+		s.emit(ParticipantJoined{At: s.cfg.Now(), Participant: participantOf(rp)})
+	}
+	cb.OnParticipantDisconnected = func(rp *lksdk.RemoteParticipant) {
+		s.emit(ParticipantLeft{At: s.cfg.Now(), Participant: participantOf(rp)})
+	}
+	cb.OnMetadataChanged = func(old string, p lksdk.Participant) {
+		s.emit(MetadataChanged{At: s.cfg.Now(), Identity: p.Identity(), Local: s.isLocal(p), Old: old, New: p.Metadata()})
+	}
+	cb.OnAttributesChanged = func(changed map[string]string, p lksdk.Participant) {
+		s.emit(AttributesChanged{At: s.cfg.Now(), Identity: p.Identity(), Local: s.isLocal(p), Changed: maps.Clone(changed)})
+	}
+	cb.OnTrackPublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
+		s.emit(TrackPublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})
+	}
+	cb.OnTrackUnpublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
+		s.emit(TrackUnpublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})
+	}
+	cb.OnLocalTrackPublished = func(pub *lksdk.LocalTrackPublication, lp *lksdk.LocalParticipant) {
+		s.emit(TrackPublished{At: s.cfg.Now(), Identity: lp.Identity(), Local: true, Track: trackOf(pub)})
+	}
+	cb.OnLocalTrackUnpublished = func(pub *lksdk.LocalTrackPublication, lp *lksdk.LocalParticipant) {
+		s.emit(TrackUnpublished{At: s.cfg.Now(), Identity: lp.Identity(), Local: true, Track: trackOf(pub)})
+	}
+	cb.OnActiveSpeakersChanged = func(ps []lksdk.Participant) {
+		ids := make([]string, 0, len(ps))
+		for _, p := range ps {
+			ids = append(ids, p.Identity())
+		}
+		s.emit(ActiveSpeakers{At: s.cfg.Now(), Identities: ids})
+	}
+	cb.OnReconnecting = func() { s.emit(Reconnecting{At: s.cfg.Now()}) }
+	cb.OnReconnected = func() { s.emit(Reconnected{At: s.cfg.Now()}) }
+	cb.OnDisconnectedWithReason = func(reason lksdk.DisconnectionReason) {
+		if s.leaving.Load() {
+			// Leaving while the SDK reconnects makes it report giving up
+			// (SIGNAL_CLOSE); the user's leave is the real reason.
+			return
+		}
+		ev := Disconnected{At: s.cfg.Now(), Reason: string(reason)}
+		if room := s.room.Load(); room != nil {
+			if code := room.DisconnectReason(); code != livekit.DisconnectReason_UNKNOWN_REASON {
+				ev.Code = code.String()
+			}
+		}
+		s.mu.Lock()
+		if ev.Code == "" && s.leaveMsg != nil && s.leaveMsg.GetReason() != livekit.DisconnectReason_UNKNOWN_REASON {
+			ev.Code = s.leaveMsg.GetReason().String()
+		}
+		s.mu.Unlock()
+		if ev.Code != "" {
+			ev.Reason = describeDisconnect(ev.Code)
+		}
+		s.sdkGone.Store(true)
+		s.finish(ev)
+		// The SDK is inside its own teardown here; release the relay from
+		// another goroutine (Leave waits for it).
+		go s.Leave()
+	}
+	return cb
+}
+
+func participantOf(p lksdk.Participant) Participant {
+	return Participant{
+		Identity:   p.Identity(),
+		Name:       p.Name(),
+		SID:        p.SID(),
+		Metadata:   p.Metadata(),
+		Attributes: maps.Clone(p.Attributes()),
+	}
+}
+
+func trackOf(pub lksdk.TrackPublication) Track {
+	t := Track{SID: pub.SID(), Name: pub.Name(), Kind: string(pub.Kind())}
+	if src := pub.Source(); src != livekit.TrackSource_UNKNOWN {
+		t.Source = src.String()
+	}
+	return t
+}
