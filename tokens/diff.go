@@ -69,22 +69,29 @@ func Diff(old, new *Token) TokenDiff {
 // shows); arrays are leaves, compared as a whole.
 func flatClaims(claims map[string]any) map[string]string {
 	out := make(map[string]string, len(claims))
+	var path []byte
 	for k, v := range claims {
 		if !diffIgnored[k] {
-			flatten(out, k, v)
+			path = flatten(out, append(path[:0], k...), v)
 		}
 	}
 	return out
 }
 
-func flatten(out map[string]string, path string, v any) {
+// flatten appends to one shared path buffer and makes a string only at a
+// leaf, so a deeply nested payload costs linear, not quadratic, copying.
+// It returns the (possibly grown) buffer for reuse.
+func flatten(out map[string]string, path []byte, v any) []byte {
 	if m, ok := v.(map[string]any); ok && len(m) > 0 {
+		n := len(path)
 		for k, sub := range m {
-			flatten(out, path+"."+k, sub)
+			path = append(append(path[:n], '.'), k...)
+			path = flatten(out, path, sub)
 		}
-		return
+		return path[:n]
 	}
-	out[path] = compactJSON(v)
+	out[string(path)] = compactJSON(v)
+	return path
 }
 
 // compactJSON renders v without HTML escaping, so "<" stays readable.

@@ -4,8 +4,9 @@ import "strings"
 
 // Permission is one grant flag as the server applies it, for display.
 type Permission struct {
-	Name string // the claim name, e.g. "canPublish"
-	On   bool
+	Name  string // the claim name, e.g. "canPublish"
+	Label string // a short word for narrow displays, e.g. "publish"
+	On    bool
 	// Implied is true when the claim is absent and On is the server's
 	// default (canPublish, canSubscribe and canPublishData default to true).
 	Implied bool
@@ -22,26 +23,25 @@ func (t *Token) Permissions() []Permission {
 	}
 	v := t.Grants.Video
 	perms := []Permission{
-		{Name: "roomJoin", On: v.RoomJoin},
-		{Name: "canPublish", On: v.GetCanPublish(), Implied: v.CanPublish == nil},
-		{Name: "canSubscribe", On: v.GetCanSubscribe(), Implied: v.CanSubscribe == nil},
-		{Name: "canPublishData", On: v.GetCanPublishData(), Implied: v.CanPublishData == nil},
-		{Name: "canUpdateOwnMetadata", On: v.GetCanUpdateOwnMetadata(), Implied: v.CanUpdateOwnMetadata == nil},
+		{Name: "roomJoin", Label: "join", On: v.RoomJoin},
+		{Name: "canPublish", Label: "publish", On: v.GetCanPublish(), Implied: v.CanPublish == nil},
+		{Name: "canSubscribe", Label: "subscribe", On: v.GetCanSubscribe(), Implied: v.CanSubscribe == nil},
+		{Name: "canPublishData", Label: "data", On: v.GetCanPublishData(), Implied: v.CanPublishData == nil},
+		{Name: "canUpdateOwnMetadata", Label: "metadata", On: v.GetCanUpdateOwnMetadata(), Implied: v.CanUpdateOwnMetadata == nil},
 	}
 	if len(v.CanPublishSources) > 0 {
-		perms = append(perms, Permission{Name: "canPublishSources", On: true, Detail: strings.Join(v.CanPublishSources, ", ")})
+		perms = append(perms, Permission{Name: "canPublishSources", Label: "sources", On: true,
+			Detail: strings.Join(v.CanPublishSources, ", ")})
 	}
 	// Flags that are off by default are worth a line only when set.
-	for _, f := range []struct {
-		name string
-		on   bool
-	}{
-		{"roomAdmin", v.RoomAdmin}, {"roomCreate", v.RoomCreate}, {"roomList", v.RoomList},
-		{"roomRecord", v.RoomRecord}, {"ingressAdmin", v.IngressAdmin}, {"hidden", v.Hidden},
-		{"recorder", v.Recorder}, {"agent", v.Agent},
+	for _, p := range []Permission{
+		{Name: "roomAdmin", Label: "admin", On: v.RoomAdmin}, {Name: "roomCreate", Label: "create", On: v.RoomCreate},
+		{Name: "roomList", Label: "list", On: v.RoomList}, {Name: "roomRecord", Label: "record", On: v.RoomRecord},
+		{Name: "ingressAdmin", Label: "ingress", On: v.IngressAdmin}, {Name: "hidden", Label: "hidden", On: v.Hidden},
+		{Name: "recorder", Label: "recorder", On: v.Recorder}, {Name: "agent", Label: "agent", On: v.Agent},
 	} {
-		if f.on {
-			perms = append(perms, Permission{Name: f.name, On: true})
+		if p.On {
+			perms = append(perms, p)
 		}
 	}
 	return perms

@@ -120,3 +120,27 @@ func TestHostileClaimsInert(t *testing.T) {
 		}
 	}
 }
+
+// TestProblemsInert: Problems and Warnings quote claim text; whatever a
+// token carries, they hold no raw controls or bidi characters.
+func TestProblemsInert(t *testing.T) {
+	h := "\x1b]52;c;eA==\x07\x1b[2J\u202e\u009b"
+	claims := with(joinClaims(),
+		"iss", "k"+h,
+		"sub", nil,
+		"identity", "i"+h,
+		"roomConfig", map[string]any{"name": 5, "x" + h: h},
+	)
+	algJSON, _ := json.Marshal("HS256" + h)
+	hdr := b64(`{"alg":` + string(algJSON) + `}`)
+	tok := mustDecode(t, hdr+"."+strings.Split(sign(t, claims, testSecret), ".")[1]+".c2ln")
+	v := tok.Check(fixedNow, CheckConfig{APIKey: testKey, APISecret: testSecret})
+	if len(v.Problems) < 3 {
+		t.Errorf("problems = %q", v.Problems)
+	}
+	for _, s := range append(v.Problems, v.Warnings...) {
+		if strings.ContainsAny(s, "\x1b\x07\u202e\u009b") {
+			t.Errorf("not inert: %q", s)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
 )
 
 // Server rules mirrored below, as found in livekit-server v1.13.5 and the
@@ -85,7 +87,10 @@ func (t *Token) Check(now time.Time, cfg CheckConfig) Validity {
 	// protocol auth/verifier.go ParseAPIToken / Verify decode the payload
 	// into jwt.RegisteredClaims + auth.ClaimGrants.
 	if t.claimsErr != nil {
-		problem("claims do not decode as LiveKit grants: %v", t.claimsErr)
+		// The decoder's message can echo payload text: keep it inert and
+		// short. protojson randomly uses U+00A0 for spaces in its errors.
+		msg := strings.ReplaceAll(t.claimsErr.Error(), "\u00a0", " ")
+		problem("claims do not decode as LiveKit grants: %s", textsafe.Line(msg, 160))
 	}
 	for _, name := range t.clampedTimes {
 		warn("%s is outside years 1–9999; shown as the nearest end of that range", name)
