@@ -1,0 +1,107 @@
+package styles
+
+import (
+	"os"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Level grades how close a token is to expiry; the lifetime bar and the
+// countdown take their colour from it.
+type Level int
+
+const (
+	LevelGood Level = iota // more than half the lifetime left
+	LevelWarn
+	LevelBad // under 10 % or under a minute, or expired
+)
+
+// Styles is every style the UI uses, built once from a Theme and passed down.
+type Styles struct {
+	NoColor bool
+
+	App, Title, Status, Error, Muted, Faint, Label, Value lipgloss.Style
+	Key, Help                                             lipgloss.Style
+
+	BorderLine, BorderFocused lipgloss.Style // panel frame lines
+	PanelTitle                lipgloss.Style
+	Cursor                    lipgloss.Style // selected row in a form
+	FieldError                lipgloss.Style
+
+	BadgeGood, BadgeWarn, BadgeBad, BadgeInfo lipgloss.Style
+	Level                                     [3]lipgloss.Style // text per Level
+	BarEmpty                                  lipgloss.Style
+
+	EventTime, EventType, EventText lipgloss.Style
+	Refresh, RefreshDetail          lipgloss.Style // TokenRefreshed entries
+	FlagOn, FlagOff                 lipgloss.Style
+}
+
+// NoColorFromEnv reports whether the NO_COLOR convention (no-color.org) asks
+// for a colourless UI: any non-empty value counts.
+func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
+
+// Default builds the Styles for DefaultTheme, honouring NO_COLOR.
+func Default() Styles { return New(DefaultTheme(), NoColorFromEnv()) }
+
+// New builds Styles from t. With noColor every colour is dropped and
+// emphasis falls back to bold, underline and reverse, which read on any
+// terminal.
+func New(t Theme, noColor bool) Styles {
+	fg := func(c lipgloss.AdaptiveColor) lipgloss.Style {
+		if noColor {
+			return lipgloss.NewStyle()
+		}
+		return lipgloss.NewStyle().Foreground(c)
+	}
+	badge := func(c lipgloss.AdaptiveColor) lipgloss.Style {
+		s := lipgloss.NewStyle().Bold(true).Padding(0, 1)
+		if noColor {
+			return s.Reverse(true)
+		}
+		return s.Foreground(t.BadgeText).Background(c)
+	}
+	s := Styles{NoColor: noColor}
+	s.App = lipgloss.NewStyle()
+	s.Title = fg(t.Accent).Bold(true)
+	s.Status = fg(t.Muted)
+	s.Error = fg(t.Bad).Bold(true)
+	s.Muted = fg(t.Muted)
+	s.Faint = fg(t.Faint)
+	s.Label = fg(t.Muted)
+	s.Value = fg(t.Text)
+	s.Key = fg(t.Accent)
+	s.Help = fg(t.Muted)
+	s.BorderLine = fg(t.Border)
+	s.BorderFocused = fg(t.Accent)
+	s.PanelTitle = fg(t.Accent).Bold(true)
+	s.Cursor = fg(t.Accent).Bold(true)
+	s.FieldError = fg(t.Bad)
+	s.BadgeGood = badge(t.Good)
+	s.BadgeWarn = badge(t.Warn)
+	s.BadgeBad = badge(t.Bad)
+	s.BadgeInfo = badge(t.Accent)
+	s.Level = [3]lipgloss.Style{fg(t.Good), fg(t.Warn), fg(t.Bad).Bold(true)}
+	s.BarEmpty = fg(t.Faint)
+	s.EventTime = fg(t.Faint)
+	s.EventType = fg(t.Accent)
+	s.EventText = fg(t.Text)
+	s.Refresh = fg(t.Refresh).Bold(true)
+	s.RefreshDetail = fg(t.Refresh)
+	s.FlagOn = fg(t.Good)
+	s.FlagOff = fg(t.Faint)
+	if noColor {
+		s.Refresh = s.Refresh.Underline(true)
+		s.Cursor = s.Cursor.Reverse(true)
+	}
+	return s
+}
+
+// Border returns the style and border for a panel frame; the focused panel
+// gets a heavier line so focus shows even without colour.
+func (s Styles) Border(focused bool) (lipgloss.Style, lipgloss.Border) {
+	if focused {
+		return s.BorderFocused, lipgloss.ThickBorder()
+	}
+	return s.BorderLine, lipgloss.RoundedBorder()
+}

@@ -1,0 +1,32 @@
+// Package styles holds lkdash's one theme and the one Styles struct built
+// from it. No other package names a colour.
+package styles
+
+import "github.com/charmbracelet/lipgloss"
+
+// Theme is the palette. Adaptive colours pick a shade for light or dark
+// terminals, so the dashboard reads on both without a setting.
+type Theme struct {
+	Text, Muted, Faint lipgloss.AdaptiveColor
+	Accent             lipgloss.AdaptiveColor // focus, titles
+	Good, Warn, Bad    lipgloss.AdaptiveColor // lifetime bar, badges
+	Refresh            lipgloss.AdaptiveColor // TokenRefreshed entries
+	Border             lipgloss.AdaptiveColor
+	BadgeText          lipgloss.AdaptiveColor // text on a coloured badge
+}
+
+// DefaultTheme is the palette lkdash ships with.
+func DefaultTheme() Theme {
+	return Theme{
+		Text:      lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"},
+		Muted:     lipgloss.AdaptiveColor{Light: "#59636e", Dark: "#9198a1"},
+		Faint:     lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#5c636b"},
+		Accent:    lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},
+		Good:      lipgloss.AdaptiveColor{Light: "#1a7f37", Dark: "#3fb950"},
+		Warn:      lipgloss.AdaptiveColor{Light: "#9a6700", Dark: "#d29922"},
+		Bad:       lipgloss.AdaptiveColor{Light: "#cf222e", Dark: "#f85149"},
+		Refresh:   lipgloss.AdaptiveColor{Light: "#8250df", Dark: "#bc8cff"},
+		Border:    lipgloss.AdaptiveColor{Light: "#d1d9e0", Dark: "#3d444d"},
+		BadgeText: lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#0d1117"},
+	}
+}

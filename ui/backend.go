@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// Backend is everything the dashboard asks of the outside world. The UI never
+// touches HTTP, processes or the LiveKit SDK directly; main wires NewBackend,
+// tests wire a fake.
+type Backend interface {
+	// Fetch gets a token from the source described by req.Spec.
+	Fetch(ctx context.Context, req FetchRequest) (FetchResult, error)
+	// Join connects to the room with a token from the same source.
+	Join(ctx context.Context, req JoinRequest) (Session, error)
+}
+
+// FetchRequest is one fetch as the user asked for it.
+type FetchRequest struct {
+	Spec    tokens.Spec
+	Options tokens.Options
+	Caching bool // go through the caching decorator
+	Force   bool // drop the cached entry first (the "r" key)
+}
+
+// FetchResult is a fetched response and what the cache did.
+type FetchResult struct {
+	Response tokens.Response
+	Cache    CacheInfo
+}
+
+// CacheInfo describes the caching decorator's part in a fetch.
+type CacheInfo struct {
+	Enabled    bool
+	Status     tokens.CacheStatus
+	ReuseUntil time.Time // zero: no entry, or reused forever (no exp)
+	HasEntry   bool
+	Stats      tokens.CacheStats
+}
+
+// JoinRequest is one join as the user asked for it.
+type JoinRequest struct {
+	Spec    tokens.Spec
+	Options tokens.Options
+	Caching bool
+	// Progress receives connection progress lines. It is called from the
+	// joining goroutine and never blocks.
+	Progress func(string)
+}
+
+// Session is a joined room. *room.Session satisfies it.
+type Session interface {
+	// Events is closed when the session ends.
+	Events() <-chan room.Event
+	Response() tokens.Response
+	// Token is the latest token (the join token until a refresh); may be nil.
+	Token() *tokens.Token
+	// TriggerRefresh asks the server to issue a new token now (needs key and
+	// secret in the spec).
+	TriggerRefresh(ctx context.Context) error
+	Leave()
+}
+
+// errNoBackend is what fetch and join report when Config.Backend was nil.
+var errNoBackend = errors.New("ui: no backend configured")
+
+type noBackend struct{}
+
+func (noBackend) Fetch(context.Context, FetchRequest) (FetchResult, error) {
+	return FetchResult{}, errNoBackend
+}
+func (noBackend) Join(context.Context, JoinRequest) (Session, error) { return nil, errNoBackend }

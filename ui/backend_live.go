@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"context"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// *room.Session is the Session the real backend hands out.
+var _ Session = (*room.Session)(nil)
+
+// LiveBackend is the real Backend: tokens sources behind one caching
+// decorator, and room.Join. It keeps the cache across fetches while the spec
+// stays the same, so "f" twice shows a cache hit, and a join reuses the token
+// just fetched.
+type LiveBackend struct {
+	now func() time.Time
+
+	mu    sync.Mutex
+	spec  tokens.Spec // the spec cache was built for
+	cache *tokens.Caching
+}
+
+// NewBackend returns the real Backend. now may be nil (time.Now).
+func NewBackend(now func() time.Time) *LiveBackend {
+	if now == nil {
+		now = time.Now
+	}
+	return &LiveBackend{now: now}
+}
+
+// source returns the source for spec, through the (kept) cache if caching.
+func (b *LiveBackend) source(spec tokens.Spec, caching bool) (tokens.ConfigurableSource, *tokens.Caching, error) {
+	if err := spec.Validate(); err != nil {
+		return nil, nil, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	// Spec holds a header map, so compare deeply; a changed spec must not
+	// serve a token cached from another source.
+	if b.cache == nil || !reflect.DeepEqual(b.spec, spec) {
+		inner, err := spec.Build()
+		if err != nil {
+			return nil, nil, err
+		}
+		b.spec, b.cache = spec, tokens.NewCaching(inner, b.now)
+	}
+	if caching {
+		return b.cache, b.cache, nil
+	}
+	inner, err := spec.Build()
+	return inner, nil, err
+}
+
+// Fetch implements Backend.
+func (b *LiveBackend) Fetch(ctx context.Context, req FetchRequest) (FetchResult, error) {
+	src, cache, err := b.source(req.Spec, req.Caching)
+	if err != nil {
+		return FetchResult{}, err
+	}
+	if cache == nil {
+		resp, err := src.Fetch(ctx, req.Options)
+		return FetchResult{Response: resp}, err
+	}
+	if req.Force {
+		cache.Invalidate()
+	}
+	resp, status, err := cache.FetchStatus(ctx, req.Options)
+	info := CacheInfo{Enabled: true, Status: status, Stats: cache.Stats()}
+	if e, ok := cache.Entry(); ok {
+		info.HasEntry, info.ReuseUntil = true, e.ReuseUntil
+	}
+	return FetchResult{Response: resp, Cache: info}, err
+}
+
+// Join implements Backend.
+func (b *LiveBackend) Join(ctx context.Context, req JoinRequest) (Session, error) {
+	src, _, err := b.source(req.Spec, req.Caching)
+	if err != nil {
+		return nil, err
+	}
+	s, err := room.Join(ctx, src, req.Options, room.Config{
+		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
+		Progress: req.Progress, Now: b.now,
+	})
+	if err != nil {
+		return nil, err // not a typed-nil *room.Session inside the interface
+	}
+	return s, nil
+}

@@ -1,0 +1,122 @@
+package ui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// fetchCmd fetches and decodes off the Update goroutine.
+func fetchCmd(ctx context.Context, b Backend, req FetchRequest, seq int, now func() time.Time) tea.Cmd {
+	return func() tea.Msg {
+		res, err := b.Fetch(ctx, req)
+		msg := fetchDoneMsg{seq: seq, result: res, err: err, at: now()}
+		if err == nil {
+			msg.token, msg.decodeErr = tokens.Decode(res.Response.ParticipantToken)
+		}
+		return msg
+	}
+}
+
+func joinCmd(ctx context.Context, b Backend, req JoinRequest, id int, feed *lineFeed) tea.Cmd {
+	return func() tea.Msg {
+		s, err := b.Join(ctx, req)
+		feed.close() // ends waitJoinProgress
+		// Report the outcome only after every progress line went through
+		// Update, so the log reads in order: progress, then connected.
+		select {
+		case <-feed.drained:
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+		}
+		return joinDoneMsg{id: id, sess: s, err: err}
+	}
+}
+
+// waitJoinProgress delivers the next progress line and is re-issued by
+// itself through the model until the feed closes.
+func waitJoinProgress(feed *lineFeed, id int) tea.Cmd {
+	return func() tea.Msg {
+		line, ok := <-feed.ch
+		if !ok {
+			close(feed.drained)
+			return joinProgressMsg{id: id, closed: true}
+		}
+		return joinProgressMsg{id: id, line: line, feed: feed}
+	}
+}
+
+func waitEvent(s Session, id int) tea.Cmd {
+	ch := s.Events()
+	return func() tea.Msg {
+		ev, ok := <-ch
+		if !ok || ev == nil {
+			return roomEventMsg{id: id, closed: true}
+		}
+		return roomEventMsg{id: id, ev: ev}
+	}
+}
+
+func waitDevProgress(ch <-chan string) tea.Cmd {
+	return func() tea.Msg {
+		line, ok := <-ch
+		return devProgressMsg{line: line, closed: !ok}
+	}
+}
+
+func leaveCmd(s Session, id int) tea.Cmd {
+	return func() tea.Msg {
+		s.Leave()
+		return leftMsg{id: id}
+	}
+}
+
+func triggerRefresh(ctx context.Context, s Session) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return refreshDoneMsg{err: s.TriggerRefresh(ctx)}
+	}
+}
+
+// lineFeed turns the Backend's Progress callback into a channel the model
+// waits on. send never blocks (lines are dropped when the UI lags) and is
+// safe after close, which a late callback may well do.
+type lineFeed struct {
+	mu      sync.Mutex
+	closed  bool
+	ch      chan string
+	drained chan struct{} // closed once the reader saw ch closed
+}
+
+func newLineFeed(n int) *lineFeed {
+	return &lineFeed{ch: make(chan string, n), drained: make(chan struct{})}
+}
+
+func (f *lineFeed) send(line string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return
+	}
+	select {
+	case f.ch <- line:
+	default:
+	}
+}
+
+func (f *lineFeed) close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.closed {
+		f.closed = true
+		close(f.ch)
+	}
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
+	"github.com/lkdash/lkdash/room"
+)
+
+// Bounds on what one log entry keeps, so the log's memory has a ceiling.
+const (
+	entryLineMax   = 300 // display cells per line
+	entryDetailMax = 8   // detail lines per entry
+)
+
+type entryKind int
+
+const (
+	entryEvent entryKind = iota
+	entryRefresh
+	entryProgress
+	entryError
+	entryInfo
+)
+
+// logEntry is one immutable row of the event log: the text is sanitised
+// and bounded once, at append, so rendering only styles and clips it.
+type logEntry struct {
+	at     time.Time
+	kind   entryKind
+	typ    string   // event type, e.g. "participant_joined", "progress"
+	text   string   // one-line summary
+	detail []string // extra lines (refresh diff)
+	search string   // lower-cased type+text+detail for the filter
+	ev     room.Event
+}
+
+func newEntry(at time.Time, kind entryKind, typ, text string, detail []string, ev room.Event) *logEntry {
+	e := &logEntry{at: at, kind: kind, typ: textsafe.Line(typ, 40), text: textsafe.Line(text, entryLineMax), ev: ev}
+	for i, d := range detail {
+		if i == entryDetailMax {
+			e.detail = append(e.detail, fmt.Sprintf("… %d more", len(detail)-i))
+			break
+		}
+		e.detail = append(e.detail, textsafe.Line(d, entryLineMax))
+	}
+	e.search = strings.ToLower(e.typ + " " + e.text + " " + strings.Join(e.detail, " "))
+	return e
+}
+
+// eventEntry turns a room event into a log entry.
+func eventEntry(ev room.Event) *logEntry {
+	if r, ok := ev.(room.TokenRefreshed); ok {
+		return refreshEntry(r)
+	}
+	if r, ok := ev.(*room.TokenRefreshed); ok && r != nil {
+		return refreshEntry(*r)
+	}
+	return newEntry(ev.Time(), entryEvent, ev.Type(), eventSummary(ev), nil, ev)
+}
+
+// eventSummary lists an event's fields as k=v, from its JSON form, so every
+// event type (including ones added later) gets a readable line.
+func eventSummary(ev room.Event) string {
+	b, err := room.MarshalEvent(ev)
+	if err != nil {
+		return fmt.Sprintf("%+v", ev)
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return string(b)
+	}
+	delete(m, "time")
+	delete(m, "type")
+	var parts []string
+	flatten("", m, &parts)
+	return strings.Join(parts, " ")
+}
+
+// flatten appends k=v for every leaf of m in key order; nested objects get
+// dotted keys (participant.identity=bob), arrays stay compact JSON.
+func flatten(prefix string, m map[string]any, out *[]string) {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		switch v := m[k].(type) {
+		case map[string]any:
+			flatten(prefix+k+".", v, out)
+		case string:
+			if v != "" {
+				*out = append(*out, prefix+k+"="+v)
+			}
+		case nil:
+		default:
+			b, _ := json.Marshal(v)
+			*out = append(*out, prefix+k+"="+string(b))
+		}
+	}
+}
+
+func refreshEntry(r room.TokenRefreshed) *logEntry {
+	d := r.Diff
+	text := "lifetime " + signedDuration(d.LifetimeChange)
+	if !d.NewExpiry.IsZero() {
+		text += ", now expires " + d.NewExpiry.Format("15:04:05")
+	}
+	if d.LifetimeChange < 0 {
+		text += " (SHORTER)"
+	}
+	var detail []string
+	for _, c := range d.Changed {
+		detail = append(detail, fmt.Sprintf("%s: %s → %s", c.Claim, orAbsent(c.Old), orAbsent(c.New)))
+	}
+	if len(detail) == 0 {
+		detail = []string{"no claim changes"}
+	}
+	return newEntry(r.Time(), entryRefresh, r.Type(), text, detail, r)
+}
+
+func orAbsent(s string) string {
+	if s == "" {
+		return "(absent)"
+	}
+	return s
+}
+
+// signedDuration renders a lifetime change as +4m0s / -30s / ±0s.
+func signedDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d > 0:
+		return "+" + d.String()
+	case d < 0:
+		return "-" + (-d).String()
+	}
+	return "±0s"
+}

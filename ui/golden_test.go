@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// Golden snapshots of whole frames at 100×30 (Ascii profile, see init in
+// helpers_test.go; fake clock; fake backend). Update with
+// `go test ./ui -run Golden -update`.
+
+func runGolden(t *testing.T, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
+	t.Helper()
+	clk := newClock()
+	clk.Advance(10 * time.Second) // after every event below, so none is "in the future"
+	m := testModel(t, clk, b, 100, 30)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	for _, msg := range msgs {
+		tm.Send(msg)
+	}
+	if waitFor != "" {
+		teatest.WaitFor(t, tm.Output(), func(out []byte) bool { return bytes.Contains(out, []byte(waitFor)) },
+			teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	}
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	v := fm.View()
+	checkInert(t, v, 100, 30)
+	golden.RequireEqual(t, []byte(v))
+}
+
+func TestGoldenEmpty(t *testing.T) {
+	runGolden(t, newFetchBackend(t), "")
+}
+
+func TestGoldenFetched(t *testing.T) {
+	runGolden(t, newFetchBackend(t), "cached until", keyMsg("f"))
+}
+
+// joinedBackend has a session whose event channel already holds events.
+func joinedBackend(t *testing.T, refresh bool) *fakeBackend {
+	b := newFetchBackend(t)
+	s := newFakeSession(b.resp)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	s.ch <- room.Connected{At: at(1), Room: "demo", Local: room.Participant{Identity: "alice", Name: "Alice"}, ServerVersion: "1.13.5", ServerURL: "ws://127.0.0.1:7880"}
+	s.ch <- room.ParticipantJoined{At: at(3), Participant: room.Participant{Identity: "bob", Name: "Bob"}}
+	s.ch <- room.TrackPublished{At: at(4), Identity: "bob", Track: room.Track{SID: "TR_1", Kind: "audio", Source: "MICROPHONE"}}
+	s.ch <- room.MetadataChanged{At: at(6), Identity: "alice", Local: true, Old: "", New: `{"role":"host"}`}
+	if refresh {
+		c := baseClaims(t0.Add(7*time.Second), 5*time.Minute)
+		c["metadata"] = `{"role":"host"}`
+		raw := mintJWT(t, c)
+		dec, err := tokens.Decode(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, _ := tokens.Decode(b.resp.ParticipantToken)
+		s.ch <- room.TokenRefreshed{At: at(7), Token: raw, Decoded: dec, Diff: tokens.Diff(old, dec)}
+	}
+	b.sess = s
+	return b
+}
+
+func TestGoldenJoinedWithEvents(t *testing.T) {
+	runGolden(t, joinedBackend(t, false), "metadata_changed", keyMsg("j"), keyMsg("tab"), keyMsg("tab"))
+}
+
+func TestGoldenTokenRefreshed(t *testing.T) {
+	runGolden(t, joinedBackend(t, true), "token_refreshed", keyMsg("j"))
+}
+
+func TestGoldenError(t *testing.T) {
+	b := newFetchBackend(t)
+	b.err = errors.New(`POST http://127.0.0.1:7890/token: HTTP 502 Bad Gateway: "<html><body>upstream down</body></html>"`)
+	runGolden(t, b, "FAILED", keyMsg("f"))
+}
+
+func TestGoldenSmallTerminal(t *testing.T) {
+	m := testModel(t, newClock(), newFetchBackend(t), 50, 12)
+	v := m.View()
+	if !strings.Contains(strings.ReplaceAll(v, "\n", " "), "needs at least 60×16") {
+		t.Fatalf("small terminal view:\n%s", v)
+	}
+}

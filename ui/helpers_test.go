@@ -1,0 +1,287 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/golang-jwt/jwt/v5"
+	"github.com/muesli/termenv"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/styles"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+func init() {
+	// Goldens and width checks must not depend on the terminal running tests.
+	lipgloss.SetColorProfile(termenv.Ascii)
+}
+
+// t0 is the fake clock's start.
+var t0 = time.Date(2026, 11, 29, 1, 37, 0, 0, time.UTC)
+
+type fakeClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func newClock() *fakeClock { return &fakeClock{t: t0} }
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// mintJWT signs claims with the dev secret, like livekit-server --dev would.
+func mintJWT(t testing.TB, claims map[string]any) string {
+	t.Helper()
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claims)).SignedString([]byte("secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func baseClaims(iat time.Time, ttl time.Duration) map[string]any {
+	return map[string]any{
+		"iss": "devkey", "sub": "alice", "name": "Alice", "iat": iat.Unix(), "nbf": iat.Unix(), "exp": iat.Add(ttl).Unix(),
+		"jti": "alice", "metadata": `{"role":"tester","level":3}`,
+		"attributes": map[string]string{"team": "blue"},
+		"video":      map[string]any{"room": "demo", "roomJoin": true, "canPublish": true, "canSubscribe": true},
+	}
+}
+
+type fakeBackend struct {
+	mu      sync.Mutex
+	resp    tokens.Response
+	err     error
+	cache   CacheInfo
+	fetches []FetchRequest
+	sess    *fakeSession
+	joinErr error
+}
+
+func (b *fakeBackend) Fetch(_ context.Context, req FetchRequest) (FetchResult, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.fetches = append(b.fetches, req)
+	return FetchResult{Response: b.resp, Cache: b.cache}, b.err
+}
+
+func (b *fakeBackend) Join(_ context.Context, req JoinRequest) (Session, error) {
+	if req.Progress != nil {
+		req.Progress("connecting to " + b.resp.ServerURL)
+	}
+	if b.joinErr != nil {
+		return nil, b.joinErr
+	}
+	return b.sess, nil
+}
+
+type fakeSession struct {
+	mu       sync.Mutex
+	ch       chan room.Event
+	resp     tokens.Response
+	left     bool
+	refreshs int
+}
+
+func newFakeSession(resp tokens.Response) *fakeSession {
+	return &fakeSession{ch: make(chan room.Event, 16), resp: resp}
+}
+func (s *fakeSession) Events() <-chan room.Event { return s.ch }
+func (s *fakeSession) Response() tokens.Response { return s.resp }
+func (s *fakeSession) Token() *tokens.Token {
+	t, _ := tokens.Decode(s.resp.ParticipantToken)
+	return t
+}
+func (s *fakeSession) TriggerRefresh(context.Context) error {
+	s.mu.Lock()
+	s.refreshs++
+	s.mu.Unlock()
+	return nil
+}
+func (s *fakeSession) Leave() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.left {
+		s.left = true
+		close(s.ch)
+	}
+}
+func (s *fakeSession) Left() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.left
+}
+
+// testModel builds a dashboard on the fake backend, sized w×h.
+func testModel(t testing.TB, clk *fakeClock, b *fakeBackend, w, h int) Model {
+	t.Helper()
+	st := styles.New(styles.DefaultTheme(), false)
+	m := New(Config{
+		Spec:    tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
+		Options: tokens.Options{RoomName: "demo", ParticipantIdentity: "alice"},
+		Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
+	})
+	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// send applies msgs in order and returns the model.
+func send(t testing.TB, m Model, msgs ...tea.Msg) Model {
+	t.Helper()
+	for _, msg := range msgs {
+		nm, _ := m.Update(msg)
+		m = nm.(Model)
+	}
+	return m
+}
+
+// sendCmd applies msg and returns the command.
+func sendCmd(t testing.TB, m Model, msg tea.Msg) (Model, tea.Cmd) {
+	t.Helper()
+	nm, cmd := m.Update(msg)
+	return nm.(Model), cmd
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyMsg{Type: tea.KeyShiftTab}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
+	case "alt+q":
+		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}, Alt: true}
+	case "ctrl+c":
+		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "space":
+		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func keys(ss ...string) []tea.Msg {
+	var out []tea.Msg
+	for _, s := range ss {
+		out = append(out, keyMsg(s))
+	}
+	return out
+}
+
+// fetched runs a fetch to completion on the fake backend.
+func fetched(t testing.TB, m Model) Model {
+	t.Helper()
+	m, cmd := sendCmd(t, m, keyMsg("f"))
+	if cmd == nil {
+		t.Fatal("f produced no command")
+	}
+	return send(t, m, findMsg[fetchDoneMsg](t, cmd))
+}
+
+// findMsg runs cmd (expanding batches) and returns the first T message.
+func findMsg[T tea.Msg](t testing.TB, cmd tea.Cmd) T {
+	t.Helper()
+	var zero T
+	for _, msg := range runCmd(cmd) {
+		if v, ok := msg.(T); ok {
+			return v
+		}
+	}
+	t.Fatalf("no %T among the command's messages", zero)
+	return zero
+}
+
+// runCmd runs cmd and any batch inside it, skipping ticks (which sleep).
+func runCmd(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(1500 * time.Millisecond):
+		return nil // a tick or a wait on a quiet channel
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		var out []tea.Msg
+		for _, c := range b {
+			out = append(out, runCmd(c)...)
+		}
+		return out
+	}
+	return []tea.Msg{msg}
+}
+
+// pump is a tiny Bubble Tea loop: it runs cmd and every command Update
+// returns, feeding their messages back through Update, until stop says so
+// for a message just applied. Ticks are dropped (they would sleep).
+func pump(t testing.TB, m Model, cmd tea.Cmd, stop func(tea.Msg) bool) Model {
+	t.Helper()
+	msgs := make(chan tea.Msg, 64)
+	var launch func(tea.Cmd)
+	launch = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		go func() {
+			msg := c()
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					launch(c)
+				}
+				return
+			}
+			msgs <- msg
+		}()
+	}
+	launch(cmd)
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case msg := <-msgs:
+			if _, ok := msg.(tickMsg); ok {
+				continue
+			}
+			var c tea.Cmd
+			m, c = sendCmd(t, m, msg)
+			if stop(msg) {
+				return m
+			}
+			launch(c)
+		case <-deadline:
+			t.Fatal("pump: timed out")
+			return m
+		}
+	}
+}
+
+// joinNow presses j and runs the join to its outcome.
+func joinNow(t testing.TB, m Model) Model {
+	t.Helper()
+	m, cmd := sendCmd(t, m, keyMsg("j"))
+	return pump(t, m, cmd, func(msg tea.Msg) bool { _, ok := msg.(joinDoneMsg); return ok })
+}

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"time"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// DevServerReadyMsg tells the dashboard the embedded dev server is up (or
+// failed to start). main sends it with Program.Send. On success the Endpoint
+// source is preselected with EndpointURL, and APIKey/APISecret (when set)
+// enable signature checks and server-side refresh.
+type DevServerReadyMsg struct {
+	EndpointURL       string
+	APIKey, APISecret string
+	Err               error
+}
+
+// devProgressMsg is one dev-server progress line; closed when the channel is.
+type devProgressMsg struct {
+	line   string
+	closed bool
+}
+
+// tickMsg drives the expiry countdown. gen identifies the tick chain: a tick
+// whose gen is not the model's current one is stale and is dropped without
+// re-arming, so at most one chain is ever alive.
+type tickMsg struct {
+	gen int
+	at  time.Time
+}
+
+// fetchDoneMsg carries a finished fetch. seq drops results of a fetch that
+// a newer one superseded.
+type fetchDoneMsg struct {
+	seq       int
+	result    FetchResult
+	token     *tokens.Token
+	decodeErr error
+	err       error
+	at        time.Time
+}
+
+// joinDoneMsg carries the outcome of Backend.Join.
+type joinDoneMsg struct {
+	id   int
+	sess Session
+	err  error
+}
+
+// joinProgressMsg is one connection progress line for join id.
+type joinProgressMsg struct {
+	id     int
+	line   string
+	closed bool
+	feed   *lineFeed // to wait for the next line
+}
+
+// roomEventMsg is one event from session id; closed when its channel is.
+type roomEventMsg struct {
+	id     int
+	ev     room.Event
+	closed bool
+}
+
+// leftMsg reports that Session.Leave returned.
+type leftMsg struct{ id int }
+
+// refreshDoneMsg reports the outcome of Session.TriggerRefresh.
+type refreshDoneMsg struct{ err error }
+
+// copiedMsg reports an OSC 52 copy.
+type copiedMsg struct {
+	what string
+	n    int
+	err  error
+}
+
+// exportedMsg reports an event log export.
+type exportedMsg struct {
+	path string
+	n    int
+	err  error
+}

@@ -1,0 +1,360 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
+	"github.com/lkdash/lkdash/styles"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// shownToken is one token the panel can display.
+type shownToken struct {
+	tok       *tokens.Token // nil when the response did not decode
+	decodeErr error
+	resp      tokens.Response
+	cache     *CacheInfo // nil: not from a fetch
+	origin    string     // "fetched", "joined", "refreshed"
+	at        time.Time  // when lkdash got it
+	diff      *tokens.TokenDiff
+}
+
+// tokenPanel shows the current token's claims, lifetime and badges. After a
+// TokenRefreshed it shows the refreshed token; "o" flips back to the original.
+type tokenPanel struct {
+	st   *styles.Styles
+	keys *keyMap
+
+	original, refreshed *shownToken
+	showOriginal        bool
+	err                 error // last failed fetch/join; shown instead of a token
+	errWhat             string
+	busy                string // "fetching…" etc.
+	check               tokens.CheckConfig
+	scroll              int
+
+	w, h int
+}
+
+func (t *tokenPanel) SetSize(w, h int) { t.w, t.h = w, h }
+
+// current is the token on screen, nil when none.
+func (t tokenPanel) current() *shownToken {
+	if t.refreshed != nil && !t.showOriginal {
+		return t.refreshed
+	}
+	return t.original
+}
+
+// setToken replaces everything shown with s (a fresh fetch or join).
+func (t *tokenPanel) setToken(s *shownToken) {
+	t.original, t.refreshed, t.showOriginal, t.err, t.scroll = s, nil, false, nil, 0
+}
+
+func (t *tokenPanel) setError(what string, err error) {
+	t.original, t.refreshed, t.err, t.errWhat, t.scroll = nil, nil, err, what, 0
+}
+
+// Update scrolls; now is needed to know how many lines there are.
+func (t tokenPanel) Update(msg tea.KeyMsg, now time.Time) (tokenPanel, tea.Cmd, bool) {
+	switch {
+	case key.Matches(msg, t.keys.Up):
+		t.scroll = max(t.scroll-1, 0)
+	case key.Matches(msg, t.keys.Down):
+		t.scroll = min(t.scroll+1, max(len(t.lines(now))-t.h+1, 0))
+	default:
+		return t, nil, false
+	}
+	return t, nil, true
+}
+
+// View renders the panel at now; the countdown is exp-now, never stored.
+func (t tokenPanel) View(now time.Time) string {
+	if t.w <= 0 || t.h <= 0 {
+		return ""
+	}
+	lines := t.lines(now)
+	scroll := min(t.scroll, max(len(lines)-t.h, 0))
+	lines = lines[scroll:]
+	if len(lines) > t.h {
+		lines = lines[:t.h]
+		lines[t.h-1] = t.st.Faint.Render("↓ more (↑/↓ scroll when focused)")
+	}
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, t.w, "…")
+	}
+	for len(lines) < t.h {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (t tokenPanel) lines(now time.Time) []string {
+	var out []string
+	if t.busy != "" {
+		out = append(out, t.st.Muted.Render(textsafe.Line(t.busy, t.w)))
+	}
+	if t.err != nil {
+		out = append(out, t.st.BadgeBad.Render(strings.ToUpper(t.errWhat)+" FAILED"))
+		wrapped := ansi.Wrap(textsafe.Clean(t.err.Error()), max(t.w, 1), " /&?=")
+		out = append(out, styleAll(t.st.Error, fitLines(strings.Split(wrapped, "\n"), t.w))...)
+		return out
+	}
+	s := t.current()
+	if s == nil {
+		if t.busy == "" {
+			out = append(out, t.st.Faint.Render("no token yet — f fetches, j joins"))
+		}
+		return out
+	}
+	out = append(out, t.badges(s, now)...)
+	if s.tok == nil {
+		out = append(out, t.st.Error.Render(textsafe.Line("token does not decode: "+errString(s.decodeErr), t.w)))
+		return out
+	}
+	out = append(out, t.lifetime(s.tok, s.at, now)...)
+	out = append(out, t.claims(s)...)
+	return out
+}
+
+func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
+	st := t.st
+	origin := st.BadgeInfo.Render(strings.ToUpper(s.origin))
+	if t.refreshed != nil {
+		origin += st.Muted.Render(" o: show " + map[bool]string{true: "refreshed", false: "original"}[t.showOriginal])
+	}
+	out := []string{origin}
+	if s.tok != nil {
+		v := s.tok.Check(now, t.check)
+		row := origin + " " + st.BadgeGood.Render("VALID")
+		if !v.Valid {
+			row = st.BadgeBad.Render("INVALID")
+		}
+		switch v.Signature {
+		case tokens.SignatureVerified:
+			row += " " + st.BadgeGood.Render("SIG OK")
+		case tokens.SignatureInvalid:
+			row += " " + st.BadgeBad.Render("SIG BAD")
+		default:
+			row += " " + st.BadgeWarn.Render("SIG UNVERIFIED")
+		}
+		out[0] = row
+		for _, p := range v.Problems {
+			out = append(out, st.Error.Render(textsafe.Line("✗ "+p, t.w)))
+		}
+		for _, w := range v.Warnings {
+			out = append(out, st.Level[styles.LevelWarn].Render(textsafe.Line("! "+w, t.w)))
+		}
+	}
+	if c := s.cache; c != nil {
+		out = append(out, t.cacheLine(*c, now.Location()))
+	}
+	return out
+}
+
+func (t tokenPanel) cacheLine(c CacheInfo, zone *time.Location) string {
+	st := t.st
+	if !c.Enabled {
+		return st.Muted.Render("cache off")
+	}
+	var b string
+	switch c.Status {
+	case tokens.CacheHit:
+		b = st.BadgeGood.Render("CACHE HIT")
+	case tokens.CacheShared:
+		b = st.BadgeInfo.Render("CACHE SHARED")
+	default:
+		b = st.BadgeWarn.Render("CACHE MISS")
+	}
+	switch {
+	case !c.HasEntry:
+		b += st.Muted.Render(" not cached")
+	case c.ReuseUntil.IsZero():
+		b += st.Muted.Render(" cached (no expiry)")
+	default:
+		b += st.Muted.Render(" cached until " + c.ReuseUntil.In(zone).Format("15:04:05"))
+	}
+	return b
+}
+
+// level grades the remaining lifetime: good above half, bad under 10 % or
+// under a minute, warn between.
+func level(left, total time.Duration) styles.Level {
+	switch {
+	case left <= time.Minute || (total > 0 && left*10 < total):
+		return styles.LevelBad
+	case total > 0 && left*2 > total:
+		return styles.LevelGood
+	}
+	return styles.LevelWarn
+}
+
+func (t tokenPanel) lifetime(tok *tokens.Token, got, now time.Time) []string {
+	st := t.st
+	if tok.ExpiresAt.IsZero() {
+		return []string{st.Muted.Render("no exp claim: never expires · issued " + fmtTime(tok.IssuedAt, now.Location()))}
+	}
+	start := tok.IssuedAt
+	if start.IsZero() {
+		start = tok.NotBefore
+	}
+	if start.IsZero() {
+		start = got
+	}
+	total, left := tok.ExpiresAt.Sub(start), tok.ExpiresAt.Sub(now)
+	lv := st.Level[level(left, total)]
+	var head string
+	if left <= 0 {
+		head = lv.Render("EXPIRED") + st.Muted.Render(" "+fmtDur(-left)+" ago")
+	} else {
+		head = lv.Render("expires in "+fmtDur(left)) + st.Muted.Render(" of "+fmtDur(total))
+	}
+	zone := now.Location()
+	head += st.Muted.Render(" · at " + tok.ExpiresAt.In(zone).Format("15:04:05"))
+	times := "issued " + fmtTime(tok.IssuedAt, zone)
+	if !tok.NotBefore.IsZero() && !tok.NotBefore.Equal(tok.IssuedAt) {
+		times += " · not before " + fmtTime(tok.NotBefore, zone)
+	}
+	barW := max(t.w-6, 4)
+	frac := 0.0
+	if total > 0 && left > 0 {
+		frac = min(float64(left)/float64(total), 1)
+	}
+	filled := int(frac*float64(barW) + 0.5)
+	bar := lv.Render(strings.Repeat("█", filled)) + st.BarEmpty.Render(strings.Repeat("░", barW-filled)) +
+		lv.Render(fmt.Sprintf(" %3d%%", int(frac*100)))
+	return []string{head, bar, st.Muted.Render(times)}
+}
+
+// fmtTime shows claim times in the clock's zone, so they read against now.
+func fmtTime(x time.Time, zone *time.Location) string {
+	if x.IsZero() {
+		return "—"
+	}
+	return x.In(zone).Format("2006-01-02 15:04:05 MST")
+}
+
+func (t tokenPanel) claims(s *shownToken) []string {
+	tok, st := s.tok, t.st
+	vw := max(t.w-labelWidth-1, 4)
+	var out []string
+	row := func(label string, vals ...string) {
+		for i, v := range vals {
+			l := strings.Repeat(" ", labelWidth+1)
+			if i == 0 {
+				l = st.Label.Render(padRight(label, labelWidth)) + " "
+			}
+			out = append(out, l+st.Value.Render(v))
+		}
+	}
+	line := func(s string) string { return textsafe.Line(s, vw) }
+	g := tok.Grants
+	name, meta, kind := "", "", ""
+	var attrs map[string]string
+	if g != nil {
+		name, meta, kind, attrs = g.Name, g.Metadata, g.Kind, g.Attributes
+	}
+	row("identity", line(orDash(tok.Subject)))
+	row("name", line(orDash(name)))
+	roomName := ""
+	if g != nil && g.Video != nil {
+		roomName = g.Video.Room
+	}
+	row("room", line(orDash(roomName)))
+	if kind != "" {
+		row("kind", line(kind))
+	}
+	row("issuer", line(orDash(tok.Issuer)+" (API key)"))
+	if s.resp.ServerURL != "" {
+		row("server", line(s.resp.ServerURL))
+	}
+	if perms := tok.Permissions(); perms != nil {
+		var parts []string
+		for _, p := range perms {
+			label := p.Label
+			if p.Detail != "" {
+				label += "(" + textsafe.Line(p.Detail, vw/2) + ")"
+			}
+			if p.On {
+				parts = append(parts, st.FlagOn.Render("+"+label))
+			} else {
+				parts = append(parts, st.FlagOff.Render("-"+label))
+			}
+		}
+		row("grants", wrapWords(parts, vw)...)
+	} else {
+		row("grants", st.Muted.Render("no video grant"))
+	}
+	if meta != "" {
+		row("metadata", prettyValue(meta, vw)...)
+	}
+	if len(attrs) > 0 {
+		row("attributes", fitLines(sortedPairs(attrs, " = "), vw)...)
+	}
+	if a := agentDispatches(tok); len(a) > 0 {
+		row("agents", fitLines(a, vw)...)
+	}
+	if s.diff != nil {
+		n := len(s.diff.Changed)
+		row("refresh", st.Refresh.Render(line("lifetime "+signedDuration(s.diff.LifetimeChange)+fmt.Sprintf(", %d claim%s changed", n, plural(n)))))
+	}
+	return out
+}
+
+// wrapWords packs styled words into lines of at most width cells.
+func wrapWords(words []string, width int) []string {
+	var out []string
+	cur := ""
+	for _, w := range words {
+		switch {
+		case cur == "":
+			cur = w
+		case lipgloss.Width(cur)+1+lipgloss.Width(w) <= width:
+			cur += " " + w
+		default:
+			out = append(out, cur)
+			cur = w
+		}
+	}
+	if cur != "" {
+		out = append(out, cur)
+	}
+	return out
+}
+
+func styleAll(s lipgloss.Style, lines []string) []string {
+	for i, l := range lines {
+		lines[i] = s.Render(l)
+	}
+	return lines
+}
+
+func errString(err error) string {
+	if err == nil {
+		return "unknown error"
+	}
+	return err.Error()
+}
+
+// fmtDur renders a duration to the second: 1h2m3s, 9m59s, 42s.
+func fmtDur(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	if d < 0 {
+		d = -d
+	}
+	return d.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,358 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := m.update(msg)
+	m.syncKeys()
+	if _, tick := msg.(tickMsg); !tick { // a tick changes only the countdown
+		m.refreshCache()
+	}
+	return m, cmd
+}
+
+func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.SetSize(msg.Width, msg.Height)
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tickMsg:
+		return m.onTick(msg)
+	case autoFetchMsg:
+		return m.startFetch(false)
+	case fetchDoneMsg:
+		return m.onFetched(msg)
+	case joinProgressMsg:
+		if msg.closed {
+			return m, nil
+		}
+		if msg.id == m.joinID {
+			m.evs.add(newEntry(m.now(), entryProgress, "progress", msg.line, nil, nil))
+		}
+		return m, waitJoinProgress(msg.feed, msg.id) // drain until the feed closes
+	case joinDoneMsg:
+		return m.onJoined(msg)
+	case roomEventMsg:
+		return m.onRoomEvent(msg)
+	case leftMsg:
+		if m.quitting {
+			return m, tea.Quit
+		}
+		return m, nil
+	case refreshDoneMsg:
+		if msg.err != nil {
+			m.setStatus("server refresh failed: "+msg.err.Error(), true)
+		} else {
+			m.setStatus("server refresh requested; watch for token_refreshed", false)
+		}
+		return m, nil
+	case copiedMsg:
+		if msg.err != nil {
+			m.setStatus("copy failed: "+msg.err.Error(), true)
+		} else {
+			m.setStatus("copied "+msg.what+" via OSC 52 ("+itoa(msg.n)+" bytes)", false)
+		}
+		return m, nil
+	case exportedMsg:
+		if msg.err != nil {
+			m.setStatus("export failed: "+msg.err.Error(), true)
+		} else {
+			m.setStatus("exported "+itoa(msg.n)+" events to "+msg.path, false)
+		}
+		return m, nil
+	case devProgressMsg:
+		if msg.closed {
+			return m, nil
+		}
+		m.devLine = msg.line
+		m.evs.add(newEntry(m.now(), entryProgress, "dev-server", msg.line, nil, nil))
+		return m, waitDevProgress(m.cfg.DevProgress)
+	case DevServerReadyMsg:
+		m.devBuilding = false
+		if msg.Err != nil {
+			m.evs.add(newEntry(m.now(), entryError, "dev-server", msg.Err.Error(), nil, nil))
+			m.setStatus("dev server failed: "+msg.Err.Error(), true)
+			return m, nil
+		}
+		m.src.setEndpoint(msg.EndpointURL, msg.APIKey, msg.APISecret)
+		m.evs.add(newEntry(m.now(), entryInfo, "dev-server", "ready: "+msg.EndpointURL, nil, nil))
+		m.setStatus("dev server ready", false)
+		if m.cfg.AutoFetch && m.src.Ready() {
+			return m.startFetch(false)
+		}
+		return m, nil
+	}
+	return m, nil
+}
+
+func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
+
+func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
+	k := m.keys
+	// ctrl+c always quits, even from inside a field.
+	if key.Matches(msg, k.Interrupt) {
+		return m.quit()
+	}
+	// Terminals deliver esc followed quickly by a key as one alt+key
+	// (lkdash binds no alt keys): treat it as esc, then the key, so
+	// "esc q" typed fast still leaves the field and quits.
+	if msg.Alt && msg.Type == tea.KeyRunes {
+		m, escCmd := m.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
+		m.syncKeys() // the global bindings may apply again
+		msg.Alt = false
+		m, cmd := m.handleKey(msg)
+		return m, tea.Batch(escCmd, cmd)
+	}
+	// A focused text box gets every key before the global bindings.
+	if m.src.Editing() {
+		var cmd tea.Cmd
+		m.src, cmd, _ = m.src.Update(msg)
+		return m, cmd
+	}
+	if m.evs.Typing() {
+		var cmd tea.Cmd
+		m.evs, cmd, _ = m.evs.Update(msg)
+		return m, cmd
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.SetSize(m.w, m.h) // the help's height changed
+		return m, nil
+	case key.Matches(msg, k.NextPanel):
+		m.focus = (m.focus + 1) % numFocus
+		return m, nil
+	case key.Matches(msg, k.PrevPanel):
+		m.focus = (m.focus + numFocus - 1) % numFocus
+		return m, nil
+	case key.Matches(msg, k.Fetch):
+		return m.startFetch(false)
+	case key.Matches(msg, k.Refetch):
+		return m.startFetch(true)
+	case key.Matches(msg, k.Join):
+		return m.startJoin()
+	case key.Matches(msg, k.Leave):
+		return m.leave()
+	case key.Matches(msg, k.ServerRefresh):
+		m.setStatus("asking the server for a new token…", false)
+		return m, triggerRefresh(m.ctx, m.sess)
+	case key.Matches(msg, k.Copy):
+		return m, m.copyCmd("token", m.tok.current().resp.ParticipantToken)
+	case key.Matches(msg, k.CopyJSON):
+		return m, m.copyReport()
+	case key.Matches(msg, k.Export):
+		return m, exportLog(m.cfg.ExportDir, m.now(), m.evs.entries.snapshot())
+	case key.Matches(msg, k.Original):
+		m.tok.showOriginal = !m.tok.showOriginal
+		return m, nil
+	}
+	var cmd tea.Cmd
+	switch m.focus {
+	case focusSource:
+		m.src, cmd, _ = m.src.Update(msg)
+	case focusToken:
+		if msg.String() == "enter" && k.Fetch.Enabled() {
+			return m.startFetch(false)
+		}
+		m.tok, cmd, _ = m.tok.Update(msg, m.now())
+	case focusLog:
+		m.evs, cmd, _ = m.evs.Update(msg)
+	}
+	return m, cmd
+}
+
+// quit leaves the room (in a command: Leave talks to the server) and quits
+// once it returned.
+func (m Model) quit() (Model, tea.Cmd) {
+	if m.quitting {
+		return m, tea.Quit // a second ctrl+c does not wait for Leave
+	}
+	m.quitting = true
+	m.cancel()
+	if m.joinCancel != nil {
+		m.joinCancel()
+	}
+	if m.sess != nil {
+		return m, leaveCmd(m.sess, m.joinID)
+	}
+	return m, tea.Quit
+}
+
+func (m Model) startFetch(force bool) (Model, tea.Cmd) {
+	if !m.src.Ready() || m.fetching {
+		return m, nil
+	}
+	m.fetching = true
+	m.fetchSeq++
+	m.tok.busy = "fetching…"
+	m.tok.check = checkConfig(m.src.spec)
+	req := FetchRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Force: force}
+	return m, fetchCmd(m.ctx, m.cfg.Backend, req, m.fetchSeq, m.now)
+}
+
+func checkConfig(s tokens.Spec) tokens.CheckConfig {
+	return tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
+}
+
+func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
+	if msg.seq != m.fetchSeq {
+		return m, nil // superseded
+	}
+	m.fetching = false
+	m.tok.busy = ""
+	if msg.err != nil {
+		m.log.Info("fetch failed", "err", msg.err)
+		m.tok.setError("fetch", msg.err)
+		m.setStatus("fetch failed", true)
+		return m, nil
+	}
+	cache := msg.result.Cache
+	m.log.Debug("fetched", "cache", cache.Status, "decoded", msg.token != nil) // never the token itself
+	m.tok.setToken(&shownToken{tok: msg.token, decodeErr: msg.decodeErr, resp: msg.result.Response, cache: &cache, origin: "fetched", at: msg.at})
+	m.setStatus("fetched", false)
+	return m, m.startTick()
+}
+
+func (m Model) startJoin() (Model, tea.Cmd) {
+	if !m.src.Ready() || m.join != notJoined {
+		return m, nil
+	}
+	m.join = joining
+	m.joinID++
+	ctx, cancel := context.WithCancel(m.ctx)
+	m.joinCancel = cancel
+	feed := newLineFeed(64)
+	req := JoinRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Progress: feed.send}
+	m.tok.check = checkConfig(m.src.spec)
+	m.evs.add(newEntry(m.now(), entryProgress, "join", "joining…", nil, nil))
+	m.setStatus("joining…", false)
+	return m, tea.Batch(joinCmd(ctx, m.cfg.Backend, req, m.joinID, feed), waitJoinProgress(feed, m.joinID))
+}
+
+func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
+	if msg.id != m.joinID || m.join != joining {
+		if msg.sess != nil { // a join nobody waits for any more
+			return m, leaveCmd(msg.sess, msg.id)
+		}
+		return m, nil
+	}
+	if msg.err != nil {
+		m.log.Info("join failed", "err", msg.err)
+		m.join = notJoined
+		m.evs.add(newEntry(m.now(), entryError, "join_failed", msg.err.Error(), nil, nil))
+		m.tok.setError("join", msg.err)
+		m.setStatus("join failed", true)
+		return m, nil
+	}
+	if m.quitting {
+		return m, leaveCmd(msg.sess, msg.id)
+	}
+	m.join, m.sess = joined, msg.sess
+	resp := msg.sess.Response()
+	m.tok.setToken(&shownToken{tok: msg.sess.Token(), resp: resp, origin: "joined", at: m.now()})
+	if m.tok.original.tok == nil {
+		m.tok.original.tok, m.tok.original.decodeErr = tokens.Decode(resp.ParticipantToken)
+	}
+	m.setStatus("connected to "+resp.ServerURL, false)
+	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick())
+}
+
+func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
+	if msg.id != m.joinID || m.sess == nil {
+		return m, nil
+	}
+	if msg.closed {
+		m.join, m.sess = notJoined, nil
+		m.evs.add(newEntry(m.now(), entryInfo, "session", "event stream ended", nil, nil))
+		m.setStatus("left the room", false)
+		return m, nil
+	}
+	m.evs.add(eventEntry(msg.ev))
+	var cmd tea.Cmd
+	if r, ok := asRefresh(msg.ev); ok {
+		tok, derr := r.Decoded, error(nil)
+		if tok == nil {
+			tok, derr = tokens.Decode(r.Token)
+		}
+		diff := r.Diff
+		resp := m.sess.Response()
+		resp.ParticipantToken = r.Token
+		if m.tok.original == nil {
+			m.tok.original = &shownToken{tok: m.sess.Token(), resp: m.sess.Response(), origin: "joined", at: m.now()}
+		}
+		m.tok.refreshed = &shownToken{tok: tok, decodeErr: derr, resp: resp, origin: "refreshed", at: r.Time(), diff: &diff}
+		m.tok.showOriginal = false
+		cmd = m.startTick()
+	}
+	if _, ok := msg.ev.(room.Disconnected); ok {
+		m.setStatus("disconnected", true)
+	}
+	return m, tea.Batch(waitEvent(m.sess, msg.id), cmd)
+}
+
+func asRefresh(ev room.Event) (room.TokenRefreshed, bool) {
+	switch r := ev.(type) {
+	case room.TokenRefreshed:
+		return r, true
+	case *room.TokenRefreshed:
+		if r != nil {
+			return *r, true
+		}
+	}
+	return room.TokenRefreshed{}, false
+}
+
+func (m Model) leave() (Model, tea.Cmd) {
+	if m.join == notJoined {
+		return m, nil
+	}
+	if m.joinCancel != nil {
+		m.joinCancel()
+	}
+	sess, id := m.sess, m.joinID
+	m.join, m.sess = notJoined, nil
+	m.joinID++ // anything still arriving from that session is stale
+	m.evs.add(newEntry(m.now(), entryInfo, "leave", "left the room", nil, nil))
+	m.setStatus("left the room", false)
+	if sess == nil {
+		return m, nil
+	}
+	return m, leaveCmd(sess, id)
+}
+
+// startTick starts a new countdown tick chain; bumping the generation
+// kills any chain already running.
+func (m *Model) startTick() tea.Cmd {
+	m.tickGen++
+	m.ticking = true
+	return tickCmd(m.tickGen)
+}
+
+func (m Model) onTick(msg tickMsg) (Model, tea.Cmd) {
+	if msg.gen != m.tickGen || !m.ticking {
+		return m, nil // stale chain: dies here
+	}
+	if m.tok.current() == nil {
+		m.ticking = false // nothing counts down: sleep until the next token
+		return m, nil
+	}
+	return m, tickCmd(m.tickGen)
+}
+
+func tickCmd(gen int) tea.Cmd {
+	return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg{gen: gen, at: t} })
+}
