@@ -1,0 +1,163 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
+
+	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/ui"
+)
+
+// addDashboard makes bare `lkdash` open the dashboard, with the same source
+// flags as fetch to preset its panels.
+func addDashboard(root *cobra.Command, s *streams) {
+	var f sourceFlags
+	var logFile string
+	var noCache bool
+	root.Args = rootArgs
+	f.register(root.Flags())
+	root.Flags().StringVar(&logFile, "log-file", "", "write the dashboard's log to this file (default: no log)")
+	root.Flags().BoolVar(&noCache, "no-cache", false, "start with the caching decorator off")
+	root.RunE = func(cmd *cobra.Command, _ []string) error {
+		r, err := f.resolve()
+		if err != nil {
+			return err
+		}
+		if r.configured {
+			if err := validSource(r.spec.Kind); err != nil {
+				return err
+			}
+		}
+		log, closeLog, err := openLog(logFile)
+		if err != nil {
+			return err
+		}
+		defer closeLog()
+		return runDashboard(cmd.Context(), s, r, !noCache, log)
+	}
+}
+
+func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log *slog.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cfg := ui.Config{
+		Spec:    r.spec,
+		Options: r.opts,
+		Caching: caching,
+		Backend: ui.NewBackend(nil),
+		Log:     log,
+		Output:  s.out,
+		// A complete preset is fetched at once: the user asked for it on
+		// the command line.
+		AutoFetch: r.configured && r.spec.Validate() == nil,
+	}
+	var progress chan string
+	if !r.configured {
+		progress = make(chan string, 64)
+		cfg.DevProgress = progress
+	}
+	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx),
+		tea.WithInput(s.in), tea.WithOutput(s.out))
+
+	var wg sync.WaitGroup
+	if progress != nil {
+		emb := &embedded{log: log}
+		defer emb.stopAll()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p.Send(emb.start(ctx, progress))
+		}()
+	}
+	_, err := p.Run()
+	cancel()
+	wg.Wait()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		return nil // SIGTERM or parent context: a normal way out
+	}
+	return err
+}
+
+// embedded is the zero-configuration setup: the managed livekit-server and
+// a token endpoint minting for it, both on loopback.
+type embedded struct {
+	log  *slog.Logger
+	mu   sync.Mutex
+	stop func() // set once both are up
+}
+
+// start brings both up, streaming progress, and returns the message that
+// tells the dashboard where the endpoint is (or why there is none). It
+// closes progress before returning, as ui.Config.DevProgress asks.
+func (e *embedded) start(ctx context.Context, progress chan<- string) ui.DevServerReadyMsg {
+	say := func(line string) {
+		e.log.Info("devserver", "progress", line)
+		select {
+		case progress <- line:
+		case <-ctx.Done():
+		}
+	}
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say})
+	if err != nil {
+		close(progress)
+		return ui.DevServerReadyMsg{Err: err}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		close(progress)
+		srv.Stop()
+		return ui.DevServerReadyMsg{Err: fmt.Errorf("token endpoint: %w", err)}
+	}
+	h := tokens.NewHandler(tokens.HandlerConfig{ServerURL: srv.URL, APIKey: srv.APIKey,
+		APISecret: srv.APISecret, Grants: tokens.DefaultGrants(), Log: e.log})
+	srvCtx, stopServe := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := serveUntilDone(srvCtx, ln, h); err != nil {
+			e.log.Error("token endpoint", "err", err)
+		}
+	}()
+	endpoint := "http://" + ln.Addr().String()
+	say(fmt.Sprintf("LiveKit %s ready; token endpoint %s", srv.URL, endpoint))
+	close(progress)
+	e.mu.Lock()
+	e.stop = func() {
+		stopServe()
+		<-done
+		srv.Stop()
+	}
+	e.mu.Unlock()
+	return ui.DevServerReadyMsg{EndpointURL: endpoint, APIKey: srv.APIKey, APISecret: srv.APISecret}
+}
+
+func (e *embedded) stopAll() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.stop != nil {
+		e.stop()
+	}
+}
+
+// openLog opens the --log-file; with none, logs are discarded. They never go
+// to the screen the dashboard draws on.
+func openLog(path string) (*slog.Logger, func(), error) {
+	if path == "" {
+		return slog.New(slog.NewTextHandler(io.Discard, nil)), func() {}, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--log-file: %w", err)
+	}
+	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { f.Close() }, nil
+}

@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// fetchReport is `fetch --json`: the decode object plus the response.
+type fetchReport struct {
+	tokens.Report
+	ServerURL        string `json:"server_url"`
+	ParticipantToken string `json:"participant_token"`
+	RoomName         string `json:"room_name,omitempty"`
+	ParticipantName  string `json:"participant_name,omitempty"`
+}
+
+func newFetchCmd(s *streams) *cobra.Command {
+	var f sourceFlags
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "fetch",
+		Short: "Fetch a token once through any token source and decode it",
+		Long: "Fetch asks one token source for a token and prints the response and the decoded token.\n" +
+			"The source is --source, or inferred: --token (literal), --endpoint, --command,\n" +
+			"--sandbox-id, or an API key and secret (mint). Defaults come from LIVEKIT_URL,\n" +
+			"LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_SANDBOX_ID and the lk CLI's projects.\n" +
+			"Exit status 1 means the fetch failed or the token would be refused.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, err := f.resolve()
+			if err != nil {
+				return err
+			}
+			if !r.configured {
+				return usageErrorf("no token source configured: pass --source with its settings, " +
+					"set LIVEKIT_API_KEY/LIVEKIT_API_SECRET, or save an lk project")
+			}
+			src, err := buildSource(r.spec)
+			if err != nil {
+				return err
+			}
+			resp, err := src.Fetch(cmd.Context(), r.opts)
+			if err != nil {
+				return fmt.Errorf("fetch via %s source: %w", r.spec.Kind, err)
+			}
+			t, err := tokens.Decode(resp.ParticipantToken)
+			if err != nil {
+				return fmt.Errorf("the %s source returned a token that does not decode: %w", r.spec.Kind, err)
+			}
+			rep := tokens.NewReport(t, s.now(), checkConfig(r.spec))
+			if asJSON {
+				err = writeJSON(s.out, fetchReport{Report: rep, ServerURL: resp.ServerURL,
+					ParticipantToken: resp.ParticipantToken, RoomName: resp.RoomName, ParticipantName: resp.ParticipantName})
+			} else {
+				err = printFetch(s.out, resp, t, rep, s)
+			}
+			if err != nil {
+				return err
+			}
+			if !rep.Valid {
+				return errSilentFailure
+			}
+			return nil
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the decode object plus server_url and participant_token")
+	return cmd
+}
+
+// buildSource validates a spec (a usage error: the flags are wrong) and
+// builds its source.
+func buildSource(spec tokens.Spec) (tokens.ConfigurableSource, error) {
+	if err := validSource(spec.Kind); err != nil {
+		return nil, err
+	}
+	if err := spec.Validate(); err != nil {
+		return nil, &usageError{err}
+	}
+	return spec.Build()
+}
+
+// checkConfig is what lkdash knows of the server's key pair; the signature
+// is only judged when a secret is at hand.
+func checkConfig(spec tokens.Spec) tokens.CheckConfig {
+	return tokens.CheckConfig{APIKey: spec.APIKey, APISecret: spec.APISecret}
+}
+
+func printFetch(w io.Writer, resp tokens.Response, t *tokens.Token, rep tokens.Report, s *streams) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Server URL\t%s\n", textsafe.Line(resp.ServerURL, lineWidth))
+	if resp.RoomName != "" {
+		fmt.Fprintf(tw, "Room (response)\t%s\n", textsafe.Line(resp.RoomName, lineWidth))
+	}
+	if resp.ParticipantName != "" {
+		fmt.Fprintf(tw, "Name (response)\t%s\n", textsafe.Line(resp.ParticipantName, lineWidth))
+	}
+	// The token is a credential the user asked for; print it whole so it can
+	// be copied, but inert.
+	fmt.Fprintf(tw, "Token\t%s\n", textsafe.Clean(resp.ParticipantToken))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintln(w)
+	return printToken(w, t, rep, s.now())
+}

@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lkdash/lkdash/room"
+)
+
+func newJoinCmd(s *streams) *cobra.Command {
+	var f sourceFlags
+	var forDur, refreshAfter time.Duration
+	var autoSubscribe bool
+	cmd := &cobra.Command{
+		Use:   "join",
+		Short: "Join a room headless and print its events as JSON lines",
+		Long: "Join fetches a token through any source, joins the room and prints one JSON object\n" +
+			"per event (connected, participant_joined, token_refreshed, disconnected, …) until\n" +
+			"--for elapses or Ctrl-C, then leaves. With nothing configured it starts the managed\n" +
+			"local LiveKit server and mints a dev token.",
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			r, err := f.resolve()
+			if err != nil {
+				return err
+			}
+			if !r.configured {
+				srv, err := startLocalServer(ctx, s)
+				if err != nil {
+					return err
+				}
+				defer srv.Stop()
+				r.spec = localSpec(r.spec, srv)
+			}
+			src, err := buildSource(r.spec)
+			if err != nil {
+				return err
+			}
+			sess, err := room.Join(ctx, src, r.opts, room.Config{
+				AutoSubscribe: autoSubscribe,
+				APIKey:        r.spec.APIKey,
+				APISecret:     r.spec.APISecret,
+				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
+			})
+			if err != nil {
+				return err
+			}
+			defer sess.Leave()
+			return streamEvents(cmd, s, sess, forDur, refreshAfter)
+		},
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().DurationVar(&forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
+	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, update the participant's metadata so the server pushes a refreshed token")
+	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks")
+	return cmd
+}
+
+// streamEvents prints events until the session ends, --for elapses or the
+// context is cancelled. A session the server ended is a failure.
+func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, refreshAfter time.Duration) error {
+	ctx := cmd.Context()
+	var done, refresh <-chan time.Time
+	if forDur > 0 {
+		t := time.NewTimer(forDur)
+		defer t.Stop()
+		done = t.C
+	}
+	if refreshAfter > 0 {
+		t := time.NewTimer(refreshAfter)
+		defer t.Stop()
+		refresh = t.C
+	}
+	var lastDisconnect *room.Disconnected
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-done:
+			return nil
+		case <-refresh:
+			if err := sess.TriggerRefresh(ctx); err != nil {
+				fmt.Fprintf(s.err, "lkdash: refresh: %v\n", err)
+			}
+		case ev, ok := <-sess.Events():
+			if !ok {
+				if lastDisconnect != nil {
+					return fmt.Errorf("disconnected: %s", lastDisconnect.Reason)
+				}
+				return nil
+			}
+			if d, isDisc := ev.(room.Disconnected); isDisc {
+				lastDisconnect = &d
+			}
+			line, err := room.MarshalEvent(ev)
+			if err != nil {
+				return err
+			}
+			if _, err := fmt.Fprintf(s.out, "%s\n", line); err != nil {
+				return err
+			}
+		}
+	}
+}

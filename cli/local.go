@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// startLocalServer starts the managed livekit-server, reporting progress on
+// stderr (stdout stays machine-readable for join's JSON lines).
+func startLocalServer(ctx context.Context, s *streams) (*devserver.Server, error) {
+	progress := func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) }
+	return devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: progress})
+}
+
+// logDir is where the managed server's log goes.
+func logDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return os.TempDir()
+	}
+	return filepath.Join(dir, "lkdash", "logs")
+}
+
+// localSpec mints tokens for the managed server.
+func localSpec(base tokens.Spec, srv *devserver.Server) tokens.Spec {
+	base.Kind = tokens.KindMint
+	base.ServerURL = srv.URL
+	base.APIKey = srv.APIKey
+	base.APISecret = srv.APISecret
+	return base
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDashboardEndToEnd runs the real binary in a real terminal (tmux) with
+// nothing configured, so it starts the managed livekit-server and its own
+// token endpoint, then fetches, joins, sees the server's TokenRefreshed,
+// asks for a server-side refresh, and quits. Assertions read the screen.
+func TestDashboardEndToEnd(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Fatal("tmux is required for the end-to-end test (scripts/test.sh installs it)")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "lkdash")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	logFile := filepath.Join(dir, "lkdash.log")
+	socket := fmt.Sprintf("lkdash-e2e-%d", os.Getpid())
+	term := &terminal{t: t, tmux: tmux, socket: socket, logFile: logFile}
+
+	// A clean environment: no LIVEKIT_* and a HOME without lk projects, so
+	// the dashboard takes the zero-configuration path. The cache keeps the
+	// livekit-server binary scripts/test.sh built.
+	cmd := fmt.Sprintf("cd %q && env -u LIVEKIT_URL -u LIVEKIT_API_KEY -u LIVEKIT_API_SECRET -u LIVEKIT_SANDBOX_ID "+
+		"HOME=%q XDG_CACHE_HOME=%q TERM=xterm-256color %q --log-file %q; echo LKDASH-EXIT=$?; sleep 60",
+		dir, dir, cache, bin, logFile)
+	term.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
+	t.Cleanup(func() { _ = exec.Command(tmux, "-L", socket, "kill-server").Run() })
+
+	// The dev server may need to start (the build is cached by test.sh).
+	screen := term.waitFor("dev server ready", 3*time.Minute, "ready")
+	if !strings.Contains(screen, "endpoint") {
+		t.Fatalf("the Endpoint source should be preselected:\n%s", screen)
+	}
+	serverAddr := regexp.MustCompile(`LiveKit ws://(127\.0\.0\.1:\d+) ready`).FindStringSubmatch(term.log())
+
+	term.keys("f")
+	screen = term.waitFor("fetched token", time.Minute, "VALID")
+	for _, want := range []string{"SIG OK", "CACHE MISS", "expires in", "+join"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("token panel lacks %q:\n%s", want, screen)
+		}
+	}
+
+	term.keys("j")
+	screen = term.waitFor("joined with a refreshed token", time.Minute, "token_refreshed", "joined")
+	if !strings.Contains(screen, "REFRESHED") {
+		t.Errorf("the token panel should switch to the refreshed token:\n%s", screen)
+	}
+
+	term.keys("u")
+	term.waitFor("a refresh carrying the new metadata", time.Minute, "metadata_changed", "refreshed_at")
+
+	term.keys("q")
+	term.waitFor("dashboard exit", 30*time.Second, "LKDASH-EXIT=0")
+
+	if serverAddr != nil {
+		if c, err := net.DialTimeout("tcp", serverAddr[1], time.Second); err == nil {
+			c.Close()
+			t.Errorf("the managed livekit-server on %s is still running after quit", serverAddr[1])
+		}
+	} else {
+		t.Errorf("the log does not name the managed server's address:\n%s", term.log())
+	}
+}
+
+// terminal drives one tmux server.
+type terminal struct {
+	t                     *testing.T
+	tmux, socket, logFile string
+}
+
+func (term *terminal) run(args ...string) string {
+	term.t.Helper()
+	out, err := exec.Command(term.tmux, append([]string{"-L", term.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		term.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (term *terminal) keys(keys ...string) {
+	term.t.Helper()
+	term.run(append([]string{"send-keys", "-t", "e2e"}, keys...)...)
+}
+
+func (term *terminal) screen() string { return term.run("capture-pane", "-p", "-t", "e2e") }
+
+func (term *terminal) log() string {
+	b, _ := os.ReadFile(term.logFile)
+	return string(b)
+}
+
+// waitFor polls the screen until it shows every wanted string. The
+// deadline only bounds a hang; nothing here measures speed.
+func (term *terminal) waitFor(what string, limit time.Duration, want ...string) string {
+	term.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		s := term.screen()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(s, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return s
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("waiting for %s: %q never appeared. Screen:\n%s\nLog:\n%s", what, missing, s, term.log())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
