@@ -28,8 +28,8 @@ const (
 // Clean returns s with every escape sequence (CSI, OSC, DCS, SOS, PM, APC and
 // two-byte ESC sequences, in 7-bit and C1 forms) removed along with its
 // payload, every other C0/C1 control character removed, tabs turned into a
-// space, invalid UTF-8 replaced by U+FFFD and bidi embedding/override/isolate
-// characters removed. Newlines are kept.
+// space, invalid UTF-8 replaced by U+FFFD and bidi embedding, override,
+// isolate and mark characters removed. Newlines are kept.
 func Clean(s string) string {
 	if isPlain(s) {
 		return s
@@ -95,9 +95,11 @@ func isControl(r rune) bool {
 
 // isBidi reports the explicit directional formatting characters that can
 // make displayed text read differently from its logical order
-// (LRE, RLE, PDF, LRO, RLO and LRI, RLI, FSI, PDI).
+// (LRE, RLE, PDF, LRO, RLO; LRI, RLI, FSI, PDI) and the invisible
+// direction marks (LRM, RLM, ALM), the set the "Trojan Source" paper lists.
 func isBidi(r rune) bool {
-	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069)
+	return (r >= 0x202a && r <= 0x202e) || (r >= 0x2066 && r <= 0x2069) ||
+		r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // skipEscape skips what follows an ESC at s[i:] and returns the index after

@@ -40,6 +40,8 @@ func TestClean(t *testing.T) {
 		{"bidi override", "abc\u202egnp.exe", "abcgnp.exe"},
 		{"bidi isolates", "\u2066a\u2067b\u2068c\u2069", "abc"},
 		{"bidi embeddings", "\u202aa\u202bb\u202cc\u202d", "abc"},
+		{"bidi marks", "a\u200eb\u200fc\u061cd", "abcd"},
+		{"arabic and hebrew kept", "שלום مرحبا", "שלום مرحبا"},
 		{"osc aborted by csi", "a\x1b]0;t\x1b[2Jb", "ab"},
 	}
 	for _, tt := range tests {
