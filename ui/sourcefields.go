@@ -254,9 +254,9 @@ func validateField(f field) string {
 			return "must not be negative"
 		}
 	case fHeaders:
-		return checkLines(v, func(l string) error { _, _, err := tokens.ParseHeader(l); return err })
+		return errText(tokens.ParseHeaderLines(v))
 	case fAttributes:
-		return checkLines(v, func(l string) error { _, _, err := tokens.ParseAttribute(l); return err })
+		return errText(tokens.ParseAttributeLines(v))
 	}
 	return ""
 }
@@ -280,14 +280,10 @@ func checkURL(v string, schemes ...string) string {
 	return fmt.Sprintf("scheme must be %s", strings.Join(schemes, "/"))
 }
 
-func checkLines(v string, parse func(string) error) string {
-	for i, l := range strings.Split(v, "\n") {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		if err := parse(l); err != nil {
-			return fmt.Sprintf("line %d: %v", i+1, err)
-		}
+// errText is a parse error as a field message ("" when it parsed).
+func errText[T any](_ T, err error) string {
+	if err != nil {
+		return err.Error()
 	}
 	return ""
 }

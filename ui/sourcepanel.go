@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/http"
 	"strings"
 	"time"
 
@@ -221,7 +220,7 @@ func (p *sourcePanel) rebuild() {
 		case fMethod:
 			s.Method = strings.ToUpper(v)
 		case fHeaders:
-			s.Headers = parseHeaders(v)
+			s.Headers, _ = tokens.ParseHeaderLines(v) // a bad line is already in f.err
 		case fSandboxID:
 			s.SandboxID = v
 		case fSandboxBase:
@@ -245,7 +244,7 @@ func (p *sourcePanel) rebuild() {
 		case fMetadata:
 			o.ParticipantMetadata = f.value() // metadata keeps its spaces
 		case fAttributes:
-			o.ParticipantAttributes = parseAttributes(v)
+			o.ParticipantAttributes, _ = tokens.ParseAttributeLines(v)
 		case fAgentName:
 			o.AgentName = v
 		case fAgentMetadata:
@@ -267,32 +266,6 @@ func (p *sourcePanel) rebuild() {
 	if !p.fields[p.cursor].shownFor(p.kind) {
 		p.cursor = 0
 	}
-}
-
-func parseHeaders(v string) http.Header {
-	var h http.Header
-	for _, l := range strings.Split(v, "\n") {
-		if k, val, err := tokens.ParseHeader(l); err == nil {
-			if h == nil {
-				h = http.Header{}
-			}
-			h.Add(k, val)
-		}
-	}
-	return h
-}
-
-func parseAttributes(v string) map[string]string {
-	var m map[string]string
-	for _, l := range strings.Split(v, "\n") {
-		if k, val, err := tokens.ParseAttribute(l); err == nil {
-			if m == nil {
-				m = map[string]string{}
-			}
-			m[k] = val
-		}
-	}
-	return m
 }
 
 // View renders the form, scrolled so the cursor row is visible.
