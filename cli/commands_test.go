@@ -1,0 +1,123 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeAnswersAndStops runs `lkdash serve` on a free port, asks it for
+// a token, and stops it the way Ctrl-C does (context cancel).
+func TestServeAnswersAndStops(t *testing.T) {
+	t.Setenv("HOME", t.TempDir())
+	old := env
+	env = func(string) string { return "" }
+	defer func() { env = old }()
+
+	outR, outW := io.Pipe()
+	// Read only after serve returned: the channel orders it after every write.
+	var errOut strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--server-url", "ws://127.0.0.1:7880",
+			"--api-key", testKey, "--api-secret", testSecret, "--ttl", "5m"},
+			&streams{in: strings.NewReader(""), out: outW, err: &errOut, now: time.Now})
+		outW.Close()
+	}()
+	line, err := bufio.NewReader(outR).ReadString('\n')
+	if err != nil {
+		t.Fatalf("serve printed no address: %v", err)
+	}
+	go io.Copy(io.Discard, outR)
+	addr := regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+	if addr == "" {
+		t.Fatalf("no address in %q", line)
+	}
+	resp, err := http.Post(addr, "application/json", strings.NewReader(`{"room_name":"r","participant_identity":"me"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		ServerURL string `json:"server_url"`
+		Token     string `json:"participant_token"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusCreated || body.ServerURL != "ws://127.0.0.1:7880" || body.Token == "" {
+		t.Fatalf("status %d, body %+v, err %v", resp.StatusCode, body, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after cancel: %s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop after cancel")
+	}
+	if strings.Contains(line+errOut.String(), testSecret) || strings.Contains(errOut.String(), body.Token) {
+		t.Error("serve printed the secret or a token")
+	}
+}
+
+// TestJoinWithNothingConfigured runs `lkdash join` with no source at all:
+// it must start the managed livekit-server, join, see the server's first
+// refreshed token, trigger another, and leave when --for elapses.
+func TestJoinWithNothingConfigured(t *testing.T) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", cache) // keep the livekit-server binary test.sh built
+	r := lkdash(t, "", nil, "join", "--for", "4s", "--refresh-after", "1s", "--name", "Demo", "--metadata", "m0")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.err)
+	}
+	var types []string
+	var refreshes []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		var ev map[string]any
+		if err := json.Unmarshal([]byte(line), &ev); err != nil {
+			t.Fatalf("not a JSON line: %q", line)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, ev["time"].(string)); err != nil {
+			t.Errorf("time %v: %v", ev["time"], err)
+		}
+		types = append(types, ev["type"].(string))
+		if ev["type"] == "token_refreshed" {
+			refreshes = append(refreshes, ev)
+		}
+	}
+	if len(types) == 0 || types[0] != "connected" {
+		t.Fatalf("first event should be connected: %v", types)
+	}
+	if len(refreshes) < 2 {
+		t.Fatalf("want the join refresh and the triggered one, got events %v", types)
+	}
+	last := refreshes[len(refreshes)-1]
+	if claims, _ := last["changed_claims"].([]any); !containsAny(claims, "metadata") {
+		t.Errorf("the triggered refresh should change metadata: %v", last)
+	}
+	for _, k := range []string{"expires_at", "lifetime_change_seconds", "participant_token"} {
+		if _, ok := last[k]; !ok {
+			t.Errorf("token_refreshed lacks %q", k)
+		}
+	}
+}
+
+func containsAny(list []any, want string) bool {
+	for _, v := range list {
+		if v == want {
+			return true
+		}
+	}
+	return false
+}
