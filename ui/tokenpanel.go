@@ -103,8 +103,7 @@ func (t tokenPanel) lines(now time.Time) []string {
 	}
 	if t.err != nil {
 		out = append(out, t.st.BadgeBad.Render(strings.ToUpper(t.errWhat)+" FAILED"))
-		wrapped := ansi.Wrap(textsafe.Clean(t.err.Error()), max(t.w, 1), " /&?=")
-		out = append(out, styleAll(t.st.Error, fitLines(strings.Split(wrapped, "\n"), t.w))...)
+		out = append(out, t.wrapped(t.st.Error, t.err.Error())...)
 		return out
 	}
 	s := t.current()
@@ -124,6 +123,13 @@ func (t tokenPanel) lines(now time.Time) []string {
 	return out
 }
 
+// wrapped renders untrusted text wrapped to the panel width (at most
+// claimLinesMax lines), each line in style.
+func (t tokenPanel) wrapped(style lipgloss.Style, text string) []string {
+	w := ansi.Wrap(textsafe.Clean(text), max(t.w, 1), " /&?=")
+	return styleAll(style, fitLines(strings.Split(w, "\n"), t.w))
+}
+
 func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
 	st := t.st
 	origin := st.BadgeInfo.Render(strings.ToUpper(s.origin))
@@ -135,7 +141,7 @@ func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
 		v := s.tok.Check(now, t.check)
 		row := origin + " " + st.BadgeGood.Render("VALID")
 		if !v.Valid {
-			row = st.BadgeBad.Render("INVALID")
+			row = origin + " " + st.BadgeBad.Render("INVALID")
 		}
 		switch v.Signature {
 		case tokens.SignatureVerified:
@@ -146,11 +152,12 @@ func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
 			row += " " + st.BadgeWarn.Render("SIG UNVERIFIED")
 		}
 		out[0] = row
+		// Reasons are the point of the panel: wrap them, never cut them.
 		for _, p := range v.Problems {
-			out = append(out, st.Error.Render(textsafe.Line("✗ "+p, t.w)))
+			out = append(out, t.wrapped(st.Error, "✗ "+p)...)
 		}
 		for _, w := range v.Warnings {
-			out = append(out, st.Level[styles.LevelWarn].Render(textsafe.Line("! "+w, t.w)))
+			out = append(out, t.wrapped(st.Level[styles.LevelWarn], "! "+w)...)
 		}
 	}
 	if c := s.cache; c != nil {
