@@ -426,7 +426,7 @@ func TestKindSelectorAndMintGrants(t *testing.T) {
 	if m.src.kind != tokens.KindMint {
 		t.Fatalf("kind %s", m.src.kind)
 	}
-	if !strings.Contains(m.View(), "+roomAdmin") || !strings.Contains(m.View(), "TTL") {
+	if !strings.Contains(m.View(), "+admin") || !strings.Contains(m.View(), "TTL") {
 		t.Fatalf("mint fields missing:\n%s", m.View())
 	}
 	if !m.src.spec.Grants.RoomJoin || m.src.spec.Grants.RoomAdmin {

@@ -51,8 +51,9 @@ const (
 	fAgentDeployment
 )
 
-// grantNames are the Mint grant toggles, in tokens.Grants field order.
-var grantNames = [numGrants]string{"roomJoin", "canPublish", "canSubscribe", "canPublishData", "canUpdateOwnMetadata", "hidden", "roomAdmin", "roomCreate", "roomList", "roomRecord", "agent"}
+// grantNames label the Mint grant toggles, in tokens.Grants field order,
+// with the short words the token panel uses (they fit the label column).
+var grantNames = [numGrants]string{"join", "publish", "subscribe", "data", "metadata", "hidden", "admin", "create", "list", "record", "agent"}
 
 func grantPtrs(g *tokens.Grants) []*bool {
 	return []*bool{&g.RoomJoin, &g.CanPublish, &g.CanSubscribe, &g.CanPublishData, &g.CanUpdateOwnMetadata, &g.Hidden, &g.RoomAdmin, &g.RoomCreate, &g.RoomList, &g.RoomRecord, &g.Agent}
