@@ -331,7 +331,10 @@ func (p sourcePanel) View() string {
 			}
 		}
 		if f.err != "" {
-			lines = append(lines, strings.Repeat(" ", labelWidth+3)+p.st.FieldError.Render(textsafe.Line("✗ "+f.err, vw)))
+			// The reason is what the user needs to fix the field: wrap it.
+			for _, l := range strings.Split(ansi.Wrap(textsafe.Clean("✗ "+f.err), vw, " "), "\n") {
+				lines = append(lines, strings.Repeat(" ", labelWidth+3)+p.st.FieldError.Render(textsafe.Line(l, vw)))
+			}
 		}
 	}
 	// Reserve the last line for the overall verdict.
