@@ -85,6 +85,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating log directory: %w", err)
 	}
+	pruneLogs(logDir, keepLogs-1) // room for the log created next
 	logFile, err := os.CreateTemp(logDir, "livekit-server-*.log")
 	if err != nil {
 		return nil, fmt.Errorf("creating server log: %w", err)
