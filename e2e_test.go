@@ -22,10 +22,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 		t.Fatal("tmux is required for the end-to-end test (scripts/test.sh installs it)")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "lkdash")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildLkdash(t, dir)
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		t.Fatal(err)
@@ -78,6 +75,16 @@ func TestDashboardEndToEnd(t *testing.T) {
 	} else {
 		t.Errorf("the log does not name the managed server's address:\n%s", term.log())
 	}
+}
+
+// buildLkdash builds the real binary into dir.
+func buildLkdash(tb testing.TB, dir string) string {
+	tb.Helper()
+	bin := filepath.Join(dir, "lkdash")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 // terminal drives one tmux server.
