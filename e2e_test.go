@@ -62,7 +62,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 	}
 
 	term.keys("u")
-	term.waitFor("a refresh carrying the new metadata", time.Minute, "metadata_changed", "refreshed_at")
+	term.waitFor("a refresh carrying the new attribute", time.Minute, "attributes_changed", "lkdash.refreshed_at")
 
 	term.keys("q")
 	term.waitFor("dashboard exit", 30*time.Second, "LKDASH-EXIT=0")

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lkdash/lkdash/room"
 )
 
 // TestServeAnswersAndStops runs `lkdash serve` on a free port, asks it for
@@ -103,8 +105,8 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 		t.Fatalf("want the join refresh and the triggered one, got events %v", types)
 	}
 	last := refreshes[len(refreshes)-1]
-	if claims, _ := last["changed_claims"].([]any); !containsAny(claims, "metadata") {
-		t.Errorf("the triggered refresh should change metadata: %v", last)
+	if claims, _ := last["changed_claims"].([]any); !containsAny(claims, "attributes."+room.RefreshAttribute) {
+		t.Errorf("the triggered refresh should change the %s attribute: %v", room.RefreshAttribute, last)
 	}
 	for _, k := range []string{"expires_at", "lifetime_change_seconds", "participant_token"} {
 		if _, ok := last[k]; !ok {

@@ -54,7 +54,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().DurationVar(&forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
-	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, update the participant's metadata so the server pushes a refreshed token")
+	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
 	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks")
 	return cmd
 }

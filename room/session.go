@@ -2,7 +2,6 @@ package room
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,6 +39,10 @@ type Config struct {
 	// process-wide in the SDK and always discarded.
 	Log *slog.Logger
 }
+
+// RefreshAttribute is the participant attribute TriggerRefresh sets to the
+// current time; changing it makes the server push a refreshed token.
+const RefreshAttribute = "lkdash.refreshed_at"
 
 // ErrNoCredentials is returned by TriggerRefresh without an API key/secret.
 var ErrNoCredentials = errors.New("room: refreshing needs the API key and secret (Config.APIKey, Config.APISecret)")
@@ -238,9 +241,9 @@ func (s *Session) Leave() {
 	<-s.finished
 }
 
-// TriggerRefresh makes the server send a refreshed token by changing our
-// metadata through RoomService (to {"refreshed_at": "<RFC 3339>"}); the
-// TokenRefreshed event follows within a second or so.
+// TriggerRefresh makes the server send a refreshed token by setting our
+// RefreshAttribute through RoomService; the TokenRefreshed event follows
+// within a second or so.
 func (s *Session) TriggerRefresh(ctx context.Context) error {
 	if s.cfg.APIKey == "" || s.cfg.APISecret == "" {
 		return ErrNoCredentials
@@ -249,15 +252,13 @@ func (s *Session) TriggerRefresh(ctx context.Context) error {
 	if room == nil {
 		return errors.New("room: not joined")
 	}
-	meta, err := json.Marshal(map[string]string{"refreshed_at": s.cfg.Now().UTC().Format(time.RFC3339Nano)})
-	if err != nil {
-		return err
-	}
+	// One attribute, not the metadata: the server merges attributes by key,
+	// so the participant's own metadata and attributes survive the demo.
 	client := lksdk.NewRoomServiceClient(s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
-	_, err = client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
-		Room:     room.Name(),
-		Identity: room.LocalParticipant.Identity(),
-		Metadata: string(meta),
+	_, err := client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
+		Room:       room.Name(),
+		Identity:   room.LocalParticipant.Identity(),
+		Attributes: map[string]string{RefreshAttribute: s.cfg.Now().UTC().Format(time.RFC3339Nano)},
 	})
 	if err != nil {
 		return fmt.Errorf("room: asking the server to refresh the token: %w", err)

@@ -71,9 +71,10 @@ func TestSecondParticipantJoinAndLeave(t *testing.T) {
 	t.Logf("watcher saw it after %s", time.Since(t0))
 }
 
-func TestTriggerRefreshDiffsMetadata(t *testing.T) {
+func TestTriggerRefreshDiffsAttributes(t *testing.T) {
 	srv := sharedServer(t)
 	s := join(t, srv, "carol", Config{APIKey: srv.APIKey, APISecret: srv.APISecret})
+	metaBefore := s.Token().Grants.Metadata
 	waitFor[TokenRefreshed](t, s, nil) // the one sent right after joining
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -82,15 +83,18 @@ func TestTriggerRefreshDiffsMetadata(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr, seen := waitFor[TokenRefreshed](t, s, nil)
-	if !slices.ContainsFunc(tr.Diff.Changed, func(c tokens.ClaimChange) bool { return c.Claim == "metadata" }) {
-		t.Errorf("diff = %+v, want metadata changed", tr.Diff.Changed)
+	if !slices.ContainsFunc(tr.Diff.Changed, func(c tokens.ClaimChange) bool { return c.Claim == "attributes."+RefreshAttribute }) {
+		t.Errorf("diff = %+v, want the %s attribute changed", tr.Diff.Changed, RefreshAttribute)
 	}
-	if !strings.Contains(tr.Decoded.Grants.Metadata, "refreshed_at") {
-		t.Errorf("refreshed metadata = %q", tr.Decoded.Grants.Metadata)
+	if tr.Decoded.Grants.Attributes[RefreshAttribute] == "" {
+		t.Errorf("refreshed attributes = %v", tr.Decoded.Grants.Attributes)
 	}
-	if !slices.ContainsFunc(seen, func(e Event) bool { m, ok := e.(MetadataChanged); return ok && m.Local }) {
+	if tr.Decoded.Grants.Metadata != metaBefore {
+		t.Errorf("the refresh changed the metadata: %q -> %q", metaBefore, tr.Decoded.Grants.Metadata)
+	}
+	if !slices.ContainsFunc(seen, func(e Event) bool { a, ok := e.(AttributesChanged); return ok && a.Local }) {
 		// The SDK may report it after the refresh; allow either order.
-		waitFor(t, s, func(e MetadataChanged) bool { return e.Local })
+		waitFor(t, s, func(e AttributesChanged) bool { return e.Local })
 	}
 
 	// A rename has no SDK callback; it comes from the signal stream.
