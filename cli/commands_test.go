@@ -98,8 +98,8 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 			refreshes = append(refreshes, ev)
 		}
 	}
-	if len(types) == 0 || types[0] != "connected" {
-		t.Fatalf("first event should be connected: %v", types)
+	if len(types) < 2 || types[0] != "connected" || types[len(types)-1] != "disconnected" {
+		t.Fatalf("events should run from connected to disconnected: %v", types)
 	}
 	if len(refreshes) < 2 {
 		t.Fatalf("want the join refresh and the triggered one, got events %v", types)

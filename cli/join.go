@@ -60,7 +60,8 @@ func newJoinCmd(s *streams) *cobra.Command {
 }
 
 // streamEvents prints events until the session ends, --for elapses or the
-// context is cancelled. A session the server ended is a failure.
+// context is cancelled; leaving prints the final disconnected event too. A
+// session the server ended is a failure.
 func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, refreshAfter time.Duration) error {
 	ctx := cmd.Context()
 	var done, refresh <-chan time.Time
@@ -74,34 +75,45 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, re
 		defer t.Stop()
 		refresh = t.C
 	}
-	var lastDisconnect *room.Disconnected
+	leave := func() error {
+		sess.Leave() // emits Disconnected and closes Events
+		for ev := range sess.Events() {
+			if err := printEvent(s, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for {
 		select {
 		case <-ctx.Done():
-			return nil
+			return leave()
 		case <-done:
-			return nil
+			return leave()
 		case <-refresh:
 			if err := sess.TriggerRefresh(ctx); err != nil {
 				fmt.Fprintf(s.err, "lkdash: refresh: %v\n", err)
 			}
 		case ev, ok := <-sess.Events():
 			if !ok {
-				if lastDisconnect != nil {
-					return fmt.Errorf("disconnected: %s", lastDisconnect.Reason)
-				}
 				return nil
 			}
+			if err := printEvent(s, ev); err != nil {
+				return err
+			}
 			if d, isDisc := ev.(room.Disconnected); isDisc {
-				lastDisconnect = &d
-			}
-			line, err := room.MarshalEvent(ev)
-			if err != nil {
-				return err
-			}
-			if _, err := fmt.Fprintf(s.out, "%s\n", line); err != nil {
-				return err
+				return fmt.Errorf("disconnected: %s", d.Reason)
 			}
 		}
 	}
+}
+
+// printEvent writes one event as a JSON line.
+func printEvent(s *streams, ev room.Event) error {
+	line, err := room.MarshalEvent(ev)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(s.out, "%s\n", line)
+	return err
 }
