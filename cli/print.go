@@ -88,7 +88,7 @@ func when(t *time.Time, now time.Time) string {
 }
 
 func roundDuration(d time.Duration) string {
-	if d >= time.Minute {
+	if d >= time.Second {
 		d = d.Round(time.Second)
 	} else {
 		d = d.Round(time.Millisecond)
