@@ -69,17 +69,7 @@ func TestCommandErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := (&Command{Line: tt.line}).Fetch(context.Background(), Options{})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if tt.check != nil {
-				tt.check(t, err)
-			}
-			for _, s := range tt.errText {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not mention %q", err, s)
-				}
-			}
+			srcExpectErr(t, err, tt.check, tt.errText)
 			if strings.Contains(err.Error(), "hunter2") {
 				t.Errorf("error shows the command line: %q", err)
 			}

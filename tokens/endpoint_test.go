@@ -173,17 +173,7 @@ func TestEndpointErrors(t *testing.T) {
 			}
 			e := &Endpoint{URL: srv.URL + tt.path + "?key=querysecret", Headers: http.Header{"Authorization": {"Bearer s3cret"}}, Timeout: tt.timeout}
 			_, err := e.Fetch(context.Background(), Options{RoomName: "r"})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			if tt.check != nil {
-				tt.check(t, err)
-			}
-			for _, s := range tt.errText {
-				if !strings.Contains(err.Error(), s) {
-					t.Errorf("error %q does not mention %q", err, s)
-				}
-			}
+			srcExpectErr(t, err, tt.check, tt.errText)
 			for _, secret := range []string{"s3cret", "querysecret", "\x1b"} {
 				if strings.Contains(err.Error(), secret) {
 					t.Errorf("error leaks %q: %q", secret, err)
@@ -276,4 +266,21 @@ func srcURLServer(tb testing.TB, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	tb.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// srcExpectErr fails unless err is non-nil, passes check (when given) and
+// mentions every string in texts.
+func srcExpectErr(t *testing.T, err error, check func(*testing.T, error), texts []string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if check != nil {
+		check(t, err)
+	}
+	for _, s := range texts {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
 }
