@@ -33,7 +33,13 @@ type result struct {
 // developer's own LIVEKIT_* variables and lk projects cannot leak in.
 func lkdash(t *testing.T, stdin string, environ map[string]string, args ...string) result {
 	t.Helper()
-	t.Setenv("HOME", t.TempDir())
+	return lkdashHome(t, t.TempDir(), stdin, environ, args...)
+}
+
+// lkdashHome is lkdash with home as HOME, e.g. one holding lk projects.
+func lkdashHome(t *testing.T, home, stdin string, environ map[string]string, args ...string) result {
+	t.Helper()
+	t.Setenv("HOME", home)
 	old := env
 	env = func(k string) string { return environ[k] }
 	t.Cleanup(func() { env = old })

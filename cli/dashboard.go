@@ -54,6 +54,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 		Spec:    r.spec,
 		Options: r.opts,
 		Caching: caching,
+		Keys:    &r.keys,
 		Backend: ui.NewBackend(nil),
 		Log:     log,
 		Output:  s.out,

@@ -53,7 +53,8 @@ func newFetchCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return fmt.Errorf("the %s source returned a token that does not decode: %w", r.spec.Kind, err)
 			}
-			rep := tokens.NewReport(t, s.now(), checkConfig(r.spec))
+			cfg, _ := r.keys.For(t, resp.ServerURL)
+			rep := tokens.NewReport(t, s.now(), cfg)
 			if asJSON {
 				err = writeJSON(s.out, fetchReport{Report: rep, ServerURL: resp.ServerURL,
 					ParticipantToken: resp.ParticipantToken, RoomName: resp.RoomName, ParticipantName: resp.ParticipantName})
@@ -84,12 +85,6 @@ func buildSource(spec tokens.Spec) (tokens.ConfigurableSource, error) {
 		return nil, &usageError{err}
 	}
 	return spec.Build()
-}
-
-// checkConfig is what lkdash knows of the server's key pair; the signature
-// is only judged when a secret is at hand.
-func checkConfig(spec tokens.Spec) tokens.CheckConfig {
-	return tokens.CheckConfig{APIKey: spec.APIKey, APISecret: spec.APISecret}
 }
 
 func printFetch(w io.Writer, resp tokens.Response, t *tokens.Token, rep tokens.Report, s *streams) error {

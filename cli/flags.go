@@ -78,6 +78,9 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 type resolved struct {
 	spec tokens.Spec
 	opts tokens.Options
+	// keys are the pairs a fetched token may be judged with: only those
+	// given explicitly, and the saved projects by issuer or server URL.
+	keys tokens.SignerKeys
 	// configured is false when nothing at all names a source, which is when
 	// the dashboard and join fall back to the managed local server.
 	configured bool
@@ -90,25 +93,34 @@ var env = os.Getenv
 // the environment, the lk CLI's default project.
 func (f *sourceFlags) resolve() (resolved, error) {
 	var r resolved
-	proj, err := f.lkProject()
+	cfg, proj, err := f.lkProject()
 	if err != nil {
 		return r, err
 	}
-	pick := func(flag, envName string, fromProject func(*lkProject) string) string {
+	// pickFrom returns the setting and whether it was given explicitly:
+	// by flag, environment or a project named with --project, rather than
+	// by the lk CLI's default project.
+	pickFrom := func(flag, envName string, fromProject func(*lkProject) string) (string, bool) {
 		if flag != "" {
-			return flag
+			return flag, true
 		}
 		if proj != nil && f.project != "" {
-			return fromProject(proj)
+			return fromProject(proj), true
 		}
 		if v := strings.TrimSpace(env(envName)); v != "" {
-			return v
+			return v, true
 		}
 		if proj != nil {
-			return fromProject(proj)
+			return fromProject(proj), false
 		}
-		return ""
+		return "", false
 	}
+	pick := func(flag, envName string, fromProject func(*lkProject) string) string {
+		v, _ := pickFrom(flag, envName, fromProject)
+		return v
+	}
+	apiKey, keyExplicit := pickFrom(f.apiKey, "LIVEKIT_API_KEY", func(p *lkProject) string { return p.APIKey })
+	apiSecret, secretExplicit := pickFrom(f.apiSecret, "LIVEKIT_API_SECRET", func(p *lkProject) string { return p.APISecret })
 	spec := tokens.Spec{
 		ServerURL:      pick(f.url, "LIVEKIT_URL", func(p *lkProject) string { return p.URL }),
 		Token:          f.token,
@@ -118,8 +130,8 @@ func (f *sourceFlags) resolve() (resolved, error) {
 		SandboxID:      pick(f.sandboxID, "LIVEKIT_SANDBOX_ID", func(*lkProject) string { return "" }),
 		SandboxBaseURL: f.sandboxBaseURL,
 		Command:        f.command,
-		APIKey:         pick(f.apiKey, "LIVEKIT_API_KEY", func(p *lkProject) string { return p.APIKey }),
-		APISecret:      pick(f.apiSecret, "LIVEKIT_API_SECRET", func(p *lkProject) string { return p.APISecret }),
+		APIKey:         apiKey,
+		APISecret:      apiSecret,
 		TTL:            f.ttl,
 		Grants:         f.grants,
 	}
@@ -135,6 +147,7 @@ func (f *sourceFlags) resolve() (resolved, error) {
 	}
 	spec.Kind, r.configured = f.kind(spec)
 	r.spec = spec
+	r.keys = signerKeys(spec, cfg, keyExplicit, secretExplicit)
 
 	r.opts = tokens.Options{
 		RoomName:            f.room,
@@ -179,23 +192,48 @@ func (f *sourceFlags) kind(s tokens.Spec) (tokens.Kind, bool) {
 	return "", false
 }
 
-func (f *sourceFlags) lkProject() (*lkProject, error) {
+// lkProject loads the lk CLI config and picks the --project (or default)
+// project from it; both are nil when there is none.
+func (f *sourceFlags) lkProject() (*lkConfig, *lkProject, error) {
 	path, err := lkConfigPath()
 	if err != nil {
 		if f.project != "" {
-			return nil, fmt.Errorf("--project: %w", err)
+			return nil, nil, fmt.Errorf("--project: %w", err)
 		}
-		return nil, nil
+		return nil, nil, nil
 	}
 	cfg, err := loadLKConfig(path)
 	if err != nil {
 		if f.project != "" {
-			return nil, err
+			return nil, nil, err
 		}
 		// A broken lk config must not break users who never asked for it.
-		return nil, nil
+		return nil, nil, nil
 	}
-	return cfg.project(f.project)
+	proj, err := cfg.project(f.project)
+	return cfg, proj, err
+}
+
+// signerKeys says which key pairs may judge the tokens spec fetches. A
+// minting spec signs with its own pair; otherwise a pair from the default
+// project counts only through the saved-project rule, like any other.
+func signerKeys(spec tokens.Spec, cfg *lkConfig, keyExplicit, secretExplicit bool) tokens.SignerKeys {
+	var k tokens.SignerKeys
+	switch {
+	case spec.Kind == tokens.KindMint:
+		k.Explicit = tokens.CheckConfig{APIKey: spec.APIKey, APISecret: spec.APISecret}
+	default:
+		if keyExplicit {
+			k.Explicit.APIKey = spec.APIKey
+		}
+		if secretExplicit {
+			k.Explicit.APISecret = spec.APISecret
+		}
+	}
+	if cfg != nil {
+		k.Saved = cfg.savedKeys()
+	}
+	return k
 }
 
 // validSource checks --source names a known kind.

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // lkProject is one project saved by the `lk` CLI (lk project add).
@@ -69,4 +71,13 @@ func (c *lkConfig) project(name string) (*lkProject, error) {
 		return nil, fmt.Errorf("lk project %q not found (have %d saved projects)", name, len(c.Projects))
 	}
 	return nil, nil
+}
+
+// savedKeys lists every project's key pair, for judging tokens they signed.
+func (c *lkConfig) savedKeys() []tokens.SavedKey {
+	keys := make([]tokens.SavedKey, 0, len(c.Projects))
+	for _, p := range c.Projects {
+		keys = append(keys, tokens.SavedKey{Name: p.Name, URL: p.URL, APIKey: p.APIKey, APISecret: p.APISecret})
+	}
+	return keys
 }

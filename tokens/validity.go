@@ -120,8 +120,10 @@ func (t *Token) Check(now time.Time, cfg CheckConfig) Validity {
 		// With a wrong issuer the server stops at the key lookup; the
 		// signature against cfg's secret would say nothing more.
 		problem("signature is invalid")
+	case v.Signature == SignatureUnverified && t.Issuer != "":
+		warn("signature not checked: signed by API key %q and no secret for it is at hand", t.Issuer)
 	case v.Signature == SignatureUnverified:
-		warn("signature not checked: no API secret given")
+		warn("signature not checked: no API secret at hand")
 	}
 
 	t.checkTimes(now, &v, problem, warn)

@@ -23,6 +23,10 @@ type Config struct {
 	Spec    tokens.Spec    // initial source settings
 	Options tokens.Options // initial request options
 	Caching bool
+	// Keys are the key pairs that may judge fetched tokens (see
+	// tokens.SignerKeys); nil means Spec's pair was given explicitly.
+	// A pair typed into the form is always explicit.
+	Keys    *tokens.SignerKeys
 	Backend Backend
 	// Now is the clock for countdowns and validity (nil: time.Now).
 	Now func() time.Time

@@ -32,6 +32,9 @@ type sourcePanel struct {
 	opts    tokens.Options
 	caching bool
 	specErr string // Spec.Validate or a field error; "" = ready to fetch
+	// keysGiven: the form's key pair was typed in or came from the managed
+	// server, so it judges any token (see Model.signerKeys).
+	keysGiven bool
 
 	w, h int
 }
@@ -79,6 +82,7 @@ func (p *sourcePanel) setEndpoint(url, apiKey, apiSecret string) {
 			f.input.SetValue(apiSecret)
 		}
 	}
+	p.keysGiven = p.keysGiven || apiKey != "" || apiSecret != ""
 	p.rebuild()
 }
 
@@ -190,6 +194,9 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) 
 		f.area, cmd = f.area.Update(msg)
 	} else {
 		f.input, cmd = f.input.Update(msg)
+	}
+	if f.id == fAPIKey || f.id == fAPISecret {
+		p.keysGiven = true
 	}
 	p.rebuild()
 	return p, cmd, true

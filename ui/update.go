@@ -199,13 +199,24 @@ func (m Model) startFetch(force bool) (Model, tea.Cmd) {
 	m.fetching = true
 	m.fetchSeq++
 	m.tok.busy = "fetching…"
-	m.tok.check = checkConfig(m.src.spec)
 	req := FetchRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Force: force}
 	return m, fetchCmd(m.ctx, m.cfg.Backend, req, m.fetchSeq, m.now)
 }
 
-func checkConfig(s tokens.Spec) tokens.CheckConfig {
-	return tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
+// signerKeys are the key pairs that may judge a token from the current
+// source: the form's pair when it was given for it (typed, preset
+// explicitly, from the managed server) or when it mints; the saved ones
+// only for the tokens they can have signed.
+func (m Model) signerKeys() tokens.SignerKeys {
+	var k tokens.SignerKeys
+	if m.cfg.Keys != nil {
+		k = *m.cfg.Keys
+	}
+	s := m.src.spec
+	if m.cfg.Keys == nil || m.src.keysGiven || s.Kind == tokens.KindMint {
+		k.Explicit = tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
+	}
+	return k
 }
 
 func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
@@ -223,6 +234,7 @@ func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
 	cache := msg.result.Cache
 	m.log.Debug("fetched", "cache", cache.Status, "decoded", msg.token != nil) // never the token itself
 	m.tok.setToken(&shownToken{tok: msg.token, decodeErr: msg.decodeErr, resp: msg.result.Response, cache: &cache, origin: "fetched", at: msg.at})
+	m.tok.check, _ = m.signerKeys().For(msg.token, msg.result.Response.ServerURL)
 	m.setStatus("fetched", false)
 	return m, m.startTick()
 }
@@ -237,7 +249,6 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	m.joinCancel = cancel
 	feed := newLineFeed(64)
 	req := JoinRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Progress: feed.send}
-	m.tok.check = checkConfig(m.src.spec)
 	m.evs.add(newEntry(m.now(), entryProgress, "join", "joining…", nil, nil))
 	m.setStatus("joining…", false)
 	return m, tea.Batch(joinCmd(ctx, m.cfg.Backend, req, m.joinID, feed), waitJoinProgress(feed, m.joinID))
@@ -267,6 +278,7 @@ func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
 	if m.tok.original.tok == nil {
 		m.tok.original.tok, m.tok.original.decodeErr = tokens.Decode(resp.ParticipantToken)
 	}
+	m.tok.check, _ = m.signerKeys().For(m.tok.original.tok, resp.ServerURL)
 	m.setStatus("connected to "+resp.ServerURL, false)
 	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick())
 }

@@ -1,0 +1,80 @@
+package tokens
+
+import (
+	"net"
+	"net/url"
+	"strings"
+)
+
+// SavedKey is an API key pair saved for a server, such as an lk CLI project.
+type SavedKey struct {
+	Name, URL, APIKey, APISecret string
+}
+
+// SignerKeys are the API key pairs at hand when a token arrives. A pair is
+// used to judge a token only when it can be the token's signer, so that a
+// good token from another project never turns invalid merely because an
+// unrelated project is saved.
+type SignerKeys struct {
+	// Explicit was given for this token (flag, environment, the form, the
+	// managed server): always used, even when it is not the signer.
+	Explicit CheckConfig
+	// Saved pairs are used only for a token whose iss is their key, or
+	// whose server URL is their URL.
+	Saved []SavedKey
+}
+
+// For returns the key pair to judge t with, fetched for serverURL ("" when
+// unknown), and the name of the saved pair it came from ("" otherwise). No
+// pair at all leaves the signature unverified and the claims judged alone.
+func (k SignerKeys) For(t *Token, serverURL string) (CheckConfig, string) {
+	if k.Explicit != (CheckConfig{}) {
+		return k.Explicit, ""
+	}
+	if t == nil {
+		return CheckConfig{}, ""
+	}
+	for _, s := range k.Saved {
+		if s.APIKey != "" && s.APIKey == t.Issuer {
+			return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
+		}
+	}
+	if want, ok := serverKey(serverURL); ok {
+		for _, s := range k.Saved {
+			if got, ok := serverKey(s.URL); ok && got == want {
+				return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
+			}
+		}
+	}
+	return CheckConfig{}, ""
+}
+
+// serverKey reduces a LiveKit URL to what identifies the server: ws and http
+// (wss and https) reach the same one, host names are case-insensitive and
+// default ports are implied.
+func serverKey(raw string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.Host == "" {
+		return "", false
+	}
+	secure := false
+	switch strings.ToLower(u.Scheme) {
+	case "wss", "https":
+		secure = true
+	case "ws", "http":
+	default:
+		return "", false
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+		if secure {
+			port = "443"
+		}
+	}
+	scheme := "http"
+	if secure {
+		scheme = "https"
+	}
+	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port), true
+}
