@@ -85,7 +85,9 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 	}
 	var types []string
 	var refreshes []map[string]any
-	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	checkJoinLines(t, lines)
+	for _, line := range lines {
 		var ev map[string]any
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Fatalf("not a JSON line: %q", line)

@@ -18,9 +18,18 @@ type tokenRefreshedJSON struct {
 	ParticipantToken      string   `json:"participant_token"`
 }
 
-// MarshalEvent renders an event as one JSON object, {"time": RFC 3339 with
-// nanoseconds, "type": Type(), …the event's fields}, for newline-delimited
-// JSON logs.
+// EventSchema is the version of the JSON form of events written by
+// MarshalEvent and documented in docs/json.md. It is carried by the
+// connected line, the first of every session, and goes up only when a
+// field is removed, renamed or changes meaning; new event types and new
+// fields keep it.
+const EventSchema = 1
+
+// MarshalEvent renders an event as one JSON object for newline-delimited
+// JSON logs (`lkdash join`): {"type": Type(), "time": RFC 3339 UTC with
+// nanoseconds, then the event's fields}. A Connected event also carries
+// "schema": EventSchema right after the time. docs/json.md lists every
+// type and field.
 func MarshalEvent(ev Event) ([]byte, error) {
 	if ev == nil {
 		return nil, errors.New("room: MarshalEvent of a nil event")
@@ -38,10 +47,12 @@ func MarshalEvent(ev Event) ([]byte, error) {
 	if len(fields) < 2 || fields[0] != '{' {
 		return nil, fmt.Errorf("room: %s event does not marshal to an object", ev.Type())
 	}
-	head, err := json.Marshal(struct {
-		Time string `json:"time"`
-		Type string `json:"type"`
-	}{ev.Time().UTC().Format(time.RFC3339Nano), ev.Type()})
+	env := envelope{Type: ev.Type(), Time: ev.Time().UTC().Format(time.RFC3339Nano)}
+	switch ev.(type) {
+	case Connected, *Connected:
+		env.Schema = EventSchema
+	}
+	head, err := json.Marshal(env)
 	if err != nil {
 		return nil, err
 	}
@@ -55,6 +66,13 @@ func MarshalEvent(ev Event) ([]byte, error) {
 		out.WriteByte('}')
 	}
 	return out.Bytes(), nil
+}
+
+// envelope is the head every event line starts with, in this order.
+type envelope struct {
+	Type   string `json:"type"`
+	Time   string `json:"time"`
+	Schema int    `json:"schema,omitempty"`
 }
 
 func refreshedJSON(e TokenRefreshed) tokenRefreshedJSON {

@@ -16,17 +16,19 @@ func TestMarshalEvent(t *testing.T) {
 		ev   Event
 		want string
 	}{
-		{Reconnecting{At: at}, `{"time":"2026-11-29T00:02:03.456789Z","type":"reconnecting"}`},
+		{Reconnecting{At: at}, `{"type":"reconnecting","time":"2026-11-29T00:02:03.456789Z"}`},
+		{Connected{At: at, Room: "r", Local: Participant{Identity: "me"}, ServerURL: "ws://127.0.0.1:7880"},
+			`{"type":"connected","time":"2026-11-29T00:02:03.456789Z","schema":1,"room":"r","local":{"identity":"me"},"server_url":"ws://127.0.0.1:7880"}`},
 		{Disconnected{At: at, Reason: "room closed", Code: "ROOM_CLOSED"},
-			`{"time":"2026-11-29T00:02:03.456789Z","type":"disconnected","reason":"room closed","code":"ROOM_CLOSED"}`},
+			`{"type":"disconnected","time":"2026-11-29T00:02:03.456789Z","reason":"room closed","code":"ROOM_CLOSED"}`},
 		{ParticipantJoined{At: at, Participant: Participant{Identity: "bob", Name: "\x1b[31mBob"}},
-			`{"time":"2026-11-29T00:02:03.456789Z","type":"participant_joined","participant":{"identity":"bob","name":"\u001b[31mBob"}}`},
-		{ActiveSpeakers{At: at, Identities: []string{}}, `{"time":"2026-11-29T00:02:03.456789Z","type":"active_speakers","identities":[]}`},
+			`{"type":"participant_joined","time":"2026-11-29T00:02:03.456789Z","participant":{"identity":"bob","name":"\u001b[31mBob"}}`},
+		{ActiveSpeakers{At: at, Identities: []string{}}, `{"type":"active_speakers","time":"2026-11-29T00:02:03.456789Z","identities":[]}`},
 		{TokenRefreshed{At: at, Token: "a.b.c", Decoded: &tokens.Token{Subject: "alice", ExpiresAt: exp},
 			Diff: tokens.TokenDiff{LifetimeChange: -90 * time.Second, Changed: []tokens.ClaimChange{{Claim: "metadata"}, {Claim: "video.canPublish"}}}},
-			`{"time":"2026-11-29T00:02:03.456789Z","type":"token_refreshed","identity":"alice","expires_at":"2026-11-29T02:00:00Z","lifetime_change_seconds":-90,"changed_claims":["metadata","video.canPublish"],"participant_token":"a.b.c"}`},
+			`{"type":"token_refreshed","time":"2026-11-29T00:02:03.456789Z","identity":"alice","expires_at":"2026-11-29T02:00:00Z","lifetime_change_seconds":-90,"changed_claims":["metadata","video.canPublish"],"participant_token":"a.b.c"}`},
 		{TokenRefreshed{At: at, Token: "x"},
-			`{"time":"2026-11-29T00:02:03.456789Z","type":"token_refreshed","lifetime_change_seconds":0,"changed_claims":[],"participant_token":"x"}`},
+			`{"type":"token_refreshed","time":"2026-11-29T00:02:03.456789Z","lifetime_change_seconds":0,"changed_claims":[],"participant_token":"x"}`},
 	}
 	for _, tc := range cases {
 		b, err := MarshalEvent(tc.ev)

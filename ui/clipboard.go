@@ -86,10 +86,10 @@ func writeEntries(w io.Writer, entries []*logEntry) (int, error) {
 			// lkdash's own lines (progress, errors) are not room events;
 			// their type is prefixed so a reader can tell them apart.
 			b, err = json.Marshal(struct {
-				Time    time.Time `json:"time"`
 				Type    string    `json:"type"`
+				Time    time.Time `json:"time"`
 				Message string    `json:"message"`
-			}{e.at, "lkdash." + e.typ, e.text})
+			}{"lkdash." + e.typ, e.at, e.text})
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s event: %w", e.typ, err))

@@ -75,8 +75,9 @@ func eventSummary(ev room.Event) string {
 	if json.Unmarshal(b, &m) != nil {
 		return string(b)
 	}
-	delete(m, "time")
 	delete(m, "type")
+	delete(m, "time")
+	delete(m, "schema")
 	var parts []string
 	flatten("", m, &parts)
 	return strings.Join(parts, " ")
