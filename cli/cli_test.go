@@ -14,6 +14,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/livekit/protocol/auth"
+	"github.com/livekit/protocol/livekit"
 
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -119,13 +120,16 @@ func TestDecodeFromStdinAndEnvSecret(t *testing.T) {
 
 func TestDecodeHumanOutput(t *testing.T) {
 	tok := mintToken(t, time.Hour, func(at *auth.AccessToken) {
-		at.SetMetadata(`{"role":"host"}`).SetAttributes(map[string]string{"team": "blue"})
+		at.SetMetadata(`{"role":"host"}`).SetAttributes(map[string]string{"team": "blue"}).
+			SetRoomConfig(&livekit.RoomConfiguration{Agents: []*livekit.RoomAgentDispatch{{AgentName: "support", Deployment: "staging"}}})
 	})
 	r := lkdash(t, "", nil, "decode", tok)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	for _, want := range []string{"alice", "Alice", "demo", "roomJoin", "team=blue", `"role": "host"`, "unverified", "Expires"} {
+	// Grants and agents are spelled as the dashboard spells them.
+	for _, want := range []string{"alice", "Alice", "demo", "+join", "team=blue", `"role": "host"`, "unverified", "Expires",
+		"name=support deployment=staging"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("human decode lacks %q:\n%s", want, r.stdout)
 		}

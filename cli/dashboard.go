@@ -25,6 +25,8 @@ func addDashboard(root *cobra.Command, s *streams) {
 	var logFile string
 	var noCache bool
 	root.Args = rootArgs
+	root.Long = "With no command, lkdash opens the dashboard, its source panel preset from the\n" +
+		"flags below; with no source configured it starts the managed local LiveKit server.\n\n" + sourceHelp()
 	f.register(root.Flags())
 	root.Flags().StringVar(&logFile, "log-file", "", "write the dashboard's log to this file (default: no log)")
 	root.Flags().BoolVar(&noCache, "no-cache", false, "start with the caching decorator off")

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -27,10 +28,7 @@ func newFetchCmd(s *streams) *cobra.Command {
 		Use:   "fetch",
 		Short: "Fetch a token once through any token source and decode it",
 		Long: "Fetch asks one token source for a token and prints the response and the decoded token.\n" +
-			"The source is --source, or inferred: --token (literal), --endpoint, --command,\n" +
-			"--sandbox-id, or an API key and secret (mint). Defaults come from LIVEKIT_URL,\n" +
-			"LIVEKIT_API_KEY, LIVEKIT_API_SECRET, LIVEKIT_SANDBOX_ID and the lk CLI's projects.\n" +
-			"Exit status 1 means the fetch failed or the token would be refused.",
+			"Exit status 1 means the fetch failed or the token would be refused.\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := f.resolve()
@@ -72,6 +70,7 @@ func newFetchCmd(s *streams) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the decode object plus server_url and participant_token")
+	inGroup(cmd.Flags(), groupOutput, "json")
 	return cmd
 }
 
@@ -82,7 +81,8 @@ func buildSource(spec tokens.Spec) (tokens.ConfigurableSource, error) {
 		return nil, err
 	}
 	if err := spec.Validate(); err != nil {
-		return nil, &usageError{err}
+		// One line: the problems, then where to fix them.
+		return nil, usageErrorf("%s source: %s (flags: %s)", spec.Kind, strings.ReplaceAll(err.Error(), "\n", "; "), kindFlags(spec.Kind))
 	}
 	return spec.Build()
 }

@@ -2,10 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"net/http"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -13,65 +11,143 @@ import (
 )
 
 // sourceFlags are the flags shared by fetch, join and the dashboard: which
-// token source to use, its settings, and the request options.
+// token source to use, its settings, and the request options. The settings
+// and grants are derived from the tokens package's kind table.
 type sourceFlags struct {
-	source         string
-	project        string
-	url            string
-	token          string
-	endpoint       string
-	method         string
-	headers        []string
-	timeout        time.Duration
-	sandboxID      string
-	sandboxBaseURL string
-	command        string
-	apiKey         string
-	apiSecret      string
-	ttl            time.Duration
-	grants         tokens.Grants
+	source   string
+	project  string
+	settings []*settingValue // one per tokens.SettingFields entry
+	grants   tokens.Grants
 
 	room, identity, name, metadata            string
 	attributes                                []string
 	agentName, agentMetadata, agentDeployment string
 }
 
+// settingValue is the flag of one source setting. It records whether the
+// command line set it, since a flag beats the environment and lk projects.
+type settingValue struct {
+	field tokens.Field
+	lines []string // the values given, several for a Lines field
+	given bool
+}
+
+func (v *settingValue) String() string {
+	if !v.given {
+		return v.field.Default
+	}
+	return strings.Join(v.lines, "\n")
+}
+
+// Set only records the value: pflag would quote it in a parse error, and it
+// may be a credential. resolve parses it and names just the flag.
+func (v *settingValue) Set(s string) error {
+	if v.field.Lines && v.given {
+		v.lines = append(v.lines, s)
+	} else {
+		v.lines = []string{s}
+	}
+	v.given = true
+	return nil
+}
+
+func (v *settingValue) Type() string {
+	switch {
+	case v.field.Lines:
+		return "stringArray"
+	case v.field.Duration:
+		return "duration"
+	}
+	return "string"
+}
+
+// Help groups: each flag of a command is listed under what it configures.
+const (
+	groupSource  = "Token source"
+	groupOptions = "Request options"
+	groupGrants  = "Grants (mint)"
+	groupOutput  = "Output"
+)
+
+// groupAnnotation holds a flag's help group.
+const groupAnnotation = "lkdash_group"
+
+// inGroup puts the named flags of fs in a help group.
+func inGroup(fs *pflag.FlagSet, group string, names ...string) {
+	for _, n := range names {
+		_ = fs.SetAnnotation(n, groupAnnotation, []string{group})
+	}
+}
+
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	f.grants = tokens.DefaultGrants()
-	fs.StringVar(&f.source, "source", "", "token source: literal|endpoint|sandbox|command|mint (default: inferred from the other flags)")
+	fs.SortFlags = false // the help lists each group in this order
+	fs.StringVar(&f.source, "source", "", "token source: "+strings.Join(tokens.KindNames(), "|")+" (default: inferred from the other flags)")
 	fs.StringVar(&f.project, "project", "", "use this project saved by the lk CLI (~/.livekit/cli-config.yaml)")
-	fs.StringVar(&f.url, "url", "", "LiveKit server URL (env LIVEKIT_URL)")
-	fs.StringVar(&f.token, "token", "", "participant token for the literal source")
-	fs.StringVar(&f.endpoint, "endpoint", "", "token endpoint URL")
-	fs.StringVar(&f.method, "method", http.MethodPost, "HTTP method for the endpoint")
-	fs.StringArrayVar(&f.headers, "header", nil, "extra endpoint header 'K: V' (repeatable)")
-	fs.DurationVar(&f.timeout, "timeout", 30*time.Second, "endpoint/sandbox/command timeout")
-	fs.StringVar(&f.sandboxID, "sandbox-id", "", "LiveKit Cloud sandbox id (env LIVEKIT_SANDBOX_ID)")
-	fs.StringVar(&f.sandboxBaseURL, "sandbox-base-url", tokens.DefaultSandboxBaseURL, "sandbox token server base URL")
-	fs.StringVar(&f.command, "command", "", "shell command: request JSON on stdin, response JSON on stdout")
-	fs.StringVar(&f.apiKey, "api-key", "", "API key for minting (env LIVEKIT_API_KEY)")
-	fs.StringVar(&f.apiSecret, "api-secret", "", "API secret for minting (env LIVEKIT_API_SECRET; prefer the env var: flags show in ps)")
-	fs.DurationVar(&f.ttl, "ttl", time.Hour, "lifetime of minted tokens")
-	fs.BoolVar(&f.grants.RoomJoin, "can-join", f.grants.RoomJoin, "grant: roomJoin")
-	fs.BoolVar(&f.grants.CanPublish, "can-publish", f.grants.CanPublish, "grant: canPublish")
-	fs.BoolVar(&f.grants.CanSubscribe, "can-subscribe", f.grants.CanSubscribe, "grant: canSubscribe")
-	fs.BoolVar(&f.grants.CanPublishData, "can-publish-data", f.grants.CanPublishData, "grant: canPublishData")
-	fs.BoolVar(&f.grants.CanUpdateOwnMetadata, "can-update-metadata", f.grants.CanUpdateOwnMetadata, "grant: canUpdateOwnMetadata")
-	fs.BoolVar(&f.grants.Hidden, "hidden", f.grants.Hidden, "grant: hidden participant")
-	fs.BoolVar(&f.grants.RoomAdmin, "room-admin", f.grants.RoomAdmin, "grant: roomAdmin")
-	fs.BoolVar(&f.grants.RoomCreate, "room-create", f.grants.RoomCreate, "grant: roomCreate")
-	fs.BoolVar(&f.grants.RoomList, "room-list", f.grants.RoomList, "grant: roomList")
-	fs.BoolVar(&f.grants.RoomRecord, "room-record", f.grants.RoomRecord, "grant: roomRecord")
-	fs.BoolVar(&f.grants.Agent, "agent-grant", f.grants.Agent, "grant: agent")
+	inGroup(fs, groupSource, "source", "project")
+	f.settings = nil
+	for _, field := range tokens.SettingFields() {
+		v := &settingValue{field: field}
+		f.settings = append(f.settings, v)
+		fs.Var(v, field.Name, settingUsage(field))
+		inGroup(fs, groupSource, field.Name)
+	}
+	for _, g := range tokens.GrantFields() {
+		p := g.Ptr(&f.grants)
+		fs.BoolVar(p, g.Flag, *p, "grant "+g.Claim)
+		inGroup(fs, groupGrants, g.Flag)
+	}
 
-	fs.StringVar(&f.room, "room", "", "request option: room name")
-	fs.StringVar(&f.identity, "identity", "", "request option: participant identity")
-	fs.StringVar(&f.name, "name", "", "request option: participant name")
-	fs.StringVar(&f.metadata, "metadata", "", "request option: participant metadata")
-	fs.StringArrayVar(&f.attributes, "attribute", nil, "request option: participant attribute k=v (repeatable)")
-	fs.StringVar(&f.agentName, "agent-name", "", "request option: agent to dispatch")
-	fs.StringVar(&f.agentMetadata, "agent-metadata", "", "request option: agent dispatch metadata")
-	fs.StringVar(&f.agentDeployment, "agent-deployment", "", "request option: agent deployment")
+	fs.StringVar(&f.room, "room", "", "room name")
+	fs.StringVar(&f.identity, "identity", "", "participant identity")
+	fs.StringVar(&f.name, "name", "", "participant name")
+	fs.StringVar(&f.metadata, "metadata", "", "participant metadata")
+	fs.StringArrayVar(&f.attributes, "attribute", nil, "participant attribute k=v (repeatable)")
+	fs.StringVar(&f.agentName, "agent-name", "", "agent to dispatch")
+	fs.StringVar(&f.agentMetadata, "agent-metadata", "", "agent dispatch metadata")
+	fs.StringVar(&f.agentDeployment, "agent-deployment", "", "agent deployment")
+	inGroup(fs, groupOptions, "room", "identity", "name", "metadata", "attribute", "agent-name", "agent-metadata", "agent-deployment")
+}
+
+// settingUsage is a setting's flag help: its usage, which kinds read it,
+// and its environment variable.
+func settingUsage(field tokens.Field) string {
+	var kinds []string
+	for _, d := range tokens.Kinds() {
+		for _, kf := range d.Fields {
+			if kf.Name == field.Name {
+				kinds = append(kinds, string(d.Kind))
+			}
+		}
+	}
+	s := field.Usage
+	if len(kinds) > 0 && len(kinds) < len(tokens.Kinds()) {
+		s += " [" + strings.Join(kinds, ", ") + "]"
+	}
+	if field.Env != "" {
+		s += " (env " + field.Env
+		if field.Secret {
+			s += "; prefer it: flags show in ps"
+		}
+		s += ")"
+	}
+	return s
+}
+
+// given presets a setting as if its flag had been passed (for commands that
+// spell a setting under another flag name).
+func (f *sourceFlags) given(name, value string) {
+	if value == "" {
+		return
+	}
+	if f.settings == nil {
+		f.register(pflag.NewFlagSet("", pflag.ContinueOnError))
+	}
+	for _, v := range f.settings {
+		if v.field.Name == name {
+			v.lines, v.given = []string{value}, true
+		}
+	}
 }
 
 // resolved is what the flags, environment and lk project add up to.
@@ -90,64 +166,37 @@ type resolved struct {
 var env = os.Getenv
 
 // resolve merges, in priority order: flags, an explicitly named lk project,
-// the environment, the lk CLI's default project.
+// the environment, the lk CLI's default project, the field's default.
 func (f *sourceFlags) resolve() (resolved, error) {
 	var r resolved
 	cfg, proj, err := f.lkProject()
 	if err != nil {
 		return r, err
 	}
-	// pickFrom returns the setting and whether it was given explicitly:
-	// by flag, environment or a project named with --project, rather than
-	// by the lk CLI's default project.
-	pickFrom := func(flag, envName string, fromProject func(*lkProject) string) (string, bool) {
-		if flag != "" {
-			return flag, true
+	spec := tokens.Spec{Grants: f.grants}
+	var given tokens.Spec                 // only the settings given explicitly
+	var fromFlags, fromElsewhere []string // names of the settings with a value
+	for _, v := range f.settings {
+		text, flagged, explicit := v.String(), v.given, v.given
+		if !flagged {
+			text, explicit = f.fallback(v.field, proj)
 		}
-		if proj != nil && f.project != "" {
-			return fromProject(proj), true
+		if err := v.field.Set(&spec, text); err != nil {
+			return r, usageErrorf("--%s: %v", v.field.Name, err)
 		}
-		if v := strings.TrimSpace(env(envName)); v != "" {
-			return v, true
+		if explicit {
+			_ = v.field.Set(&given, text) // parsed just above
 		}
-		if proj != nil {
-			return fromProject(proj), false
-		}
-		return "", false
-	}
-	pick := func(flag, envName string, fromProject func(*lkProject) string) string {
-		v, _ := pickFrom(flag, envName, fromProject)
-		return v
-	}
-	apiKey, keyExplicit := pickFrom(f.apiKey, "LIVEKIT_API_KEY", func(p *lkProject) string { return p.APIKey })
-	apiSecret, secretExplicit := pickFrom(f.apiSecret, "LIVEKIT_API_SECRET", func(p *lkProject) string { return p.APISecret })
-	spec := tokens.Spec{
-		ServerURL:      pick(f.url, "LIVEKIT_URL", func(p *lkProject) string { return p.URL }),
-		Token:          f.token,
-		Endpoint:       f.endpoint,
-		Method:         f.method,
-		Timeout:        f.timeout,
-		SandboxID:      pick(f.sandboxID, "LIVEKIT_SANDBOX_ID", func(*lkProject) string { return "" }),
-		SandboxBaseURL: f.sandboxBaseURL,
-		Command:        f.command,
-		APIKey:         apiKey,
-		APISecret:      apiSecret,
-		TTL:            f.ttl,
-		Grants:         f.grants,
-	}
-	if len(f.headers) > 0 {
-		spec.Headers = http.Header{}
-		for _, line := range f.headers {
-			k, v, err := tokens.ParseHeader(line)
-			if err != nil {
-				return r, usageErrorf("--header %q: %v", line, err)
-			}
-			spec.Headers.Add(k, v)
+		switch {
+		case flagged && text != "":
+			fromFlags = append(fromFlags, v.field.Name)
+		case text != "" && text != v.field.Default:
+			fromElsewhere = append(fromElsewhere, v.field.Name)
 		}
 	}
-	spec.Kind, r.configured = f.kind(spec)
+	spec.Kind, r.configured = f.kind(fromFlags, fromElsewhere)
 	r.spec = spec
-	r.keys = signerKeys(spec, cfg, keyExplicit, secretExplicit)
+	r.keys = signerKeys(spec, cfg, given.APIKey != "", given.APISecret != "")
 
 	r.opts = tokens.Options{
 		RoomName:            f.room,
@@ -171,23 +220,42 @@ func (f *sourceFlags) resolve() (resolved, error) {
 	return r, nil
 }
 
-// kind picks the source: --source when given, else the most specific setting
-// present. A bare URL configures nothing on its own.
-func (f *sourceFlags) kind(s tokens.Spec) (tokens.Kind, bool) {
+// fallback is a setting's value when its flag is absent: an explicitly
+// named project wins over the environment, which wins over the default
+// project. Settings without an environment variable take their default.
+// explicit is false for a value from the default project or a default,
+// which nobody gave for this command.
+func (f *sourceFlags) fallback(field tokens.Field, proj *lkProject) (text string, explicit bool) {
+	if field.Env == "" {
+		return field.Default, false
+	}
+	if proj != nil && f.project != "" {
+		return proj.value(field.Env), true
+	}
+	if v := strings.TrimSpace(env(field.Env)); v != "" {
+		return v, true
+	}
+	if proj != nil {
+		return proj.value(field.Env), false
+	}
+	return field.Default, false
+}
+
+// kind picks the source: --source when given, else the first kind in the
+// table implied by a setting from a flag, else by one from the environment
+// or a project. A bare URL configures nothing on its own.
+func (f *sourceFlags) kind(fromFlags, fromElsewhere []string) (tokens.Kind, bool) {
 	if f.source != "" {
 		return tokens.Kind(strings.ToLower(f.source)), true
 	}
-	switch {
-	case s.Token != "":
-		return tokens.KindLiteral, true
-	case s.Endpoint != "":
-		return tokens.KindEndpoint, true
-	case s.Command != "":
-		return tokens.KindCommand, true
-	case s.SandboxID != "":
-		return tokens.KindSandbox, true
-	case s.APIKey != "" || s.APISecret != "":
-		return tokens.KindMint, true
+	for _, names := range [][]string{fromFlags, fromElsewhere} {
+		for _, d := range tokens.Kinds() {
+			for _, n := range names {
+				if d.Implies(n) {
+					return d.Kind, true
+				}
+			}
+		}
 	}
 	return "", false
 }
@@ -238,9 +306,8 @@ func signerKeys(spec tokens.Spec, cfg *lkConfig, keyExplicit, secretExplicit boo
 
 // validSource checks --source names a known kind.
 func validSource(k tokens.Kind) error {
-	switch k {
-	case tokens.KindLiteral, tokens.KindEndpoint, tokens.KindSandbox, tokens.KindCommand, tokens.KindMint:
-		return nil
+	if err := tokens.CheckKind(k); err != nil {
+		return usageErrorf("--source: %v", err)
 	}
-	return usageErrorf("--source %q: want literal, endpoint, sandbox, command or mint", string(k))
+	return nil
 }

@@ -19,7 +19,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 		Long: "Join fetches a token through any source, joins the room and prints one JSON object\n" +
 			"per event (connected, participant_joined, token_refreshed, disconnected, …) until\n" +
 			"--for elapses or Ctrl-C, then leaves. With nothing configured it starts the managed\n" +
-			"local LiveKit server and mints a dev token.",
+			"local LiveKit server and mints a dev token.\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()

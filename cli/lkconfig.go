@@ -81,3 +81,17 @@ func (c *lkConfig) savedKeys() []tokens.SavedKey {
 	}
 	return keys
 }
+
+// value is the project's setting for the environment variable that names
+// the same thing, "" for one a project does not hold.
+func (p *lkProject) value(envName string) string {
+	switch envName {
+	case "LIVEKIT_URL":
+		return p.URL
+	case "LIVEKIT_API_KEY":
+		return p.APIKey
+	case "LIVEKIT_API_SECRET":
+		return p.APISecret
+	}
+	return ""
+}

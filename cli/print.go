@@ -47,7 +47,7 @@ func printToken(w io.Writer, t *tokens.Token, rep tokens.Report, now time.Time) 
 		row("Attributes", attributeLine(g.Attributes))
 	}
 	for _, a := range t.AgentDispatches() {
-		row("Agent", agentLine(a))
+		row("Agent", a.String())
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -103,24 +103,14 @@ func yesNo(b bool) string {
 	return "NO"
 }
 
+// permissionLine lists the grants as tokens.Permission words, the same
+// words the dashboard shows.
 func permissionLine(perms []tokens.Permission) string {
-	var on, off []string
-	for _, p := range perms {
-		name := p.Name
-		if p.Detail != "" {
-			name += "(" + p.Detail + ")"
-		}
-		if p.On {
-			on = append(on, name)
-		} else {
-			off = append(off, name)
-		}
+	words := make([]string, len(perms))
+	for i, p := range perms {
+		words[i] = p.String()
 	}
-	s := strings.Join(on, " ")
-	if len(off) > 0 {
-		s += "  not: " + strings.Join(off, " ")
-	}
-	return s
+	return strings.Join(words, " ")
 }
 
 func attributeLine(attrs map[string]string) string {
@@ -134,17 +124,6 @@ func attributeLine(attrs map[string]string) string {
 		parts[i] = k + "=" + attrs[k]
 	}
 	return strings.Join(parts, " ")
-}
-
-func agentLine(a tokens.AgentDispatch) string {
-	s := a.Name
-	if a.Deployment != "" {
-		s += " @" + a.Deployment
-	}
-	if a.Metadata != "" {
-		s += "  metadata: " + a.Metadata
-	}
-	return s
 }
 
 // prettyJSON indents s when it is JSON and returns it unchanged otherwise.

@@ -55,6 +55,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	addDashboard(root, s)
 	root.AddCommand(newDecodeCmd(s), newFetchCmd(s), newServeCmd(s), newJoinCmd(s), newDevserverCmd(s))

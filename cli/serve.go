@@ -93,7 +93,10 @@ func (c credentials) empty() bool { return c.url == "" && c.key == "" && c.secre
 // serverCredentials merges flags, an explicit lk project, env and the lk
 // default project, the same order as the source flags.
 func serverCredentials(project, url, key, secret string) (credentials, error) {
-	f := sourceFlags{project: project, url: url, apiKey: key, apiSecret: secret}
+	f := sourceFlags{project: project}
+	f.given("url", url)
+	f.given("api-key", key)
+	f.given("api-secret", secret)
 	r, err := f.resolve()
 	if err != nil {
 		return credentials{}, err

@@ -64,3 +64,33 @@ func (t *Token) AgentDispatches() []AgentDispatch {
 
 // AgentDispatch is one roomConfig.agents entry.
 type AgentDispatch struct{ Name, Metadata, Deployment string }
+
+// String is the permission as one word, the same in every view:
+// "+publish", "-subscribe", "+sources(camera, microphone)".
+func (p Permission) String() string {
+	s := "-" + p.Label
+	if p.On {
+		s = "+" + p.Label
+	}
+	if p.Detail != "" {
+		s += "(" + p.Detail + ")"
+	}
+	return s
+}
+
+// String formats the dispatch the same in every view:
+// "name=support deployment=staging metadata={…}"; an empty name is "—".
+func (a AgentDispatch) String() string {
+	name := a.Name
+	if name == "" {
+		name = "—"
+	}
+	s := "name=" + name
+	if a.Deployment != "" {
+		s += " deployment=" + a.Deployment
+	}
+	if a.Metadata != "" {
+		s += " metadata=" + a.Metadata
+	}
+	return s
+}

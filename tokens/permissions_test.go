@@ -44,3 +44,34 @@ func TestPermissionsApplyServerDefaults(t *testing.T) {
 		t.Error("a token without grants has no permissions")
 	}
 }
+
+// TestFormatters pins the one spelling of grants and agent dispatches that
+// decode, fetch and the dashboard share.
+func TestFormatters(t *testing.T) {
+	perms := []struct {
+		p    Permission
+		want string
+	}{
+		{Permission{Label: "publish", On: true}, "+publish"},
+		{Permission{Label: "subscribe"}, "-subscribe"},
+		{Permission{Label: "sources", On: true, Detail: "camera, microphone"}, "+sources(camera, microphone)"},
+	}
+	for _, tt := range perms {
+		if got := tt.p.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.p, got, tt.want)
+		}
+	}
+	agents := []struct {
+		a    AgentDispatch
+		want string
+	}{
+		{AgentDispatch{Name: "support"}, "name=support"},
+		{AgentDispatch{Name: "support", Deployment: "staging", Metadata: `{"k":1}`}, `name=support deployment=staging metadata={"k":1}`},
+		{AgentDispatch{Metadata: "m"}, "name=— metadata=m"},
+	}
+	for _, tt := range agents {
+		if got := tt.a.String(); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.a, got, tt.want)
+		}
+	}
+}

@@ -4,22 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
-)
-
-// Kind names a token source.
-type Kind string
-
-const (
-	KindLiteral  Kind = "literal"
-	KindEndpoint Kind = "endpoint"
-	KindSandbox  Kind = "sandbox"
-	KindCommand  Kind = "command"
-	KindMint     Kind = "mint"
 )
 
 // Spec is one flat description of "which source with which settings",
@@ -40,106 +28,26 @@ type Spec struct {
 // Validate reports every problem with the fields Kind needs, one per line
 // (errors.Join), each naming the field.
 func (s Spec) Validate() error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	switch s.Kind {
-	case KindLiteral:
-		if strings.TrimSpace(s.ServerURL) == "" {
-			bad("server URL is required")
-		} else if err := checkURL(s.ServerURL, "ws", "wss", "http", "https"); err != nil {
-			bad("server URL must be ws(s) or http(s): %v", err)
-		}
-		if strings.TrimSpace(s.Token) == "" {
-			bad("token is required")
-		}
-	case KindEndpoint:
-		if strings.TrimSpace(s.Endpoint) == "" {
-			bad("endpoint URL is required")
-		} else if err := checkURL(s.Endpoint, "http", "https"); err != nil {
-			bad("endpoint URL must be http(s): %v", err)
-		}
-		if m := strings.TrimSpace(s.Method); m != "" && !httpguts.ValidHeaderFieldName(m) {
-			bad("HTTP method %q is not valid", m)
-		}
-		for k, vs := range s.Headers {
-			if !httpguts.ValidHeaderFieldName(k) {
-				bad("header name %q is not valid", k)
-			}
-			for _, v := range vs {
-				if !httpguts.ValidHeaderFieldValue(v) {
-					bad("header %s: value contains a control character", k) // value not shown: may be a credential
-				}
-			}
-		}
-	case KindSandbox:
-		if strings.TrimSpace(s.SandboxID) == "" {
-			bad("sandbox ID is required")
-		}
-		if b := strings.TrimSpace(s.SandboxBaseURL); b != "" {
-			if err := checkURL(b, "http", "https"); err != nil {
-				bad("sandbox base URL must be http(s): %v", err)
-			}
-		}
-	case KindCommand:
-		if strings.TrimSpace(s.Command) == "" {
-			bad("command is required")
-		}
-	case KindMint:
-		if strings.TrimSpace(s.ServerURL) == "" {
-			bad("server URL is required")
-		} else if err := checkURL(s.ServerURL, "ws", "wss", "http", "https"); err != nil {
-			bad("server URL must be ws(s) or http(s): %v", err)
-		}
-		if s.APIKey == "" {
-			bad("API key is required")
-		}
-		if s.APISecret == "" {
-			bad("API secret is required")
-		}
-	case "":
-		bad("source kind is required (literal, endpoint, sandbox, command or mint)")
-	default:
-		bad("unknown source kind %q (want literal, endpoint, sandbox, command or mint)", string(s.Kind))
+	if err := CheckKind(s.Kind); err != nil {
+		return err
 	}
-	return errors.Join(errs...)
+	d, _ := LookupKind(s.Kind)
+	return d.validate(s)
 }
 
-// checkURL wants an absolute URL with a host and one of the schemes; the
-// error quotes the (redacted) URL.
-func checkURL(raw string, schemes ...string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return fmt.Errorf("%q does not parse", redactURL(raw))
-	}
-	for _, s := range schemes {
-		if strings.EqualFold(u.Scheme, s) {
-			if u.Host == "" {
-				return fmt.Errorf("%q has no host", redactURL(raw))
-			}
-			return nil
-		}
-	}
-	return fmt.Errorf("%q", redactURL(raw))
-}
-
-// Build validates the spec and returns its source. A literal is wrapped with
-// IgnoreOptions.
+// Build validates the spec and returns its source.
 func (s Spec) Build() (ConfigurableSource, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	switch s.Kind {
-	case KindLiteral:
-		return IgnoreOptions(Literal{ServerURL: strings.TrimSpace(s.ServerURL), ParticipantToken: strings.TrimSpace(s.Token)}), nil
-	case KindEndpoint:
-		return &Endpoint{URL: strings.TrimSpace(s.Endpoint), Method: s.Method, Headers: s.Headers.Clone(), Timeout: s.Timeout}, nil
-	case KindSandbox:
-		return &Sandbox{ID: s.SandboxID, BaseURL: s.SandboxBaseURL, Timeout: s.Timeout}, nil
-	case KindCommand:
-		return &Command{Line: s.Command, Timeout: s.Timeout}, nil
-	default: // KindMint; Validate rejected anything else
-		return &Mint{ServerURL: strings.TrimSpace(s.ServerURL), APIKey: s.APIKey, APISecret: s.APISecret, TTL: s.TTL, Grants: s.Grants}, nil
-	}
+	d, _ := LookupKind(s.Kind)
+	return d.Build(s), nil
+}
+
+// CheckConfig is what the spec knows of the server's key pair; a token's
+// signature is judged only when the secret is at hand.
+func (s Spec) CheckConfig() CheckConfig {
+	return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
 }
 
 // ParseAttribute splits "k=v" at the first '='; the key is trimmed and must

@@ -47,14 +47,7 @@ func fitLines(lines []string, width int) []string {
 func agentDispatches(t *tokens.Token) []string {
 	var out []string
 	for _, a := range t.AgentDispatches() {
-		s := "name=" + orDash(a.Name)
-		if a.Deployment != "" {
-			s += " deployment=" + a.Deployment
-		}
-		if a.Metadata != "" {
-			s += " metadata=" + a.Metadata
-		}
-		out = append(out, s)
+		out = append(out, a.String())
 	}
 	return out
 }

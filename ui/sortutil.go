@@ -6,8 +6,6 @@ import (
 	"strconv"
 )
 
-func sortStrings(s []string) { slices.Sort(s) }
-
 // sortedPairs renders a map as "k<sep>v" strings in key order.
 func sortedPairs(m map[string]string, sep string) []string {
 	out := make([]string, 0, len(m))

@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"fmt"
-	"net/url"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textarea"
@@ -13,35 +10,18 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// sourceKinds is the order the kind selector cycles through.
-var sourceKinds = []tokens.Kind{tokens.KindLiteral, tokens.KindEndpoint, tokens.KindSandbox, tokens.KindCommand, tokens.KindMint}
-
+// fieldID says what a row of the source form edits. Source settings and
+// grants are rows derived from the tokens package's tables; the field then
+// says which one.
 type fieldID int
 
 const (
 	fKind fieldID = iota
 	fCaching
-	fServerURL
-	fToken
-	fEndpoint
-	fMethod
-	fHeaders
-	fSandboxID
-	fSandboxBase
-	fCommand
-	fAPIKey
-	fAPISecret
-	fTimeout
-	fTTL
-	fGrantFirst // grant toggles follow, one per grantNames entry
-)
-
-// numGrants is len(grantNames), as a constant for the ids below.
-const numGrants = 11
-
-// Request option fields come after the grants.
-const (
-	fRoom fieldID = fGrantFirst + numGrants + iota
+	fSetting // field.setting
+	fGrant   // field.grant
+	// Request options: shown for kinds that take them.
+	fRoom
 	fIdentity
 	fName
 	fMetadata
@@ -50,14 +30,6 @@ const (
 	fAgentMetadata
 	fAgentDeployment
 )
-
-// grantNames label the Mint grant toggles, in tokens.Grants field order,
-// with the short words the token panel uses (they fit the label column).
-var grantNames = [numGrants]string{"join", "publish", "subscribe", "data", "metadata", "hidden", "admin", "create", "list", "record", "agent"}
-
-func grantPtrs(g *tokens.Grants) []*bool {
-	return []*bool{&g.RoomJoin, &g.CanPublish, &g.CanSubscribe, &g.CanPublishData, &g.CanUpdateOwnMetadata, &g.Hidden, &g.RoomAdmin, &g.RoomCreate, &g.RoomList, &g.RoomRecord, &g.Agent}
-}
 
 type fieldType int
 
@@ -70,14 +42,15 @@ const (
 
 // field is one row of the source form.
 type field struct {
-	id    fieldID
-	label string
-	typ   fieldType
-	kinds []tokens.Kind // source kinds that show the row; nil = all
-	input textinput.Model
-	area  textarea.Model
-	on    bool
-	err   string // live validation message, "" when fine
+	id      fieldID
+	label   string
+	typ     fieldType
+	setting tokens.Field      // for fSetting
+	grant   tokens.GrantField // for fGrant
+	input   textinput.Model
+	area    textarea.Model
+	on      bool
+	err     string // live validation message, "" when fine
 }
 
 func (f field) value() string {
@@ -87,29 +60,39 @@ func (f field) value() string {
 	return f.input.Value()
 }
 
-func (f field) shownFor(k tokens.Kind) bool {
-	if f.kinds == nil {
-		return true
+func (f *field) setValue(v string) {
+	if f.typ == typeArea {
+		f.area.SetValue(v)
+	} else {
+		f.input.SetValue(v)
 	}
-	for _, x := range f.kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
-func newText(id fieldID, label, placeholder string, kinds ...tokens.Kind) field {
+// shownFor reports whether the row belongs to kind k's form.
+func (f field) shownFor(k tokens.Kind) bool {
+	d, _ := tokens.LookupKind(k)
+	switch {
+	case f.id == fSetting:
+		return d.Shows(f.setting.Name)
+	case f.id == fGrant:
+		return d.Grants
+	case f.id >= fRoom:
+		return d.Options
+	}
+	return true
+}
+
+func newText(id fieldID, label, placeholder string) field {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = placeholder
 	in.CharLimit = 8192
 	// A static cursor: a blinking one would wake the program twice a second.
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return field{id: id, label: label, typ: typeText, kinds: kinds, input: in}
+	return field{id: id, label: label, typ: typeText, input: in}
 }
 
-func newArea(id fieldID, label, placeholder string, kinds ...tokens.Kind) field {
+func newArea(id fieldID, label, placeholder string) field {
 	a := textarea.New()
 	a.Prompt = ""
 	a.Placeholder = placeholder
@@ -117,121 +100,81 @@ func newArea(id fieldID, label, placeholder string, kinds ...tokens.Kind) field 
 	a.CharLimit = 16384
 	a.SetHeight(3)
 	a.Cursor.SetMode(cursor.CursorStatic)
-	return field{id: id, label: label, typ: typeArea, kinds: kinds, area: a}
+	return field{id: id, label: label, typ: typeArea, area: a}
 }
 
-// newFields lays out the form for spec and opts.
+// settingField is the row of one source setting.
+func settingField(s tokens.Field, spec tokens.Spec) field {
+	var f field
+	if s.Lines {
+		f = newArea(fSetting, s.Label, s.Placeholder)
+	} else {
+		f = newText(fSetting, s.Label, s.Placeholder)
+	}
+	if s.Secret {
+		f.input.EchoMode = textinput.EchoPassword
+		f.input.EchoCharacter = '•'
+	}
+	f.setting = s
+	f.setValue(s.Get(spec))
+	return f
+}
+
+// newFields lays out the form for spec and opts: the kind, caching, every
+// source setting, the grants, then the request options.
 func newFields(spec tokens.Spec, opts tokens.Options, caching bool) []field {
-	L, E, S, C, M := tokens.KindLiteral, tokens.KindEndpoint, tokens.KindSandbox, tokens.KindCommand, tokens.KindMint
-	withOpts := []tokens.Kind{E, S, C, M} // a literal token ignores options
 	fs := []field{
 		{id: fKind, label: "Source", typ: typeKind},
 		{id: fCaching, label: "Caching", typ: typeToggle, on: caching},
-		newText(fServerURL, "Server URL", "wss://…", L, M),
-		newText(fToken, "Token", "eyJ…", L),
-		newText(fEndpoint, "Endpoint", "https://…/token", E),
-		newText(fMethod, "Method", "POST", E),
-		newArea(fHeaders, "Headers", "Authorization: Bearer …", E),
-		newText(fSandboxID, "Sandbox ID", "my-sandbox-1a2b", S),
-		newText(fSandboxBase, "Base URL", tokens.DefaultSandboxBaseURL, S),
-		newText(fCommand, "Command", "./token.sh", C),
-		newText(fAPIKey, "API key", "for verify/refresh", nil...),
-		newText(fAPISecret, "API secret", "for verify/refresh", nil...),
-		newText(fTimeout, "Timeout", "30s", E, S, C),
-		newText(fTTL, "TTL", "10m", M),
+	}
+	for _, s := range tokens.SettingFields() {
+		fs = append(fs, settingField(s, spec))
 	}
 	g := spec.Grants
 	if g == (tokens.Grants{}) {
 		g = tokens.DefaultGrants()
 	}
-	for i, p := range grantPtrs(&g) {
-		fs = append(fs, field{id: fGrantFirst + fieldID(i), label: "+" + grantNames[i], typ: typeToggle, kinds: []tokens.Kind{M}, on: *p})
+	for _, gf := range tokens.GrantFields() {
+		fs = append(fs, field{id: fGrant, label: "+" + gf.Label, typ: typeToggle, grant: gf, on: *gf.Ptr(&g)})
 	}
-	fs = append(fs,
-		newText(fRoom, "Room", "", withOpts...),
-		newText(fIdentity, "Identity", "", withOpts...),
-		newText(fName, "Name", "", withOpts...),
-		newText(fMetadata, "Metadata", "", withOpts...),
-		newArea(fAttributes, "Attributes", "key=value", withOpts...),
-		newText(fAgentName, "Agent", "", withOpts...),
-		newText(fAgentMetadata, "Agent meta", "", withOpts...),
-		newText(fAgentDeployment, "Deployment", "", withOpts...),
-	)
-	for i := range fs {
-		f := &fs[i]
-		if f.id == fAPISecret {
-			f.input.EchoMode = textinput.EchoPassword
-			f.input.EchoCharacter = '•'
-		}
-		if v, ok := specValue(spec, opts, f.id); ok {
-			if f.typ == typeArea {
-				f.area.SetValue(v)
-			} else {
-				f.input.SetValue(v)
-			}
-		}
+	options := []field{
+		newText(fRoom, "Room", ""),
+		newText(fIdentity, "Identity", ""),
+		newText(fName, "Name", ""),
+		newText(fMetadata, "Metadata", ""),
+		newArea(fAttributes, "Attributes", "key=value"),
+		newText(fAgentName, "Agent", ""),
+		newText(fAgentMetadata, "Agent meta", ""),
+		newText(fAgentDeployment, "Deployment", ""),
+	}
+	for _, f := range options {
+		f.setValue(optionValue(opts, f.id))
+		fs = append(fs, f)
 	}
 	return fs
 }
 
-// specValue is the initial text of a text field.
-func specValue(s tokens.Spec, o tokens.Options, id fieldID) (string, bool) {
-	dur := func(d time.Duration) string {
-		if d == 0 {
-			return ""
-		}
-		return d.String()
-	}
+// optionValue is the initial text of a request option row.
+func optionValue(o tokens.Options, id fieldID) string {
 	switch id {
-	case fServerURL:
-		return s.ServerURL, true
-	case fToken:
-		return s.Token, true
-	case fEndpoint:
-		return s.Endpoint, true
-	case fMethod:
-		return s.Method, true
-	case fHeaders:
-		var lines []string
-		for k, vs := range s.Headers {
-			for _, v := range vs {
-				lines = append(lines, k+": "+v)
-			}
-		}
-		sortStrings(lines)
-		return strings.Join(lines, "\n"), true
-	case fSandboxID:
-		return s.SandboxID, true
-	case fSandboxBase:
-		return s.SandboxBaseURL, true
-	case fCommand:
-		return s.Command, true
-	case fAPIKey:
-		return s.APIKey, true
-	case fAPISecret:
-		return s.APISecret, true
-	case fTimeout:
-		return dur(s.Timeout), true
-	case fTTL:
-		return dur(s.TTL), true
 	case fRoom:
-		return o.RoomName, true
+		return o.RoomName
 	case fIdentity:
-		return o.ParticipantIdentity, true
+		return o.ParticipantIdentity
 	case fName:
-		return o.ParticipantName, true
+		return o.ParticipantName
 	case fMetadata:
-		return o.ParticipantMetadata, true
+		return o.ParticipantMetadata
 	case fAttributes:
-		return strings.Join(sortedPairs(o.ParticipantAttributes, "="), "\n"), true
+		return strings.Join(sortedPairs(o.ParticipantAttributes, "="), "\n")
 	case fAgentName:
-		return o.AgentName, true
+		return o.AgentName
 	case fAgentMetadata:
-		return o.AgentMetadata, true
+		return o.AgentMetadata
 	case fAgentDeployment:
-		return o.AgentDeployment, true
+		return o.AgentDeployment
 	}
-	return "", false
+	return ""
 }
 
 // validateField checks one field as the user types; "" means fine. Empty
@@ -239,46 +182,12 @@ func specValue(s tokens.Spec, o tokens.Options, id fieldID) (string, bool) {
 func validateField(f field) string {
 	v := strings.TrimSpace(f.value())
 	switch f.id {
-	case fServerURL:
-		return checkURL(v, "ws", "wss", "http", "https")
-	case fEndpoint, fSandboxBase:
-		return checkURL(v, "http", "https")
-	case fTimeout, fTTL:
-		if v == "" {
-			return ""
-		}
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return "not a duration (e.g. 30s, 10m)"
-		}
-		if d < 0 {
-			return "must not be negative"
-		}
-	case fHeaders:
-		return errText(tokens.ParseHeaderLines(v))
+	case fSetting:
+		return errText(0, f.setting.Parse(v))
 	case fAttributes:
 		return errText(tokens.ParseAttributeLines(v))
 	}
 	return ""
-}
-
-func checkURL(v string, schemes ...string) string {
-	if v == "" {
-		return ""
-	}
-	u, err := url.Parse(v)
-	if err != nil {
-		return "not a URL"
-	}
-	for _, s := range schemes {
-		if strings.EqualFold(u.Scheme, s) {
-			if u.Host == "" {
-				return "URL has no host"
-			}
-			return ""
-		}
-	}
-	return fmt.Sprintf("scheme must be %s", strings.Join(schemes, "/"))
 }
 
 // errText is a parse error as a field message ("" when it parsed).

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -70,19 +69,22 @@ func (p *sourcePanel) SetSize(w, h int) {
 
 // setEndpoint preselects the Endpoint source (the embedded dev server).
 func (p *sourcePanel) setEndpoint(url, apiKey, apiSecret string) {
-	p.kind = tokens.KindEndpoint
+	p.preset(tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: url, APIKey: apiKey, APISecret: apiSecret})
+}
+
+// preset selects spec's kind and fills in every setting spec has a value for.
+func (p *sourcePanel) preset(spec tokens.Spec) {
+	p.kind = spec.Kind
 	for i := range p.fields {
 		f := &p.fields[i]
-		switch {
-		case f.id == fEndpoint:
-			f.input.SetValue(url)
-		case f.id == fAPIKey && apiKey != "":
-			f.input.SetValue(apiKey)
-		case f.id == fAPISecret && apiSecret != "":
-			f.input.SetValue(apiSecret)
+		if f.id != fSetting {
+			continue
+		}
+		if v := f.setting.Get(spec); v != "" {
+			f.setValue(v)
 		}
 	}
-	p.keysGiven = p.keysGiven || apiKey != "" || apiSecret != ""
+	p.keysGiven = p.keysGiven || spec.CheckConfig() != (tokens.CheckConfig{})
 	p.rebuild()
 }
 
@@ -110,13 +112,14 @@ func (p *sourcePanel) move(delta int) {
 }
 
 func (p *sourcePanel) cycleKind(delta int) {
+	kinds := tokens.Kinds()
 	i := 0
-	for j, k := range sourceKinds {
-		if k == p.kind {
+	for j, d := range kinds {
+		if d.Kind == p.kind {
 			i = j
 		}
 	}
-	p.kind = sourceKinds[(i+delta+len(sourceKinds))%len(sourceKinds)]
+	p.kind = kinds[(i+delta+len(kinds))%len(kinds)].Kind
 	p.rebuild()
 }
 
@@ -195,10 +198,11 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) 
 	} else {
 		f.input, cmd = f.input.Update(msg)
 	}
-	if f.id == fAPIKey || f.id == fAPISecret {
+	keys := p.spec.CheckConfig()
+	p.rebuild()
+	if p.spec.CheckConfig() != keys { // typed into the key pair
 		p.keysGiven = true
 	}
-	p.rebuild()
 	return p, cmd, true
 }
 
@@ -207,7 +211,6 @@ func (p *sourcePanel) rebuild() {
 	s := tokens.Spec{Kind: p.kind}
 	var o tokens.Options
 	firstErr := ""
-	grants := grantPtrs(&s.Grants)
 	for i := range p.fields {
 		f := &p.fields[i]
 		f.err = validateField(*f)
@@ -218,30 +221,10 @@ func (p *sourcePanel) rebuild() {
 		switch f.id {
 		case fCaching:
 			p.caching = f.on
-		case fServerURL:
-			s.ServerURL = v
-		case fToken:
-			s.Token = v
-		case fEndpoint:
-			s.Endpoint = v
-		case fMethod:
-			s.Method = strings.ToUpper(v)
-		case fHeaders:
-			s.Headers, _ = tokens.ParseHeaderLines(v) // a bad line is already in f.err
-		case fSandboxID:
-			s.SandboxID = v
-		case fSandboxBase:
-			s.SandboxBaseURL = v
-		case fCommand:
-			s.Command = v
-		case fAPIKey:
-			s.APIKey = v
-		case fAPISecret:
-			s.APISecret = v
-		case fTimeout:
-			s.Timeout, _ = time.ParseDuration(v)
-		case fTTL:
-			s.TTL, _ = time.ParseDuration(v)
+		case fSetting:
+			_ = f.setting.Set(&s, v) // a bad value is already in f.err
+		case fGrant:
+			*f.grant.Ptr(&s.Grants) = f.on
 		case fRoom:
 			o.RoomName = v
 		case fIdentity:
@@ -258,10 +241,6 @@ func (p *sourcePanel) rebuild() {
 			o.AgentMetadata = f.value()
 		case fAgentDeployment:
 			o.AgentDeployment = v
-		default:
-			if f.id >= fGrantFirst && int(f.id-fGrantFirst) < len(grants) {
-				*grants[f.id-fGrantFirst] = f.on
-			}
 		}
 	}
 	if firstErr == "" {
@@ -375,7 +354,7 @@ func (p sourcePanel) shownValue(f field, w int) string {
 		}
 		return p.st.Faint.Render(textsafe.Line(f.input.Placeholder, w))
 	}
-	if f.id == fAPISecret {
+	if f.setting.Secret {
 		return "••••••••"
 	}
 	return textsafe.Line(v, w)

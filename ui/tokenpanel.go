@@ -285,14 +285,11 @@ func (t tokenPanel) claims(s *shownToken) []string {
 	if perms := tok.Permissions(); perms != nil {
 		var parts []string
 		for _, p := range perms {
-			label := p.Label
-			if p.Detail != "" {
-				label += "(" + textsafe.Line(p.Detail, vw/2) + ")"
-			}
+			p.Detail = textsafe.Line(p.Detail, vw/2) // from the token: untrusted
 			if p.On {
-				parts = append(parts, st.FlagOn.Render("+"+label))
+				parts = append(parts, st.FlagOn.Render(p.String()))
 			} else {
-				parts = append(parts, st.FlagOff.Render("-"+label))
+				parts = append(parts, st.FlagOff.Render(p.String()))
 			}
 		}
 		row("grants", wrapWords(parts, vw)...)

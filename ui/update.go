@@ -214,7 +214,7 @@ func (m Model) signerKeys() tokens.SignerKeys {
 	}
 	s := m.src.spec
 	if m.cfg.Keys == nil || m.src.keysGiven || s.Kind == tokens.KindMint {
-		k.Explicit = tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
+		k.Explicit = s.CheckConfig()
 	}
 	return k
 }

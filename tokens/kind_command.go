@@ -1,0 +1,19 @@
+package tokens
+
+// commandKind runs a user command: request JSON in, response JSON out.
+var commandKind = KindDef{
+	Kind:    KindCommand,
+	Summary: "a shell command: request JSON on stdin, response JSON on stdout",
+	Fields: []Field{
+		textField(Field{
+			Name: "command", Label: "Command", Usage: "shell command: request JSON on stdin, response JSON on stdout",
+			Placeholder: "./token.sh", Required: true,
+		}, func(s *Spec) *string { return &s.Command }),
+		timeoutField,
+	},
+	ImpliedBy: []string{"command"},
+	Options:   true,
+	Build: func(s Spec) ConfigurableSource {
+		return &Command{Line: s.Command, Timeout: s.Timeout}
+	},
+}

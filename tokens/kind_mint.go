@@ -1,0 +1,27 @@
+package tokens
+
+import (
+	"strings"
+	"time"
+)
+
+// mintKind signs tokens locally with the API key and secret.
+var mintKind = KindDef{
+	Kind:    KindMint,
+	Summary: "sign tokens here with an API key and secret",
+	Fields: []Field{
+		serverURLField,
+		required(apiKeyField),
+		required(apiSecretField),
+		durationField(Field{
+			Name: "ttl", Label: "TTL", Usage: "lifetime of minted tokens",
+			Placeholder: "1h", Default: DefaultTTL.String(),
+		}, func(s *Spec) *time.Duration { return &s.TTL }),
+	},
+	ImpliedBy: []string{"api-key", "api-secret"},
+	Options:   true,
+	Grants:    true,
+	Build: func(s Spec) ConfigurableSource {
+		return &Mint{ServerURL: strings.TrimSpace(s.ServerURL), APIKey: s.APIKey, APISecret: s.APISecret, TTL: s.TTL, Grants: s.Grants}
+	},
+}

@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/lkdash/lkdash/internal/kindtest"
+	"github.com/lkdash/lkdash/styles"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// TestEveryKindHasFormFields: the kind selector reaches every kind; its form
+// shows a row for each of the kind's settings (and grants and options only
+// where the kind uses them); filling those rows with the kind's example makes
+// the form ready, and the spec it builds fetches the example's token.
+func TestEveryKindHasFormFields(t *testing.T) {
+	st := styles.New(styles.DefaultTheme(), false)
+	keys := newKeyMap()
+	for _, d := range tokens.Kinds() {
+		t.Run(string(d.Kind), func(t *testing.T) {
+			p := newSourcePanel(&st, &keys, tokens.Spec{}, tokens.Options{}, false)
+			p.SetSize(60, 200)
+			for range tokens.Kinds() {
+				if p.kind == d.Kind {
+					break
+				}
+				p.cycleKind(1)
+			}
+			if p.kind != d.Kind {
+				t.Fatalf("the kind selector never reaches %s", d.Kind)
+			}
+			if p.Ready() {
+				t.Fatal("an empty form is ready")
+			}
+			example := kindtest.Spec(t, d.Kind)
+			view := p.View()
+			for _, f := range d.Fields {
+				i := p.settingRow(f.Name)
+				if i < 0 || !p.fields[i].shownFor(d.Kind) {
+					t.Fatalf("no row shown for %s", f.Name)
+				}
+				if !strings.Contains(view, f.Label) {
+					t.Errorf("the view lacks the label %q", f.Label)
+				}
+				p.fields[i].setValue(f.Get(example))
+			}
+			for _, f := range p.fields {
+				switch {
+				case f.id == fGrant && f.shownFor(d.Kind) != d.Grants:
+					t.Errorf("grant %s shown: %v, kind mints: %v", f.label, f.shownFor(d.Kind), d.Grants)
+				case f.id >= fRoom && f.shownFor(d.Kind) != d.Options:
+					t.Errorf("option %s shown: %v, kind takes options: %v", f.label, f.shownFor(d.Kind), d.Options)
+				}
+			}
+			p.rebuild()
+			if !p.Ready() {
+				t.Fatalf("filled form not ready: %s", p.specErr)
+			}
+			src, err := p.spec.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := src.Fetch(context.Background(), kindtest.Options())
+			if err != nil {
+				t.Fatal(err)
+			}
+			kindtest.CheckResponse(t, r)
+		})
+	}
+}
+
+// settingRow is the index of the row editing the named setting, or -1.
+func (p sourcePanel) settingRow(name string) int {
+	for i, f := range p.fields {
+		if f.id == fSetting && f.setting.Name == name {
+			return i
+		}
+	}
+	return -1
+}
