@@ -2,6 +2,8 @@ package room
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +32,7 @@ type relay struct {
 	onFrame          func(messageType int, data []byte)
 
 	ln        net.Listener
+	prefix    string // "/<random>", the first path segment every request must carry
 	srv       *http.Server
 	transport *http.Transport
 	proxy     *httputil.ReverseProxy
@@ -86,6 +89,7 @@ func newRelay(serverURL string, onFrame func(int, []byte)) (*relay, error) {
 	}
 	r := &relay{
 		wsBase: wsBase, httpBase: httpBase, onFrame: onFrame, ln: ln,
+		prefix:    "/" + rand.Text(),
 		pairs:     map[*pair]struct{}{},
 		transport: http.DefaultTransport.(*http.Transport).Clone(),
 		dialer:    websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: handshakeTimeout},
@@ -115,8 +119,9 @@ func newRelay(serverURL string, onFrame func(int, []byte)) (*relay, error) {
 // everything after: for a join whose context ran out.
 func (r *relay) abort() { r.cancel() }
 
-// URL is what the SDK connects to instead of the server.
-func (r *relay) URL() string { return "ws://" + r.ln.Addr().String() }
+// URL is what the SDK connects to instead of the server; its path is the
+// relay's random prefix, which the SDK keeps in front of /rtc.
+func (r *relay) URL() string { return "ws://" + r.ln.Addr().String() + r.prefix }
 
 func (r *relay) setErr(err error) {
 	r.mu.Lock()
@@ -149,15 +154,46 @@ func (r *relay) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	defer r.wg.Done()
+	rest, status, why := r.admit(req)
+	if status != 0 {
+		http.Error(w, "lkdash relay: "+why, status)
+		return
+	}
 	ctx, cancel := context.WithCancel(req.Context())
 	defer cancel()
 	defer context.AfterFunc(r.ctx, cancel)()
 	req = req.WithContext(ctx)
+	u := *req.URL
+	u.Path, u.RawPath = rest, ""
+	req.URL = &u
 	if websocket.IsWebSocketUpgrade(req) {
 		r.serveWebSocket(w, req)
 		return
 	}
 	r.proxy.ServeHTTP(w, req)
+}
+
+// admit decides whether req comes from the SDK and, if so, returns its path
+// without the relay's prefix; otherwise a status and the reason.
+func (r *relay) admit(req *http.Request) (rest string, status int, why string) {
+	if _, ok := req.Header["Origin"]; ok {
+		return "", http.StatusForbidden, "requests from web pages are not accepted"
+	}
+	if req.Host != r.ln.Addr().String() {
+		return "", http.StatusMisdirectedRequest, "wrong host"
+	}
+	// The prefix is a capability: compare it in constant time.
+	p := req.URL.Path
+	n := len(r.prefix)
+	if len(p) < n || subtle.ConstantTimeCompare([]byte(p[:n]), []byte(r.prefix)) != 1 ||
+		(len(p) > n && p[n] != '/') {
+		return "", http.StatusNotFound, "not found"
+	}
+	rest = p[n:]
+	if rest == "" {
+		rest = "/"
+	}
+	return rest, 0, ""
 }
 
 // upgradeHeaders are set by the dialer itself; passing them on is an error.
