@@ -28,18 +28,19 @@ const (
 	ReasonUnavailable    JoinReason = "unavailable"     // the server answered 503
 	ReasonTimeout        JoinReason = "timeout"         // deadline passed while connecting
 	ReasonCanceled       JoinReason = "canceled"        // the caller canceled
-	ReasonOther          JoinReason = "other"
+	ReasonOther          JoinReason = "other"           // none of the above; Err has the details
 )
 
 // JoinError is a failed Join. Error() is a sentence for people; Reason is
 // for code. Err is the underlying error with any token text removed.
 type JoinError struct {
-	Reason JoinReason
-	Err    error
+	Reason JoinReason // why, for code to switch on
+	Err    error      // the cause, with token text removed
 	// ServerURL is the server that was tried ("" when no token was fetched).
 	ServerURL string
 }
 
+// Error says what failed and what to do about it, in one line.
 func (e *JoinError) Error() string {
 	msg := "cannot join: " + e.Reason.describe()
 	if e.ServerURL != "" && (e.Reason == ReasonUnreachable || e.Reason == ReasonBadURL ||
@@ -52,6 +53,8 @@ func (e *JoinError) Error() string {
 	return msg
 }
 
+// Unwrap returns Err, so errors.Is sees context.Canceled and the
+// token source's own errors through a JoinError.
 func (e *JoinError) Unwrap() error { return e.Err }
 
 func (r JoinReason) describe() string {

@@ -1,6 +1,3 @@
-// Package room joins a LiveKit room with a token from any token source and
-// turns what happens there into typed events, including the refreshed
-// tokens the server pushes (which the Go SDK applies but never exposes).
 package room
 
 import (
@@ -12,48 +9,51 @@ import (
 // Event is one thing that happened in a session. The concrete types below
 // are the whole set; switch on them, or on Type() for logs.
 type Event interface {
+	// Time is when the session saw the event.
 	Time() time.Time
+	// Type is the event's name in JSON logs: "connected",
+	// "token_refreshed", … (see MarshalEvent).
 	Type() string
 }
 
 // Participant describes someone in the room as of the event.
 type Participant struct {
-	Identity   string            `json:"identity"`
-	Name       string            `json:"name,omitempty"`
-	SID        string            `json:"sid,omitempty"`
-	Metadata   string            `json:"metadata,omitempty"`
-	Attributes map[string]string `json:"attributes,omitempty"`
+	Identity   string            `json:"identity"`             // unique in the room
+	Name       string            `json:"name,omitempty"`       // display name
+	SID        string            `json:"sid,omitempty"`        // the server's participant id, "PA_…"
+	Metadata   string            `json:"metadata,omitempty"`   // free-form, often JSON
+	Attributes map[string]string `json:"attributes,omitempty"` // key/value attributes
 }
 
 // Connected is always the first event of a session.
 type Connected struct {
-	At            time.Time     `json:"-"`
-	Room          string        `json:"room"`
-	RoomSID       string        `json:"room_sid,omitempty"`
-	Local         Participant   `json:"local"`
-	ServerVersion string        `json:"server_version,omitempty"`
-	ServerRegion  string        `json:"server_region,omitempty"`
-	ServerURL     string        `json:"server_url"`             // the real server, not the relay
-	Participants  []Participant `json:"participants,omitempty"` // already in the room
+	At            time.Time     `json:"-"`                        // when the session saw it
+	Room          string        `json:"room"`                     // the room's name
+	RoomSID       string        `json:"room_sid,omitempty"`       // the server's room id, "RM_…"
+	Local         Participant   `json:"local"`                    // ourselves, as the server sees us
+	ServerVersion string        `json:"server_version,omitempty"` // livekit-server's version
+	ServerRegion  string        `json:"server_region,omitempty"`  // set by LiveKit Cloud
+	ServerURL     string        `json:"server_url"`               // the real server, not the relay
+	Participants  []Participant `json:"participants,omitempty"`   // already in the room
 }
 
 // ParticipantJoined is a remote participant arriving.
 type ParticipantJoined struct {
-	At          time.Time   `json:"-"`
-	Participant Participant `json:"participant"`
+	At          time.Time   `json:"-"`           // when the session saw it
+	Participant Participant `json:"participant"` // as of the event
 }
 
 // ParticipantLeft is a remote participant leaving.
 type ParticipantLeft struct {
-	At          time.Time   `json:"-"`
-	Participant Participant `json:"participant"`
+	At          time.Time   `json:"-"`           // when the session saw it
+	Participant Participant `json:"participant"` // as of the event
 }
 
 // MetadataChanged is a participant's metadata changing; Local marks our own.
 type MetadataChanged struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Local    bool      `json:"local"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose
+	Local    bool      `json:"local"`    // true when it is ours
 	Old      string    `json:"old"`
 	New      string    `json:"new"`
 }
@@ -61,64 +61,64 @@ type MetadataChanged struct {
 // NameChanged is a participant's display name changing. The SDK has no
 // callback for it; it is read from the signal stream.
 type NameChanged struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Local    bool      `json:"local"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose
+	Local    bool      `json:"local"`    // true when it is ours
 	Old      string    `json:"old"`
 	New      string    `json:"new"`
 }
 
 // AttributesChanged lists changed attributes; a deleted one maps to "".
 type AttributesChanged struct {
-	At       time.Time         `json:"-"`
-	Identity string            `json:"identity"`
-	Local    bool              `json:"local"`
-	Changed  map[string]string `json:"changed"`
+	At       time.Time         `json:"-"`        // when the session saw it
+	Identity string            `json:"identity"` // whose
+	Local    bool              `json:"local"`    // true when they are ours
+	Changed  map[string]string `json:"changed"`  // new values of the changed keys
 }
 
 // Track identifies a published track.
 type Track struct {
-	SID    string `json:"sid"`
-	Name   string `json:"name,omitempty"`
+	SID    string `json:"sid"`              // the server's track id, "TR_…"
+	Name   string `json:"name,omitempty"`   // the name the publisher gave it
 	Kind   string `json:"kind,omitempty"`   // "audio", "video"
 	Source string `json:"source,omitempty"` // "CAMERA", "MICROPHONE", "SCREEN_SHARE", …
 }
 
 // TrackPublished is a participant publishing a track.
 type TrackPublished struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Local    bool      `json:"local"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose track
+	Local    bool      `json:"local"`    // true when it is ours
 	Track    Track     `json:"track"`
 }
 
 // TrackUnpublished is a participant unpublishing a track.
 type TrackUnpublished struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Local    bool      `json:"local"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose track
+	Local    bool      `json:"local"`    // true when it is ours
 	Track    Track     `json:"track"`
 }
 
 // ActiveSpeakers is the current speaker list, loudest first; empty = silence.
 type ActiveSpeakers struct {
-	At         time.Time `json:"-"`
-	Identities []string  `json:"identities"`
+	At         time.Time `json:"-"`          // when the session saw it
+	Identities []string  `json:"identities"` // speakers, loudest first
 }
 
 // Reconnecting means the SDK lost the server and is trying to get back.
 type Reconnecting struct {
-	At time.Time `json:"-"`
+	At time.Time `json:"-"` // when the session saw it
 }
 
 // Reconnected means a reconnect attempt succeeded.
 type Reconnected struct {
-	At time.Time `json:"-"`
+	At time.Time `json:"-"` // when the session saw it
 }
 
 // Disconnected is always the last event; the channel closes after it.
 type Disconnected struct {
-	At time.Time `json:"-"`
+	At time.Time `json:"-"` // when the session saw it
 	// Reason is human readable: "leave requested by user", "room closed",
 	// "server shutting down", …
 	Reason string `json:"reason"`
@@ -131,36 +131,89 @@ type Disconnected struct {
 // every few minutes, and after permission or metadata changes). Diff
 // compares it with the session's previous token.
 type TokenRefreshed struct {
-	At      time.Time
+	At      time.Time     // when the session received it
 	Token   string        // the raw JWT; a secret, shown only on request
 	Decoded *tokens.Token // nil if the server sent something undecodable
-	Diff    tokens.TokenDiff
+	// Diff is the previous token → this one: the lifetime change (negative
+	// when the refresh shortened it) and the claims that changed. Zero when
+	// Decoded is nil.
+	Diff tokens.TokenDiff
 }
 
-func (e Connected) Time() time.Time         { return e.At }
-func (e ParticipantJoined) Time() time.Time { return e.At }
-func (e ParticipantLeft) Time() time.Time   { return e.At }
-func (e MetadataChanged) Time() time.Time   { return e.At }
-func (e NameChanged) Time() time.Time       { return e.At }
-func (e AttributesChanged) Time() time.Time { return e.At }
-func (e TrackPublished) Time() time.Time    { return e.At }
-func (e TrackUnpublished) Time() time.Time  { return e.At }
-func (e ActiveSpeakers) Time() time.Time    { return e.At }
-func (e Reconnecting) Time() time.Time      { return e.At }
-func (e Reconnected) Time() time.Time       { return e.At }
-func (e Disconnected) Time() time.Time      { return e.At }
-func (e TokenRefreshed) Time() time.Time    { return e.At }
+// Time returns At.
+func (e Connected) Time() time.Time { return e.At }
 
-func (Connected) Type() string         { return "connected" }
+// Time returns At.
+func (e ParticipantJoined) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e ParticipantLeft) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e MetadataChanged) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e NameChanged) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e AttributesChanged) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TrackPublished) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TrackUnpublished) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e ActiveSpeakers) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e Reconnecting) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e Reconnected) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e Disconnected) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TokenRefreshed) Time() time.Time { return e.At }
+
+// Type returns "connected".
+func (Connected) Type() string { return "connected" }
+
+// Type returns "participant_joined".
 func (ParticipantJoined) Type() string { return "participant_joined" }
-func (ParticipantLeft) Type() string   { return "participant_left" }
-func (MetadataChanged) Type() string   { return "metadata_changed" }
-func (NameChanged) Type() string       { return "name_changed" }
+
+// Type returns "participant_left".
+func (ParticipantLeft) Type() string { return "participant_left" }
+
+// Type returns "metadata_changed".
+func (MetadataChanged) Type() string { return "metadata_changed" }
+
+// Type returns "name_changed".
+func (NameChanged) Type() string { return "name_changed" }
+
+// Type returns "attributes_changed".
 func (AttributesChanged) Type() string { return "attributes_changed" }
-func (TrackPublished) Type() string    { return "track_published" }
-func (TrackUnpublished) Type() string  { return "track_unpublished" }
-func (ActiveSpeakers) Type() string    { return "active_speakers" }
-func (Reconnecting) Type() string      { return "reconnecting" }
-func (Reconnected) Type() string       { return "reconnected" }
-func (Disconnected) Type() string      { return "disconnected" }
-func (TokenRefreshed) Type() string    { return "token_refreshed" }
+
+// Type returns "track_published".
+func (TrackPublished) Type() string { return "track_published" }
+
+// Type returns "track_unpublished".
+func (TrackUnpublished) Type() string { return "track_unpublished" }
+
+// Type returns "active_speakers".
+func (ActiveSpeakers) Type() string { return "active_speakers" }
+
+// Type returns "reconnecting".
+func (Reconnecting) Type() string { return "reconnecting" }
+
+// Type returns "reconnected".
+func (Reconnected) Type() string { return "reconnected" }
+
+// Type returns "disconnected".
+func (Disconnected) Type() string { return "disconnected" }
+
+// Type returns "token_refreshed".
+func (TokenRefreshed) Type() string { return "token_refreshed" }

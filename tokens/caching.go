@@ -12,12 +12,14 @@ import (
 // CacheStatus says how a Caching fetch was answered.
 type CacheStatus int
 
+// How FetchStatus answered.
 const (
 	CacheMiss   CacheStatus = iota // this call fetched from the inner source
 	CacheHit                       // a valid cached response was reused
 	CacheShared                    // this call joined another call's in-flight fetch
 )
 
+// String is "miss", "hit" or "shared".
 func (s CacheStatus) String() string {
 	switch s {
 	case CacheMiss:
@@ -32,18 +34,21 @@ func (s CacheStatus) String() string {
 
 // CacheEntry is the cached response and what it was fetched for.
 type CacheEntry struct {
-	Options  Options
-	Response Response
-	StoredAt time.Time
+	Options  Options   // the options it was fetched for
+	Response Response  // what the inner source returned
+	StoredAt time.Time // when the fetch completed
 	// ReuseUntil is 60 s before the token's exp; zero means the token has
 	// no exp and is reused forever; StoredAt means it is never reused (the
 	// token does not decode).
 	ReuseUntil time.Time
 }
 
-// CacheStats counts calls: Misses includes calls that joined an in-flight
-// fetch (CacheShared); InnerFetches counts calls to the inner source.
-type CacheStats struct{ Hits, Misses, InnerFetches int64 }
+// CacheStats counts calls since NewCaching.
+type CacheStats struct {
+	Hits         int64 // answered from the cache
+	Misses       int64 // not answered from the cache, including calls that joined an in-flight fetch (CacheShared)
+	InnerFetches int64 // calls to the inner source
+}
 
 // expiryMargin: a token is not reused when it expires within this.
 const expiryMargin = 60 * time.Second

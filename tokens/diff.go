@@ -19,6 +19,7 @@ type ClaimChange struct {
 // TokenDiff compares two tokens, typically the one a session joined with and
 // the one the server sent as a refresh.
 type TokenDiff struct {
+	// OldExpiry and NewExpiry are the two tokens' exp; zero when absent.
 	OldExpiry, NewExpiry time.Time
 	// LifetimeChange is NewExpiry - OldExpiry: negative when the new token
 	// dies sooner. Zero when either token has no exp.

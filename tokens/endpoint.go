@@ -34,7 +34,7 @@ const (
 // location instead. An https→http downgrade is refused, since the user's
 // headers (Authorization) would travel in clear text.
 type Endpoint struct {
-	URL    string
+	URL    string // the token server, http(s)://
 	Method string // default POST
 	// Headers are added to every request, e.g. Authorization. Their values
 	// never appear in errors or String.

@@ -24,13 +24,14 @@ const errBodyPrefix = 2 << 10
 // HTTPError is a non-2xx answer from a token endpoint or sandbox.
 type HTTPError struct {
 	Method, URL string // URL without credentials or query values
-	Status      int
+	Status      int    // the HTTP status code
 	// Body is a prefix (at most 2 KiB) of the response body with control
 	// characters replaced, so it is safe to print.
 	Body      string
 	Truncated bool // the body was longer than Body
 }
 
+// Error gives the method, URL, status and the start of the body.
 func (e *HTTPError) Error() string {
 	msg := fmt.Sprintf("token endpoint %s %s: HTTP %d %s", e.Method, e.URL, e.Status, http.StatusText(e.Status))
 	if b := strings.TrimSpace(e.Body); b != "" {
@@ -46,8 +47,11 @@ func (e *HTTPError) Error() string {
 
 // MissingFieldError is a token response that parsed but lacks a required
 // field; Field is the snake_case wire name.
-type MissingFieldError struct{ Field string }
+type MissingFieldError struct {
+	Field string // "server_url" or "participant_token"
+}
 
+// Error names the missing field in both spellings.
 func (e *MissingFieldError) Error() string {
 	return fmt.Sprintf("token response has no %q (nor %q)", e.Field, camelName(e.Field))
 }
@@ -55,10 +59,11 @@ func (e *MissingFieldError) Error() string {
 // ResponseFormatError is a token response that is not the expected JSON
 // object: HTML, truncated JSON, an empty or oversized body.
 type ResponseFormatError struct {
-	Err  error
+	Err  error  // what is wrong with it
 	Body string // safe-to-print prefix of what was received; "" if empty
 }
 
+// Error says why the body is not a token response and how it starts.
 func (e *ResponseFormatError) Error() string {
 	msg := "token response is not a JSON object: " + e.Err.Error()
 	if b := strings.TrimSpace(e.Body); b != "" {
@@ -67,16 +72,18 @@ func (e *ResponseFormatError) Error() string {
 	return msg
 }
 
+// Unwrap returns Err.
 func (e *ResponseFormatError) Unwrap() error { return e.Err }
 
 // CommandError is a token command that exited with a non-zero status.
 type CommandError struct {
-	Command  string
+	Command  string // the command line; may hold credentials, so Error shows only its first word
 	ExitCode int    // -1 when killed by a signal
 	Stderr   string // safe-to-print prefix (at most 2 KiB)
-	Err      error
+	Err      error  // the *exec.ExitError
 }
 
+// Error gives the program name, exit code and the start of stderr.
 func (e *CommandError) Error() string {
 	// Only the program name is shown: the rest of a command line may
 	// carry credentials (e.g. --api-secret=…).
@@ -87,6 +94,7 @@ func (e *CommandError) Error() string {
 	return msg
 }
 
+// Unwrap returns Err.
 func (e *CommandError) Unwrap() error { return e.Err }
 
 func commandName(line string) string {

@@ -11,11 +11,12 @@ import (
 
 // HandlerConfig configures NewHandler; the fields mirror Mint.
 type HandlerConfig struct {
-	ServerURL, APIKey, APISecret string
-	TTL                          time.Duration
-	Grants                       Grants       // zero means DefaultGrants
-	Log                          *slog.Logger // nil means slog.Default()
-	Now                          func() time.Time
+	ServerURL         string           // the LiveKit server the answers point to
+	APIKey, APISecret string           // sign the tokens; the secret is never logged
+	TTL               time.Duration    // token lifetime; <= 0 means DefaultTTL
+	Grants            Grants           // zero means DefaultGrants
+	Log               *slog.Logger     // nil means slog.Default()
+	Now               func() time.Time // nil means time.Now
 }
 
 // maxRequestBody bounds a token request; a real one is under 1 KiB.

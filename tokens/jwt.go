@@ -34,6 +34,8 @@ type Token struct {
 	// empty when the payload does not fit the grants.
 	Grants *auth.ClaimGrants
 
+	// Issuer (iss) is the API key that signed the token; Subject (sub) is
+	// the identity; ID is jti.
 	Issuer, Subject, ID string
 	// IssuedAt, NotBefore and ExpiresAt are zero when the claim is absent.
 	IssuedAt, NotBefore, ExpiresAt time.Time
@@ -57,10 +59,11 @@ type Token struct {
 
 // DecodeError says why a string is not a decodable JWT.
 type DecodeError struct {
-	Reason string
-	Err    error
+	Reason string // what is wrong, e.g. "token has 2 dot-separated segments, want 3 …"
+	Err    error  // the underlying parse error, if any
 }
 
+// Error is "token: " and the reason.
 func (e *DecodeError) Error() string {
 	if e.Err != nil {
 		return "token: " + e.Reason + ": " + e.Err.Error()
@@ -68,6 +71,7 @@ func (e *DecodeError) Error() string {
 	return "token: " + e.Reason
 }
 
+// Unwrap returns Err.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 func decodeErr(err error, format string, args ...any) *DecodeError {

@@ -9,8 +9,8 @@ import (
 // Literal is a fixed server URL and token (FixedSource). Wrap it with
 // IgnoreOptions where a ConfigurableSource is needed.
 type Literal struct {
-	ServerURL        string
-	ParticipantToken string
+	ServerURL        string // where to connect
+	ParticipantToken string // the JWT to join with
 }
 
 // Fetch returns the pair, or ErrEmptyURL / ErrEmptyToken.

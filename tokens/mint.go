@@ -16,9 +16,17 @@ import (
 // DefaultTTL is the lifetime of a minted token when Mint.TTL <= 0.
 const DefaultTTL = time.Hour
 
-// Grants are the video-grant permissions a minted token carries.
+// Grants are the video-grant permissions a minted token carries, named as
+// in the token's video claim (roomJoin, canPublish, …). Every one is
+// written to the token, false ones included.
 type Grants struct {
-	RoomJoin, CanPublish, CanSubscribe, CanPublishData, CanUpdateOwnMetadata, Hidden,
+	// Participant permissions: join the room, publish tracks, subscribe to
+	// others', publish data messages, change one's own name, metadata and
+	// attributes, and stay hidden from other participants.
+	RoomJoin, CanPublish, CanSubscribe, CanPublishData, CanUpdateOwnMetadata, Hidden bool
+	// Administrative permissions, for tokens that call the server's APIs
+	// rather than join: manage, create, list and record rooms; Agent marks
+	// the participant as an agent.
 	RoomAdmin, RoomCreate, RoomList, RoomRecord, Agent bool
 }
 
@@ -48,10 +56,13 @@ func (g Grants) videoGrant(room string) *auth.VideoGrant {
 // grant). Omitted identity and room are invented ("user-…", "room-…") like the
 // sandbox server does, and echoed in the Response.
 type Mint struct {
-	ServerURL, APIKey, APISecret string
-	TTL                          time.Duration // <= 0 means DefaultTTL
-	Grants                       Grants
-	Now                          func() time.Time // nil means time.Now; sets iat/nbf/exp
+	ServerURL string // returned as Response.ServerURL
+	// APIKey (the token's iss) and APISecret sign the token; the secret
+	// never appears in String, errors or logs.
+	APIKey, APISecret string
+	TTL               time.Duration    // <= 0 means DefaultTTL
+	Grants            Grants           // zero means DefaultGrants
+	Now               func() time.Time // nil means time.Now; sets iat/nbf/exp
 }
 
 // Fetch mints one token for opts.

@@ -3,16 +3,21 @@ package tokens
 import "maps"
 
 // Options are the token request options shared by every LiveKit SDK
-// (TokenRequestOptions). All fields are optional.
+// (TokenRequestOptions): what the token should be made for. All fields are
+// optional; a source fills in or ignores what is left out (a sandbox
+// server invents a room and identity, a Literal ignores everything).
 type Options struct {
-	RoomName              string
-	ParticipantName       string
-	ParticipantIdentity   string
-	ParticipantMetadata   string
-	ParticipantAttributes map[string]string
-	AgentName             string
-	AgentMetadata         string
-	AgentDeployment       string
+	RoomName              string            // the room to join
+	ParticipantName       string            // display name
+	ParticipantIdentity   string            // unique identity in the room
+	ParticipantMetadata   string            // free-form metadata, often JSON
+	ParticipantAttributes map[string]string // key/value attributes
+	// AgentName, AgentMetadata and AgentDeployment ask the server to
+	// dispatch an agent into the room when this token joins (one agent,
+	// the token's roomConfig.agents[0]).
+	AgentName       string
+	AgentMetadata   string
+	AgentDeployment string
 }
 
 // Equal compares field by field, attributes by value: a nil map equals an

@@ -6,7 +6,7 @@ import "strings"
 type Permission struct {
 	Name  string // the claim name, e.g. "canPublish"
 	Label string // a short word for narrow displays, e.g. "publish"
-	On    bool
+	On    bool   // the server allows it
 	// Implied is true when the claim is absent and On is the server's
 	// default (canPublish, canSubscribe and canPublishData default to true).
 	Implied bool
@@ -62,8 +62,13 @@ func (t *Token) AgentDispatches() []AgentDispatch {
 	return out
 }
 
-// AgentDispatch is one roomConfig.agents entry.
-type AgentDispatch struct{ Name, Metadata, Deployment string }
+// AgentDispatch is one roomConfig.agents entry: an agent the server
+// dispatches into the room when the token joins.
+type AgentDispatch struct {
+	Name       string // agentName; "" means the default agent
+	Metadata   string // passed to the agent's job
+	Deployment string // which deployment of the agent
+}
 
 // String is the permission as one word, the same in every view:
 // "+publish", "-subscribe", "+sources(camera, microphone)".

@@ -4,21 +4,22 @@ import "time"
 
 // Report is the JSON object printed by `lkdash decode --json`: the token's
 // contents plus the verdict of Check. Times are RFC3339 in UTC.
+// docs/json.md documents each field for script writers.
 type Report struct {
-	Header           map[string]any `json:"header"`
-	Claims           map[string]any `json:"claims"`
-	Identity         string         `json:"identity"`
-	Name             string         `json:"name"`
-	Room             string         `json:"room"`
-	Issuer           string         `json:"issuer"`
-	IssuedAt         *time.Time     `json:"issued_at"`
-	NotBefore        *time.Time     `json:"not_before"`
-	ExpiresAt        *time.Time     `json:"expires_at"`
+	Header           map[string]any `json:"header"`             // Token.Header
+	Claims           map[string]any `json:"claims"`             // Token.Claims
+	Identity         string         `json:"identity"`           // Token.Identity()
+	Name             string         `json:"name"`               // display name
+	Room             string         `json:"room"`               // video.room
+	Issuer           string         `json:"issuer"`             // iss, the API key
+	IssuedAt         *time.Time     `json:"issued_at"`          // iat; nil when absent
+	NotBefore        *time.Time     `json:"not_before"`         // nbf; nil when absent
+	ExpiresAt        *time.Time     `json:"expires_at"`         // exp; nil when absent
 	ExpiresInSeconds *int64         `json:"expires_in_seconds"` // negative once expired; null without exp
-	Valid            bool           `json:"valid"`
-	Problems         []string       `json:"problems"`
-	Signature        Signature      `json:"signature"`
-	Warnings         []string       `json:"warnings"`
+	Valid            bool           `json:"valid"`              // Validity.Valid
+	Problems         []string       `json:"problems"`           // Validity.Problems, never null
+	Signature        Signature      `json:"signature"`          // Validity.Signature
+	Warnings         []string       `json:"warnings"`           // Validity.Warnings, never null
 }
 
 // NewReport decodes nothing itself: it lays out t and t.Check(now, cfg).

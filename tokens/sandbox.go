@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// DefaultSandboxBaseURL is LiveKit Cloud's sandbox token server.
+// DefaultSandboxBaseURL is LiveKit Cloud's sandbox token server, used when
+// Sandbox.BaseURL is empty.
 const DefaultSandboxBaseURL = "https://cloud-api.livekit.io"
 
 // sandboxPath is appended to the base URL.
@@ -18,10 +19,10 @@ const sandboxPath = "/api/v2/sandbox/connection-details"
 // server. It speaks the endpoint protocol (same body, same answer, same
 // redirect policy) with an X-Sandbox-ID header.
 type Sandbox struct {
-	ID      string // surrounding whitespace is trimmed
-	BaseURL string // default DefaultSandboxBaseURL; overridable for tests and self-hosting
-	Timeout time.Duration
-	Client  *http.Client
+	ID      string        // surrounding whitespace is trimmed
+	BaseURL string        // default DefaultSandboxBaseURL; overridable for tests and self-hosting
+	Timeout time.Duration // <= 0 means DefaultTimeout
+	Client  *http.Client  // nil means a client with Endpoint's redirect policy
 }
 
 // Fetch asks the sandbox server; it invents room and identity when omitted,

@@ -2,27 +2,35 @@ package tokens
 
 import "context"
 
-// Response is what every token source yields: where to connect and with what.
+// Response is what every token source yields (TokenSourceResponse in the
+// SDKs): where to connect and with what.
 type Response struct {
-	ServerURL        string
-	ParticipantToken string
+	ServerURL        string // the LiveKit server, ws(s):// or http(s)://
+	ParticipantToken string // the JWT to join with; a credential
 	// RoomName and ParticipantName are optional echoes from token servers.
 	RoomName        string
 	ParticipantName string
 }
 
-// FixedSource yields a token without request options (Literal).
+// FixedSource yields a token without request options (TokenSourceFixed in
+// the SDKs): Literal.
 type FixedSource interface {
+	// Fetch returns the response; it may be called many times.
 	Fetch(ctx context.Context) (Response, error)
 }
 
 // ConfigurableSource yields a token for the given request options
-// (Endpoint, Sandbox, Command, Mint, Custom, Caching).
+// (TokenSourceConfigurable in the SDKs): Endpoint, Sandbox, Command, Mint,
+// Custom and Caching. room.Join takes one.
 type ConfigurableSource interface {
+	// Fetch returns a response made for opts. Implementations must be safe
+	// for concurrent use and honour ctx.
 	Fetch(ctx context.Context, opts Options) (Response, error)
 }
 
-// Custom adapts a function to a ConfigurableSource.
+// Custom adapts a function to a ConfigurableSource (the SDKs' custom
+// token source): call your own backend, read a vault, or return canned
+// tokens in tests.
 type Custom func(ctx context.Context, opts Options) (Response, error)
 
 // Fetch calls f.

@@ -52,7 +52,8 @@ const (
 // CheckConfig is what the checking side knows about the server's keys.
 // Both fields are optional; the secret is never printed.
 type CheckConfig struct {
-	APIKey, APISecret string
+	APIKey    string // the key the server holds; iss must equal it when set
+	APISecret string // its secret; with it the signature is verified
 }
 
 // Validity is the verdict of Check.
@@ -61,7 +62,7 @@ type Validity struct {
 	// cfg's key and secret would let this token join right now. With no
 	// secret the signature is assumed good (and a warning says so).
 	Valid     bool
-	Signature Signature
+	Signature Signature // how the HS256 signature was judged
 	// Problems are the reasons the server would refuse; Warnings are
 	// things that do not stop a join but are worth knowing.
 	Problems, Warnings []string

@@ -1,0 +1,42 @@
+// Package room joins a LiveKit room with a token from any token source and
+// turns what happens there into typed events, including the refreshed
+// tokens the server pushes, which the Go SDK applies but never exposes.
+//
+// # Joining through a source
+//
+// Join takes a tokens.ConfigurableSource and tokens.Options, the same pair
+// the client SDKs' token source API takes: it fetches a token (one that is
+// not a JWT fails at once; expiry and signature are left to the server,
+// whose leeway is the truth), connects with server-sdk-go and returns a
+// *Session once the room is joined. Wrap the source with tokens.NewCaching to reuse
+// a still-valid token across joins. A failed join is a *JoinError whose
+// Reason (ReasonExpired, ReasonBadSignature, ReasonUnreachable, …) says
+// why in one word, for code, and whose message says it for people.
+//
+// # The event stream
+//
+// Session.Events delivers what happens in the session as values of the
+// Event types in this package: Connected first, then ParticipantJoined,
+// ParticipantLeft, MetadataChanged, NameChanged, AttributesChanged,
+// TrackPublished, TrackUnpublished, ActiveSpeakers, Reconnecting,
+// Reconnected and TokenRefreshed as they happen, and Disconnected last,
+// after which the channel is closed. Switch on the concrete type. The
+// channel holds EventBuffer events; a reader that falls further behind
+// loses the oldest ones (counted by Session.Dropped) rather than stalling
+// the SDK. Session.Leave ends the session from our side, and
+// MarshalEvent renders an event as the JSON line `lkdash join` prints.
+//
+// # Refreshed tokens
+//
+// livekit-server pushes a new token to every participant right after it
+// joins, every 5 minutes, and whenever the participant's name, metadata,
+// attributes or permissions change. The SDK keeps it (it reconnects with
+// it) but has no callback for it, so Join runs a loopback WebSocket relay
+// between the SDK and the server that reads the server's signal messages
+// on the way through. Each refresh arrives as a TokenRefreshed event with
+// the raw token, its decoded claims and a tokens.TokenDiff against the
+// previous token: how the lifetime moved (a refresh can shorten it) and
+// which claims changed. Session.Token is always the latest one, and
+// Session.TriggerRefresh makes the server send one now (it needs the API
+// key and secret in Config).
+package room
