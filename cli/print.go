@@ -87,13 +87,9 @@ func when(t *time.Time, now time.Time) string {
 	return fmt.Sprintf("%s  (%s)", t.UTC().Format(time.RFC3339), rel)
 }
 
+// roundDuration shows whole seconds: JWT times have no finer resolution.
 func roundDuration(d time.Duration) string {
-	if d >= time.Second {
-		d = d.Round(time.Second)
-	} else {
-		d = d.Round(time.Millisecond)
-	}
-	return d.String()
+	return d.Round(time.Second).String()
 }
 
 func yesNo(b bool) string {

@@ -1,6 +1,10 @@
 package tokens
 
-import "time"
+import (
+	"time"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
+)
 
 // Report is the JSON object printed by `lkdash decode --json`: the token's
 // contents plus the verdict of Check. Times are RFC3339 in UTC.
@@ -65,4 +69,14 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// MalformedReport is the Report of a string that does not decode as a JWT:
+// not valid, with the parse error as its one problem.
+func MalformedReport(err error) Report {
+	return Report{
+		Problems:  []string{textsafe.Line(err.Error(), 300)},
+		Signature: SignatureInvalid,
+		Warnings:  []string{},
+	}
 }

@@ -102,3 +102,79 @@ func serverAccepts(url, token string) (bool, string) {
 	r.Disconnect()
 	return true, "joined"
 }
+
+// TestAskServerAgrees puts lkdash's verdict beside the real server's answer
+// to /rtc/validate, judged in the server's time: on valid, expired, forged
+// and grant-less tokens the two agree, and the token never shows in the
+// server's reason.
+func TestAskServerAgrees(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir(), Progress: func(l string) { t.Log(l) }})
+	if err != nil {
+		t.Fatalf("the managed livekit-server must start for this test: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	clock, err := tokens.ClockProbe{}.Measure(ctx, srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if clock.Notable() {
+		t.Fatalf("a local server's clock is this one: %s", clock.Describe())
+	}
+
+	now := time.Now()
+	claims := func(edit func(jwt.MapClaims)) jwt.MapClaims {
+		c := jwt.MapClaims{"iss": srv.APIKey, "sub": "alice", "nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix(),
+			"video": map[string]any{"roomJoin": true, "room": "verdicts"}}
+		if edit != nil {
+			edit(c)
+		}
+		return c
+	}
+	sign := func(c jwt.MapClaims, secret string) string {
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString([]byte(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	cases := []struct {
+		name, token string
+		accepted    bool
+		reason      string
+	}{
+		{"valid", sign(claims(nil), srv.APISecret), true, "success"},
+		{"expired", sign(claims(func(c jwt.MapClaims) { c["exp"] = now.Add(-2 * time.Minute).Unix() }), srv.APISecret), false, "token is expired"},
+		{"forged", sign(claims(nil), "not-the-secret"), false, "signature is invalid"},
+		{"no roomJoin grant", sign(claims(func(c jwt.MapClaims) { c["video"] = map[string]any{"room": "verdicts"} }), srv.APISecret), false, "permissions denied"},
+		{"no video grant", sign(claims(func(c jwt.MapClaims) { delete(c, "video") }), srv.APISecret), false, "no permissions"},
+		{"unknown key", sign(claims(func(c jwt.MapClaims) { c["iss"] = "other-key" }), srv.APISecret), false, "invalid API key"},
+		{"not yet valid", sign(claims(func(c jwt.MapClaims) { c["nbf"] = now.Add(3 * time.Minute).Unix() }), srv.APISecret), false, "not valid yet"},
+	}
+	cfg := tokens.CheckConfig{APIKey: srv.APIKey, APISecret: srv.APISecret}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tok, err := tokens.Decode(c.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			verdict, err := tokens.AskServer(ctx, nil, srv.URL, c.token)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mine := tok.Check(clock.ServerNow(time.Now()), cfg)
+			if a := tokens.Compare(mine, verdict); !a.Agree {
+				t.Errorf("lkdash valid=%v (%q), server %d %q: %s", mine.Valid, mine.Problems, verdict.Status, verdict.Reason, a.Note)
+			}
+			if verdict.Accepted != c.accepted || !strings.Contains(verdict.Reason, c.reason) {
+				t.Errorf("server said %d %q, want accepted=%v and %q", verdict.Status, verdict.Reason, c.accepted, c.reason)
+			}
+			for _, part := range append(strings.Split(c.token, "."), c.token) {
+				if strings.Contains(verdict.Reason, part) {
+					t.Errorf("the reason %q shows the token", verdict.Reason)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,119 @@
+package tokens
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// skewedServer answers every request with a Date header from a clock skew
+// ahead of this one (truncated to the second, as net/http writes it), after
+// sleeping before and after reading that clock.
+func skewedServer(t *testing.T, skew, before, after time.Duration) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		time.Sleep(before)
+		w.Header()["Date"] = []string{time.Now().Add(skew).UTC().Format(http.TimeFormat)}
+		time.Sleep(after)
+		w.Write([]byte("OK"))
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestClockProbeSkewedDate: over skewed Date headers and slow round trips,
+// the true offset always lies within the reported bounds, and the estimate
+// is within the reported uncertainty, which the fastest round trip bounds.
+func TestClockProbeSkewedDate(t *testing.T) {
+	tests := []struct {
+		name                 string
+		skew, before, after  time.Duration
+		spacing              time.Duration
+		wantAhead, wantBehnd bool
+	}{
+		{name: "in sync", spacing: -1},
+		{name: "in sync, spread samples"},
+		{name: "server 2m13s behind", skew: -(2*time.Minute + 13*time.Second), wantAhead: true},
+		{name: "server 2m13s ahead", skew: 2*time.Minute + 13*time.Second, wantBehnd: true},
+		{name: "server 3.7s ahead: not notable", skew: 3700 * time.Millisecond},
+		{name: "server 6.4s behind", skew: -6400 * time.Millisecond, wantAhead: true},
+		{name: "slow before the stamp", skew: 42 * time.Second, before: 300 * time.Millisecond, wantBehnd: true},
+		{name: "slow after the stamp", skew: 42 * time.Second, after: 300 * time.Millisecond, wantBehnd: true},
+		{name: "slow both ways, no spread", skew: -90 * time.Second, before: 200 * time.Millisecond, after: 400 * time.Millisecond, spacing: -1, wantAhead: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := skewedServer(t, tt.skew, tt.before, tt.after)
+			url := strings.Replace(srv.URL, "http://", "ws://", 1)
+			got, err := ClockProbe{Spacing: tt.spacing}.Measure(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.skew < got.Min || tt.skew > got.Max {
+				t.Fatalf("true offset %v outside the bounds [%v, %v]", tt.skew, got.Min, got.Max)
+			}
+			errAbs := (got.Offset - tt.skew).Abs()
+			if errAbs > got.Uncertainty() {
+				t.Errorf("estimate %v is %v off, more than the uncertainty ±%v", got.Offset, errAbs, got.Uncertainty())
+			}
+			if limit := (time.Second + got.MinRTT) / 2; got.Uncertainty() > limit {
+				t.Errorf("uncertainty ±%v wider than the fastest sample's ±%v", got.Uncertainty(), limit)
+			}
+			if got.Samples != defaultClockSamples {
+				t.Errorf("samples = %d", got.Samples)
+			}
+			d := got.Describe()
+			if tt.wantAhead != strings.HasSuffix(d, "ahead of the server") || tt.wantBehnd != strings.HasSuffix(d, "behind the server") {
+				t.Errorf("Describe() = %q", d)
+			}
+			t.Logf("skew %v: estimate %v, error %v, bounds ±%v, fastest RTT %v", tt.skew, got.Offset, errAbs, got.Uncertainty(), got.MinRTT)
+		})
+	}
+}
+
+func TestClockProbeErrors(t *testing.T) {
+	noDate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header()["Date"] = nil // net/http leaves a nil Date out
+	}))
+	defer noDate.Close()
+	badDate := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Date", "yesterday at noon")
+	}))
+	defer badDate.Close()
+	for _, tt := range []struct{ url, want string }{
+		{noDate.URL, "no Date header"},
+		{badDate.URL, "does not parse"},
+		{"ftp://127.0.0.1/", "want ws, wss, http or https"},
+		{"not a url", "not a URL"},
+	} {
+		_, err := ClockProbe{Spacing: -1}.Measure(context.Background(), tt.url)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q", tt.url, err, tt.want)
+		}
+	}
+}
+
+func TestClockOffsetWords(t *testing.T) {
+	for _, tt := range []struct {
+		offset         time.Duration
+		describe, mint string
+	}{
+		{-(2*time.Minute + 13*time.Second), "this clock is 2m13s ahead of the server", "start 2m13s in the server's future and are refused as not yet valid for the first 1m13s"},
+		{2*time.Minute + 13*time.Second, "this clock is 2m13s behind the server", "expire 2m13s early"},
+		{-30 * time.Second, "this clock is 30s ahead of the server", ""},
+		{4900 * time.Millisecond, "", ""},
+		{-4900 * time.Millisecond, "", ""},
+	} {
+		o := ClockOffset{Offset: tt.offset}
+		if got := o.Describe(); got != tt.describe {
+			t.Errorf("%v: Describe() = %q, want %q", tt.offset, got, tt.describe)
+		}
+		if got := o.MintWarning(); (tt.mint == "") != (got == "") || !strings.Contains(got, tt.mint) {
+			t.Errorf("%v: MintWarning() = %q, want %q", tt.offset, got, tt.mint)
+		}
+	}
+}
