@@ -37,7 +37,7 @@ func TestDashboardEndToEnd(t *testing.T) {
 	cmd := fmt.Sprintf("cd %q && env -u LIVEKIT_URL -u LIVEKIT_API_KEY -u LIVEKIT_API_SECRET -u LIVEKIT_SANDBOX_ID "+
 		"HOME=%q XDG_CACHE_HOME=%q TERM=xterm-256color %q --log-file %q; echo LKDASH-EXIT=$?; sleep 60",
 		dir, dir, cache, bin, logFile)
-	term.run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd)
+	term.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40", cmd)
 	t.Cleanup(func() { _ = exec.Command(tmux, "-L", socket, "kill-server").Run() })
 
 	// The dev server may need to start (the build is cached by test.sh).

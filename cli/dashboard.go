@@ -57,7 +57,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 		Options: r.opts,
 		Caching: caching,
 		Keys:    &r.keys,
-		Backend: ui.NewBackend(nil),
+		Backend: newBackend(nil),
 		Log:     log,
 		Output:  s.out,
 		// A complete preset is fetched at once: the user asked for it on
@@ -85,7 +85,10 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 	_, err := p.Run()
 	cancel()
 	wg.Wait()
-	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+	switch {
+	case errors.Is(err, tea.ErrInterrupted):
+		return errInterrupted // ctrl+c: the room was left first
+	case errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil:
 		return nil // SIGTERM or parent context: a normal way out
 	}
 	return err

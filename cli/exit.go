@@ -5,11 +5,13 @@ import (
 	"fmt"
 )
 
-// Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong.
+// Exit codes: 0 ok, 1 the operation failed, 2 the command line was wrong,
+// 130 interrupted by ctrl+c (128 + SIGINT, as shells report it).
 const (
-	exitOK      = 0
-	exitFailure = 1
-	exitUsage   = 2
+	exitOK          = 0
+	exitFailure     = 1
+	exitUsage       = 2
+	exitInterrupted = 130
 )
 
 // usageError marks an error caused by how lkdash was called.
@@ -26,11 +28,16 @@ func usageErrorf(format string, args ...any) error {
 // (e.g. decode printed the problems of an invalid token).
 var errSilentFailure = errors.New("failed")
 
+// errInterrupted ends the dashboard after ctrl+c, with nothing more to say.
+var errInterrupted = errors.New("interrupted")
+
 func exitCode(err error) int {
 	var u *usageError
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
 	case errors.As(err, &u):
 		return exitUsage
 	default:

@@ -41,7 +41,7 @@ func run(ctx context.Context, args []string, s *streams) int {
 	root.SetOut(s.out)
 	root.SetErr(s.err)
 	err := root.ExecuteContext(ctx)
-	if err != nil && !errors.Is(err, errSilentFailure) {
+	if err != nil && !errors.Is(err, errSilentFailure) && !errors.Is(err, errInterrupted) {
 		// Errors can quote server bodies and token claims: keep them inert.
 		fmt.Fprintf(s.err, "lkdash: %s\n", textsafe.Line(err.Error(), 1000))
 	}

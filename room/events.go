@@ -131,9 +131,10 @@ type Disconnected struct {
 // every few minutes, and after permission or metadata changes). Diff
 // compares it with the session's previous token.
 type TokenRefreshed struct {
-	At      time.Time     // when the session received it
-	Token   string        // the raw JWT; a secret, shown only on request
-	Decoded *tokens.Token // nil if the server sent something undecodable
+	At        time.Time     // when the session received it
+	Token     string        // the raw JWT; a secret, shown only on request
+	Decoded   *tokens.Token // nil if the server sent something undecodable
+	DecodeErr error         // why Decoded is nil
 	// Diff is the previous token → this one: the lifetime change (negative
 	// when the refresh shortened it) and the claims that changed. Zero when
 	// Decoded is nil.

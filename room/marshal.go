@@ -15,6 +15,7 @@ type tokenRefreshedJSON struct {
 	ExpiresAt             string   `json:"expires_at,omitempty"`
 	LifetimeChangeSeconds float64  `json:"lifetime_change_seconds"`
 	ChangedClaims         []string `json:"changed_claims"`
+	DecodeError           string   `json:"decode_error,omitempty"`
 	ParticipantToken      string   `json:"participant_token"`
 }
 
@@ -80,6 +81,9 @@ func refreshedJSON(e TokenRefreshed) tokenRefreshedJSON {
 		LifetimeChangeSeconds: e.Diff.LifetimeChange.Seconds(),
 		ChangedClaims:         make([]string, 0, len(e.Diff.Changed)),
 		ParticipantToken:      e.Token,
+	}
+	if e.DecodeErr != nil {
+		j.DecodeError = e.DecodeErr.Error()
 	}
 	exp := e.Diff.NewExpiry
 	if e.Decoded != nil {

@@ -341,7 +341,7 @@ func (s *Session) onRefresh(raw string) {
 	decoded, err := tokens.Decode(raw)
 	s.mu.Lock()
 	prev := s.token
-	ev := TokenRefreshed{At: now, Token: raw}
+	ev := TokenRefreshed{At: now, Token: raw, DecodeErr: err}
 	if err == nil {
 		ev.Decoded = decoded
 		ev.Diff = tokens.Diff(prev, decoded)

@@ -20,8 +20,8 @@ const (
 type Styles struct {
 	NoColor bool
 
-	App, Title, Status, Error, Muted, Faint, Label, Value lipgloss.Style
-	Key, Help                                             lipgloss.Style
+	Title, Status, Error, Muted, Faint, Label, Value lipgloss.Style
+	Key, Help                                        lipgloss.Style
 
 	BorderLine, BorderFocused lipgloss.Style // panel frame lines
 	PanelTitle                lipgloss.Style
@@ -62,7 +62,6 @@ func New(t Theme, noColor bool) Styles {
 		return s.Foreground(t.BadgeText).Background(c)
 	}
 	s := Styles{NoColor: noColor}
-	s.App = lipgloss.NewStyle()
 	s.Title = fg(t.Accent).Bold(true)
 	s.Status = fg(t.Muted)
 	s.Error = fg(t.Bad).Bold(true)

@@ -10,8 +10,8 @@ import (
 )
 
 // Backend is everything the dashboard asks of the outside world. The UI never
-// touches HTTP, processes or the LiveKit SDK directly; main wires NewBackend,
-// tests wire a fake.
+// touches HTTP, processes or the LiveKit SDK directly; package cli wires the
+// live one, tests wire a fake.
 type Backend interface {
 	// Fetch gets a token from the source described by req.Spec.
 	Fetch(ctx context.Context, req FetchRequest) (FetchResult, error)

@@ -52,16 +52,6 @@ func agentDispatches(t *tokens.Token) []string {
 	return out
 }
 
-// str returns the first argument that is a non-empty string.
-func str(vs ...any) string {
-	for _, v := range vs {
-		if s, ok := v.(string); ok && s != "" {
-			return s
-		}
-	}
-	return ""
-}
-
 func orDash(s string) string {
 	if s == "" {
 		return "—"

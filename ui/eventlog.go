@@ -17,8 +17,7 @@ import (
 // bottom, so View costs O(height) whatever the log length. (bubbles'
 // viewport would need the whole log joined into one string on every change.)
 type eventLog struct {
-	st   *styles.Styles
-	keys *keyMap
+	st *styles.Styles
 
 	entries *ring
 	filter  string
@@ -30,22 +29,57 @@ type eventLog struct {
 	w, h int
 }
 
-func newEventLog(st *styles.Styles, keys *keyMap) eventLog {
+func newEventLog(st *styles.Styles) eventLog {
 	in := textinput.New()
 	in.Prompt = "/"
 	in.Placeholder = "type or text"
 	in.CharLimit = 200
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return eventLog{st: st, keys: keys, entries: newRing(LogCap), input: in}
+	return eventLog{st: st, entries: newRing(LogCap), input: in}
 }
 
+// SetSize sets the inner size (inside the border).
 func (l *eventLog) SetSize(w, h int) {
 	l.w, l.h = w, h
 	l.input.Width = max(w-2, 1)
 }
 
-// Typing reports whether the filter input has the keyboard.
-func (l eventLog) Typing() bool { return l.typing }
+// logKeys are the event log's bindings.
+type logKeys struct {
+	navKeys
+	Filter, ClearFilter, Done key.Binding
+}
+
+func (l eventLog) keys() logKeys {
+	k := logKeys{
+		navKeys:     newNavKeys("oldest", "newest"),
+		Filter:      on(bind("/", "filter", "/"), !l.typing),
+		ClearFilter: on(bind("esc", "clear filter", "esc"), l.typing || l.filter != ""),
+		Done:        on(bind("enter", "keep filter", "enter"), l.typing),
+	}
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
+		b.SetEnabled(!l.typing)
+	}
+	return k
+}
+
+// ShortHelp implements help.KeyMap.
+func (l eventLog) ShortHelp() []key.Binding {
+	k := l.keys()
+	return []key.Binding{k.Filter, k.Done, k.ClearFilter}
+}
+
+// FullHelp implements help.KeyMap.
+func (l eventLog) FullHelp() [][]key.Binding {
+	k := l.keys()
+	return [][]key.Binding{k.list(), {k.Filter, k.Done, k.ClearFilter}}
+}
+
+// Title implements Panel.
+func (l eventLog) Title() string { return "Events" }
+
+// Capturing reports whether the filter input has the keyboard.
+func (l eventLog) Capturing() bool { return l.typing }
 
 // Len is the number of entries kept.
 func (l eventLog) Len() int { return l.entries.len() }
@@ -115,50 +149,59 @@ func (l *eventLog) scroll(delta int) {
 	l.offset = min(max(l.offset+delta, 0), max(l.count()-1, 0))
 }
 
-// Update handles a key; handled is false for keys the log does not use.
-func (l eventLog) Update(msg tea.KeyMsg) (eventLog, tea.Cmd, bool) {
+// Update logs room events and handles keys while focused.
+func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
+	switch msg := msg.(type) {
+	case roomEvMsg:
+		l.add(eventEntry(msg.ev))
+	case tea.KeyMsg:
+		return l.onKey(msg)
+	}
+	return l, nil
+}
+
+func (l eventLog) onKey(msg tea.KeyMsg) (eventLog, tea.Cmd) {
+	k := l.keys()
 	if l.typing {
-		switch msg.String() {
-		case "esc":
+		switch {
+		case key.Matches(msg, k.ClearFilter):
 			l.typing = false
 			l.input.Blur()
 			l.input.SetValue("")
 			l.setFilter("")
-			return l, nil, true
-		case "enter":
+			return l, nil
+		case key.Matches(msg, k.Done):
 			l.typing = false
 			l.input.Blur()
-			return l, nil, true
+			return l, nil
 		}
 		var cmd tea.Cmd
 		l.input, cmd = l.input.Update(msg)
 		l.setFilter(l.input.Value())
-		return l, cmd, true
+		return l, cmd
 	}
 	page := max(l.h-2, 1)
 	switch {
-	case key.Matches(msg, l.keys.Filter):
+	case key.Matches(msg, k.Filter):
 		l.typing = true
-		return l, l.input.Focus(), true
-	case l.filter != "" && key.Matches(msg, l.keys.ClearFilter):
+		return l, l.input.Focus()
+	case key.Matches(msg, k.ClearFilter):
 		l.input.SetValue("")
 		l.setFilter("")
-	case key.Matches(msg, l.keys.Up):
+	case key.Matches(msg, k.Up):
 		l.scroll(1)
-	case key.Matches(msg, l.keys.Down):
+	case key.Matches(msg, k.Down):
 		l.scroll(-1)
-	case key.Matches(msg, l.keys.PageUp):
+	case key.Matches(msg, k.PageUp):
 		l.scroll(page)
-	case key.Matches(msg, l.keys.PageDown):
+	case key.Matches(msg, k.PageDown):
 		l.scroll(-page)
-	case key.Matches(msg, l.keys.Top):
+	case key.Matches(msg, k.Top):
 		l.scroll(l.count())
-	case key.Matches(msg, l.keys.Bottom):
+	case key.Matches(msg, k.Bottom):
 		l.offset = 0
-	default:
-		return l, nil, false
 	}
-	return l, nil, true
+	return l, nil
 }
 
 // View renders the visible window: a status line, then entries from the

@@ -23,8 +23,7 @@ func joinedEvent(i int) room.Event {
 
 func newTestLog(w, h int) eventLog {
 	st := styles.New(styles.DefaultTheme(), false)
-	k := newKeyMap()
-	l := newEventLog(&st, &k)
+	l := newEventLog(&st)
 	l.SetSize(w, h)
 	return l
 }
@@ -53,18 +52,18 @@ func TestEventLogFilterAndScroll(t *testing.T) {
 		l.add(eventEntry(joinedEvent(i)))
 	}
 	l.add(newEntry(t0, entryError, "join_failed", "unauthorized: invalid API key", nil, nil))
-	l, _, _ = l.Update(keyMsg("/"))
-	if !l.Typing() {
+	l, _ = l.Update(keyMsg("/"))
+	if !l.Capturing() {
 		t.Fatal("/ did not open the filter")
 	}
 	for _, r := range "user-4" {
-		l, _, _ = l.Update(keyMsg(string(r)))
+		l, _ = l.Update(keyMsg(string(r)))
 	}
 	if l.count() != 11 { // user-4, user-40..49
 		t.Fatalf("filter matched %d", l.count())
 	}
-	l, _, _ = l.Update(keyMsg("enter"))
-	if l.Typing() || l.filter != "user-4" {
+	l, _ = l.Update(keyMsg("enter"))
+	if l.Capturing() || l.filter != "user-4" {
 		t.Fatal("enter did not keep the filter")
 	}
 	// new matching entries arrive while filtered; non-matching do not show
@@ -78,19 +77,19 @@ func TestEventLogFilterAndScroll(t *testing.T) {
 	if l.count() != 1 || !strings.Contains(l.View(), "invalid API key") {
 		t.Fatalf("type filter: %d\n%s", l.count(), l.View())
 	}
-	l, _, _ = l.Update(keyMsg("esc"))
+	l, _ = l.Update(keyMsg("esc"))
 	if l.filter != "" || l.count() != 103 {
 		t.Fatal("esc did not clear the filter")
 	}
 	// scrolling up keeps the view still as entries arrive
-	l, _, _ = l.Update(keyMsg("up"))
-	l, _, _ = l.Update(keyMsg("up"))
+	l, _ = l.Update(keyMsg("up"))
+	l, _ = l.Update(keyMsg("up"))
 	before := l.View()
 	l.add(eventEntry(joinedEvent(900)))
 	if strings.Split(l.View(), "\n")[0] != strings.Split(before, "\n")[0] {
 		t.Fatal("scrolled view moved on append")
 	}
-	l, _, _ = l.Update(keyMsg("end"))
+	l, _ = l.Update(keyMsg("end"))
 	if l.offset != 0 || !strings.Contains(l.View(), "user-900") {
 		t.Fatal("end did not follow")
 	}
@@ -152,7 +151,7 @@ func TestExportJSONLines(t *testing.T) {
 
 // fill10k builds a dashboard whose log received 10,000 events.
 func fill10k(b testing.TB) Model {
-	m := testModel(b, newClock(), newFetchBackend(b), 100, 30)
+	m := testModel(b, newClock(), newFetchBackend(b), 160, 40)
 	for i := range 10_000 {
 		m.evs.add(eventEntry(joinedEvent(i)))
 	}
@@ -160,7 +159,7 @@ func fill10k(b testing.TB) Model {
 }
 
 func BenchmarkView(b *testing.B) {
-	m := testModel(b, newClock(), newFetchBackend(b), 100, 30)
+	m := testModel(b, newClock(), newFetchBackend(b), 160, 40)
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()
@@ -201,7 +200,7 @@ func BenchmarkAppendEvent(b *testing.B) {
 // in the same loop and reports their ratio: the log renders only its
 // window, so the ratio should stay near 1 whatever the machine's speed.
 func BenchmarkViewRatio10k(b *testing.B) {
-	empty := testModel(b, newClock(), newFetchBackend(b), 100, 30)
+	empty := testModel(b, newClock(), newFetchBackend(b), 160, 40)
 	full := fill10k(b)
 	var tEmpty, tFull time.Duration
 	for b.Loop() {
@@ -239,7 +238,7 @@ func TestLogMemoryBound(t *testing.T) {
 // BenchmarkViewFetchedToken is the common steady state: a token on screen
 // (claims, badges, countdown), redrawn by the once-a-second tick.
 func BenchmarkViewFetchedToken(b *testing.B) {
-	m := fetched(b, testModel(b, newClock(), newFetchBackend(b), 100, 30))
+	m := fetched(b, testModel(b, newClock(), newFetchBackend(b), 160, 40))
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = m.View()

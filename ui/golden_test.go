@@ -15,16 +15,22 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// Golden snapshots of whole frames at 100×30 (Ascii profile, see init in
-// helpers_test.go; fake clock; fake backend). Update with
+// Golden snapshots of whole frames (Ascii profile, see init in
+// helpers_test.go; fake clock; fake backend), wide (160×40: every panel)
+// unless named narrow (80×24: one panel and a tab bar). Update with
 // `go test ./ui -run Golden -update`.
 
 func runGolden(t *testing.T, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
 	t.Helper()
+	runGoldenAt(t, 160, 40, b, waitFor, msgs...)
+}
+
+func runGoldenAt(t *testing.T, w, h int, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
+	t.Helper()
 	clk := newClock()
 	clk.Advance(10 * time.Second) // after every event below, so none is "in the future"
-	m := testModel(t, clk, b, 100, 30)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(100, 30))
+	m := testModel(t, clk, b, w, h)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	for _, msg := range msgs {
 		tm.Send(msg)
 	}
@@ -37,7 +43,7 @@ func runGolden(t *testing.T, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
 	}
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	v := fm.View()
-	checkInert(t, v, 100, 30)
+	checkInert(t, v, w, h)
 	golden.RequireEqual(t, []byte(v))
 }
 
@@ -93,4 +99,9 @@ func TestGoldenSmallTerminal(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(v, "\n", " "), "needs at least 60×16") {
 		t.Fatalf("small terminal view:\n%s", v)
 	}
+}
+
+// Narrow: one panel at a time; "2" shows the token.
+func TestGoldenNarrowFetched(t *testing.T) {
+	runGoldenAt(t, 80, 24, newFetchBackend(t), "cached until", keyMsg("f"), keyMsg("2"))
 }

@@ -2,67 +2,107 @@ package ui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// keyMap is every binding of the dashboard. Bindings that cannot act right
-// now are disabled (see Model.syncKeys), so help lists only what works.
-type keyMap struct {
+// bind builds a binding shown in help as help/desc.
+func bind(help, desc string, keys ...string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+}
+
+// on returns b enabled or disabled: key maps are built per call from the
+// state, so a binding is enabled exactly when it can act and help lists
+// only what works now.
+func on(b key.Binding, enabled bool) key.Binding {
+	b.SetEnabled(enabled)
+	return b
+}
+
+// globalKeys are the root's own bindings; each panel has its own key map.
+type globalKeys struct {
 	Fetch, Refetch, Join, Leave, ServerRefresh key.Binding
 	Copy, CopyJSON, Export, Original           key.Binding
-	NextPanel, PrevPanel                       key.Binding
-	Up, Down, PageUp, PageDown, Top, Bottom    key.Binding
-	Edit, Toggle, KindPrev, KindNext, Done     key.Binding
-	Filter, ClearFilter                        key.Binding
+	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
 }
 
-func newKeyMap() keyMap {
-	b := func(help, desc string, keys ...string) key.Binding {
-		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+var globalBindings = globalKeys{
+	Fetch:         bind("f", "fetch", "f"),
+	Refetch:       bind("r", "force refresh", "r"),
+	Join:          bind("j", "join", "j"),
+	Leave:         bind("l", "leave", "l"),
+	ServerRefresh: bind("u", "server refresh", "u"),
+	Copy:          bind("y", "copy token", "y"),
+	CopyJSON:      bind("Y", "copy JSON", "Y"),
+	Export:        bind("e", "export log", "e"),
+	Original:      bind("o", "original/refreshed", "o"),
+	NextPanel:     bind("tab", "next panel", "tab"),
+	PrevPanel:     bind("shift+tab", "prev panel", "shift+tab"),
+	GoPanel:       bind("1-9", "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+	Help:          bind("?", "help", "?"),
+	Quit:          bind("q", "quit", "q"),
+	Interrupt:     bind("ctrl+c", "leave and quit (130)", "ctrl+c"),
+}
+
+// keys returns the root's bindings, enabled for the current state. While
+// the focused panel captures text, only ctrl+c acts.
+func (m Model) keys() globalKeys {
+	k := globalBindings
+	free := !m.focused().Capturing()
+	ready := m.src.Ready()
+	cur := m.tok.current()
+	spec := m.src.Spec()
+	k.Fetch = on(k.Fetch, free && ready && !m.fetching)
+	k.Refetch = on(k.Refetch, free && ready && !m.fetching)
+	k.Join = on(k.Join, free && ready && m.join == notJoined)
+	k.Leave = on(k.Leave, free && m.join != notJoined)
+	k.ServerRefresh = on(k.ServerRefresh, free && m.join == joined && spec.APIKey != "" && spec.APISecret != "")
+	k.Copy = on(k.Copy, free && cur != nil && cur.resp.ParticipantToken != "")
+	k.CopyJSON = on(k.CopyJSON, free && cur != nil && cur.tok != nil)
+	k.Export = on(k.Export, free && m.evs.Len() > 0)
+	k.Original = on(k.Original, free && m.tok.hasRefresh())
+	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {
+		b.SetEnabled(free)
 	}
-	return keyMap{
-		Fetch:         b("f", "fetch", "f"),
-		Refetch:       b("r", "force refresh", "r"),
-		Join:          b("j", "join", "j"),
-		Leave:         b("l", "leave", "l"),
-		ServerRefresh: b("u", "server refresh", "u"),
-		Copy:          b("y", "copy token", "y"),
-		CopyJSON:      b("Y", "copy JSON", "Y"),
-		Export:        b("e", "export log", "e"),
-		Original:      b("o", "original/refreshed", "o"),
-		NextPanel:     b("tab", "next panel", "tab"),
-		PrevPanel:     b("shift+tab", "prev panel", "shift+tab"),
-		Up:            b("↑", "up", "up"),
-		Down:          b("↓", "down", "down"),
-		PageUp:        b("pgup", "page up", "pgup"),
-		PageDown:      b("pgdn", "page down", "pgdown"),
-		Top:           b("home", "oldest", "home"),
-		Bottom:        b("end", "newest", "end"),
-		Edit:          b("enter", "edit", "enter"),
-		Toggle:        b("space", "toggle", " "),
-		KindPrev:      b("←", "prev source", "left"),
-		KindNext:      b("→", "next source", "right"),
-		Done:          b("esc", "leave field", "esc"),
-		Filter:        b("/", "filter", "/"),
-		ClearFilter:   b("esc", "clear filter", "esc"),
-		Help:          b("?", "help", "?"),
-		Quit:          b("q", "quit", "q"),
-		Interrupt:     b("ctrl+c", "quit", "ctrl+c"),
-	}
+	return k
+}
+
+// helpKeys is the help bar's key map: the focused panel's bindings first,
+// then the root's.
+type helpKeys struct {
+	panel  panelView
+	global globalKeys
 }
 
 // ShortHelp implements help.KeyMap.
-func (k keyMap) ShortHelp() []key.Binding {
-	// o (original/refreshed) is left to the token panel, which names it
-	// next to the REFRESHED badge; the full help lists it.
-	return []key.Binding{k.Done, k.Edit, k.Toggle, k.Fetch, k.Join, k.Leave, k.ServerRefresh, k.Filter, k.ClearFilter, k.NextPanel, k.Help, k.Quit}
+func (h helpKeys) ShortHelp() []key.Binding {
+	g := h.global
+	return append(h.panel.ShortHelp(), g.Fetch, g.Join, g.Leave, g.ServerRefresh, g.NextPanel, g.Help, g.Quit)
 }
 
 // FullHelp implements help.KeyMap.
-func (k keyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{k.Fetch, k.Refetch, k.Join, k.Leave, k.ServerRefresh},
-		{k.Copy, k.CopyJSON, k.Export, k.Original},
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Edit, k.Toggle, k.KindPrev, k.KindNext, k.Done, k.Filter, k.ClearFilter},
-		{k.NextPanel, k.PrevPanel, k.Help, k.Quit, k.Interrupt},
+func (h helpKeys) FullHelp() [][]key.Binding {
+	g := h.global
+	return append(h.panel.FullHelp(),
+		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh},
+		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original},
+		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},
+	)
+}
+
+// navKeys are the scrolling bindings several panels share.
+type navKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+func newNavKeys(top, bottom string) navKeys {
+	return navKeys{
+		Up:       bind("↑", "up", "up"),
+		Down:     bind("↓", "down", "down"),
+		PageUp:   bind("pgup", "page up", "pgup"),
+		PageDown: bind("pgdn", "page down", "pgdown"),
+		Top:      bind("home", top, "home"),
+		Bottom:   bind("end", bottom, "end"),
 	}
+}
+
+func (n navKeys) list() []key.Binding {
+	return []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom}
 }

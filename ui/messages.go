@@ -31,6 +31,9 @@ type tickMsg struct {
 	at  time.Time
 }
 
+// fetchRequestMsg is a panel asking the root to fetch (enter on the token).
+type fetchRequestMsg struct{}
+
 // fetchDoneMsg carries a finished fetch. seq drops results of a fetch that
 // a newer one superseded.
 type fetchDoneMsg struct {

@@ -1,6 +1,7 @@
-// Package ui is lkdash's Bubble Tea dashboard: a source form, a token panel
-// and a room event log. It does no I/O itself: fetching and joining go
-// through Backend, everything else through tea.Cmd closures.
+// Package ui is lkdash's Bubble Tea dashboard: a source form, a token panel,
+// a room event log and the room's roster, each a panel (see Panel). It does
+// no I/O itself: fetching and joining go through Backend, everything else
+// through tea.Cmd closures.
 package ui
 
 import (
@@ -11,7 +12,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/styles"
@@ -45,15 +45,6 @@ type Config struct {
 	Log       *slog.Logger // nil: discard
 }
 
-type focus int
-
-const (
-	focusSource focus = iota
-	focusToken
-	focusLog
-	numFocus
-)
-
 type joinState int
 
 const (
@@ -62,9 +53,9 @@ const (
 	joined
 )
 
-// Model is the root model. Keys go to a focused text box first, then to
-// the global bindings, then to the focused panel; ticks and stream messages
-// go to their owner.
+// Model is the root model. Keys go to a panel capturing text first, then
+// to the root's bindings, then to the focused panel; room events go to
+// every panel; ticks and stream messages go to their owner.
 type Model struct {
 	cfg    Config
 	now    func() time.Time
@@ -75,11 +66,10 @@ type Model struct {
 	cancel context.CancelFunc
 
 	st   *styles.Styles
-	keys *keyMap
 	help help.Model
 
 	w, h  int
-	focus focus
+	focus int // index into panelSlots
 
 	src sourcePanel
 	tok tokenPanel
@@ -101,9 +91,10 @@ type Model struct {
 
 	cache viewCache
 
-	status    string
-	statusErr bool
-	quitting  bool
+	status      string
+	statusErr   bool
+	quitting    bool
+	interrupted bool // quitting by ctrl+c: exit as interrupted
 }
 
 // New builds the dashboard.
@@ -125,7 +116,6 @@ func New(cfg Config) Model {
 		d := styles.Default()
 		st = &d
 	}
-	keys := newKeyMap()
 	h := help.New()
 	h.Styles.ShortKey, h.Styles.FullKey = st.Key, st.Key
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Help, st.Help
@@ -134,13 +124,12 @@ func New(cfg Config) Model {
 	m := Model{
 		cfg: cfg, now: cfg.Now, log: cfg.Log, out: cfg.Output,
 		tmux: os.Getenv("TMUX") != "", ctx: ctx, cancel: cancel,
-		st: st, keys: &keys, help: h,
-		src:         newSourcePanel(st, &keys, cfg.Spec, cfg.Options, cfg.Caching),
-		tok:         tokenPanel{st: st, keys: &keys},
-		evs:         newEventLog(st, &keys),
+		st: st, help: h,
+		src:         newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
+		tok:         newTokenPanel(st, cfg.Now),
+		evs:         newEventLog(st),
 		devBuilding: cfg.DevProgress != nil,
 	}
-	m.syncKeys()
 	m.refreshCache()
 	return m
 }
@@ -160,43 +149,3 @@ func (m Model) Init() tea.Cmd {
 // autoFetchMsg asks the model to fetch once Init has run (Init cannot
 // change the model).
 type autoFetchMsg struct{}
-
-// syncKeys enables exactly the bindings that can act now.
-func (m *Model) syncKeys() {
-	k := m.keys
-	cur := m.tok.current()
-	hasToken := cur != nil && cur.resp.ParticipantToken != ""
-	editing := m.src.Editing() || m.evs.Typing()
-	spec := m.src.spec
-	global := !editing
-	k.Fetch.SetEnabled(global && m.src.Ready() && !m.fetching)
-	k.Refetch.SetEnabled(global && m.src.Ready() && !m.fetching)
-	k.Join.SetEnabled(global && m.src.Ready() && m.join == notJoined)
-	k.Leave.SetEnabled(global && m.join != notJoined)
-	k.ServerRefresh.SetEnabled(global && m.join == joined && spec.APIKey != "" && spec.APISecret != "")
-	k.Copy.SetEnabled(global && hasToken)
-	k.CopyJSON.SetEnabled(global && cur != nil && cur.tok != nil)
-	k.Export.SetEnabled(global && m.evs.Len() > 0)
-	k.Original.SetEnabled(global && m.tok.refreshed != nil)
-	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.Help, &k.Quit} {
-		b.SetEnabled(global)
-	}
-	srcNav := global && m.focus == focusSource
-	var row field
-	if srcNav {
-		row = m.src.fields[m.src.cursor]
-	}
-	k.Edit.SetEnabled(srcNav && (row.typ == typeText || row.typ == typeArea))
-	k.Toggle.SetEnabled(srcNav && (row.typ == typeToggle || row.typ == typeKind))
-	k.KindPrev.SetEnabled(srcNav && row.typ == typeKind)
-	k.KindNext.SetEnabled(srcNav && row.typ == typeKind)
-	k.Done.SetEnabled(m.src.Editing())
-	logNav := global && m.focus == focusLog
-	k.Filter.SetEnabled(logNav)
-	k.ClearFilter.SetEnabled(m.evs.Typing() || (logNav && m.evs.filter != ""))
-	k.Up.SetEnabled(global)
-	k.Down.SetEnabled(global)
-	for _, b := range []*key.Binding{&k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
-		b.SetEnabled(logNav)
-	}
-}

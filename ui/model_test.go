@@ -13,6 +13,13 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
+// Panel indexes in panelSlots.
+const (
+	focusSource = iota
+	focusToken
+	focusLog
+)
+
 func newFetchBackend(t testing.TB) *fakeBackend {
 	tok := mintJWT(t, baseClaims(t0, 10*time.Minute))
 	return &fakeBackend{
@@ -49,9 +56,14 @@ func cursorToRow(t *testing.T, m Model, match func(field) bool) Model {
 	return m
 }
 
-func isQuit(cmd tea.Cmd) bool {
+func isQuit(cmd tea.Cmd) bool { return hasMsg[tea.QuitMsg](cmd) }
+
+// isInterrupt: the program ends as interrupted (exit status 130 in cli).
+func isInterrupt(cmd tea.Cmd) bool { return hasMsg[tea.InterruptMsg](cmd) }
+
+func hasMsg[T tea.Msg](cmd tea.Cmd) bool {
 	for _, msg := range runCmd(cmd) {
-		if _, ok := msg.(tea.QuitMsg); ok {
+		if _, ok := msg.(T); ok {
 			return true
 		}
 	}
@@ -75,7 +87,7 @@ func TestKeyRouting(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := cursorTo(t, testModel(t, newClock(), newFetchBackend(t), 100, 30), fRoom)
+			m := cursorTo(t, testModel(t, newClock(), newFetchBackend(t), 160, 40), fRoom)
 			var cmd tea.Cmd
 			for _, k := range tt.keys {
 				m, cmd = sendCmd(t, m, keyMsg(k))
@@ -83,8 +95,8 @@ func TestKeyRouting(t *testing.T) {
 			if got := isQuit(cmd); got != tt.wantQuit {
 				t.Errorf("quit = %v, want %v", got, tt.wantQuit)
 			}
-			if m.src.Editing() != tt.editing {
-				t.Errorf("editing = %v, want %v", m.src.Editing(), tt.editing)
+			if m.src.Capturing() != tt.editing {
+				t.Errorf("editing = %v, want %v", m.src.Capturing(), tt.editing)
 			}
 			if m.src.opts.RoomName != tt.room {
 				t.Errorf("room = %q, want %q", m.src.opts.RoomName, tt.room)
@@ -94,18 +106,18 @@ func TestKeyRouting(t *testing.T) {
 }
 
 func TestCtrlCQuitsFromAField(t *testing.T) {
-	m := cursorTo(t, testModel(t, newClock(), newFetchBackend(t), 100, 30), fRoom)
+	m := cursorTo(t, testModel(t, newClock(), newFetchBackend(t), 160, 40), fRoom)
 	m = send(t, m, keyMsg("enter"))
 	_, cmd := sendCmd(t, m, keyMsg("ctrl+c"))
-	if !isQuit(cmd) {
-		t.Fatal("ctrl+c in a field did not quit")
+	if !isInterrupt(cmd) {
+		t.Fatal("ctrl+c in a field did not interrupt")
 	}
 }
 
 func TestCtrlCLeavesTheRoom(t *testing.T) {
 	b := newFetchBackend(t)
 	b.sess = newFakeSession(b.resp)
-	m := testModel(t, newClock(), b, 100, 30)
+	m := testModel(t, newClock(), b, 160, 40)
 	m = joinNow(t, m)
 	if m.join != joined {
 		t.Fatalf("join state %v", m.join)
@@ -116,14 +128,14 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 		t.Fatal("Leave not called")
 	}
 	_, cmd = sendCmd(t, m, left)
-	if !isQuit(cmd) {
-		t.Fatal("no quit after leaving")
+	if !isInterrupt(cmd) || isQuit(cmd) {
+		t.Fatal("no interrupt after leaving")
 	}
 }
 
 func TestFocusCycles(t *testing.T) {
-	m := testModel(t, newClock(), newFetchBackend(t), 100, 30)
-	want := []focus{focusToken, focusLog, focusSource}
+	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
+	want := []int{focusToken, focusLog, focusSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -136,14 +148,14 @@ func TestFocusCycles(t *testing.T) {
 	}
 	// In a field, tab moves to the next field instead of the next panel.
 	m = send(t, cursorTo(t, send(t, m, keyMsg("tab")), fRoom), keyMsg("enter"), keyMsg("tab"))
-	if m.focus != focusSource || m.src.fields[m.src.cursor].id != fIdentity || !m.src.Editing() {
-		t.Fatalf("tab in field: focus %v field %v editing %v", m.focus, m.src.fields[m.src.cursor].id, m.src.Editing())
+	if m.focus != focusSource || m.src.fields[m.src.cursor].id != fIdentity || !m.src.Capturing() {
+		t.Fatalf("tab in field: focus %v field %v editing %v", m.focus, m.src.fields[m.src.cursor].id, m.src.Capturing())
 	}
 }
 
 func TestCountdownAndLevels(t *testing.T) {
 	clk := newClock()
-	m := fetched(t, testModel(t, clk, newFetchBackend(t), 100, 30))
+	m := fetched(t, testModel(t, clk, newFetchBackend(t), 160, 40))
 	steps := []struct {
 		advance time.Duration
 		want    string
@@ -175,7 +187,7 @@ func TestCountdownAndLevels(t *testing.T) {
 
 func TestTickGeneration(t *testing.T) {
 	clk := newClock()
-	m := testModel(t, clk, newFetchBackend(t), 100, 30)
+	m := testModel(t, clk, newFetchBackend(t), 160, 40)
 	if _, cmd := sendCmd(t, m, tickMsg{gen: m.tickGen}); cmd != nil {
 		t.Fatal("a tick with no token shown re-armed")
 	}
@@ -198,7 +210,7 @@ func TestTickGeneration(t *testing.T) {
 
 func TestResize(t *testing.T) {
 	clk := newClock()
-	m := fetched(t, testModel(t, clk, newFetchBackend(t), 100, 30))
+	m := fetched(t, testModel(t, clk, newFetchBackend(t), 160, 40))
 	for _, sz := range [][2]int{{80, 24}, {100, 30}, {160, 50}, {60, 16}, {200, 16}} {
 		m = send(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
 		checkFrame(t, m.View(), sz[0], sz[1])
@@ -231,7 +243,7 @@ func checkFrame(t *testing.T, view string, w, h int) {
 }
 
 func TestValidationAsYouType(t *testing.T) {
-	m := cursorToLabel(t, testModel(t, newClock(), newFetchBackend(t), 100, 30), "Endpoint")
+	m := cursorToLabel(t, testModel(t, newClock(), newFetchBackend(t), 160, 40), "Endpoint")
 	m = send(t, m, keyMsg("enter"))
 	m = send(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}) // clear
 	m = send(t, m, keys("f", "t", "p", ":", "/", "/", "x")...)
@@ -242,7 +254,7 @@ func TestValidationAsYouType(t *testing.T) {
 		t.Fatal("bad URL but ready")
 	}
 	m = send(t, m, keyMsg("esc"))
-	if m.keys.Fetch.Enabled() {
+	if m.keys().Fetch.Enabled() {
 		t.Fatal("fetch enabled with a bad URL")
 	}
 	// a bad attribute line names its line
@@ -264,7 +276,7 @@ func TestValidationAsYouType(t *testing.T) {
 func TestFetchErrorShown(t *testing.T) {
 	b := newFetchBackend(t)
 	b.err = errors.New(`POST http://127.0.0.1:7890/token: 500 Internal Server Error: "boom"`)
-	m := fetched(t, testModel(t, newClock(), b, 100, 30))
+	m := fetched(t, testModel(t, newClock(), b, 160, 40))
 	if v := m.View(); !strings.Contains(v, "FETCH FAILED") || !strings.Contains(v, "500") {
 		t.Fatalf("error not shown:\n%s", v)
 	}
@@ -272,7 +284,7 @@ func TestFetchErrorShown(t *testing.T) {
 
 func TestForceRefreshAndCachingFlag(t *testing.T) {
 	b := newFetchBackend(t)
-	m := fetched(t, testModel(t, newClock(), b, 100, 30))
+	m := fetched(t, testModel(t, newClock(), b, 160, 40))
 	m, cmd := sendCmd(t, m, keyMsg("r"))
 	send(t, m, findMsg[fetchDoneMsg](t, cmd))
 	if len(b.fetches) != 2 || b.fetches[0].Force || !b.fetches[1].Force || !b.fetches[1].Caching {
@@ -284,7 +296,7 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 	b := newFetchBackend(t)
 	b.sess = newFakeSession(b.resp)
 	clk := newClock()
-	m := testModel(t, clk, b, 100, 30)
+	m := testModel(t, clk, b, 160, 40)
 	m = joinNow(t, m)
 	if !strings.Contains(m.evs.nth(1).text, "connecting to") {
 		t.Fatalf("join progress not logged: %q", m.evs.nth(1).text)
@@ -299,14 +311,14 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 	if m.tok.current().origin != "refreshed" {
 		t.Fatal("token panel did not switch to the refreshed token")
 	}
-	if !m.keys.Original.Enabled() {
+	if !m.keys().Original.Enabled() {
 		t.Fatal("o not enabled")
 	}
 	m = send(t, m, keyMsg("o"))
 	if m.tok.current().origin != "joined" {
 		t.Fatal("o did not toggle back")
 	}
-	if !m.keys.ServerRefresh.Enabled() {
+	if !m.keys().ServerRefresh.Enabled() {
 		t.Fatal("u not enabled while joined with key/secret")
 	}
 	m, cmd := sendCmd(t, m, keyMsg("u"))
@@ -317,14 +329,14 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 	// leaving makes further events of that session stale
 	m, cmd = sendCmd(t, m, keyMsg("l"))
 	findMsg[leftMsg](t, cmd)
-	if m.join != notJoined || m.keys.Leave.Enabled() {
+	if m.join != notJoined || m.keys().Leave.Enabled() {
 		t.Fatal("still joined after l")
 	}
 }
 
 func TestBindingsDisabledWhenNotApplicable(t *testing.T) {
-	m := testModel(t, newClock(), newFetchBackend(t), 100, 30)
-	k := m.keys
+	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
+	k := m.keys()
 	for name, b := range map[string]bool{"leave": k.Leave.Enabled(), "server refresh": k.ServerRefresh.Enabled(),
 		"copy": k.Copy.Enabled(), "export": k.Export.Enabled(), "original": k.Original.Enabled()} {
 		if b {
@@ -334,14 +346,14 @@ func TestBindingsDisabledWhenNotApplicable(t *testing.T) {
 	if !k.Fetch.Enabled() || !k.Join.Enabled() {
 		t.Error("fetch/join disabled on a ready form")
 	}
-	if strings.Contains(m.help.View(m.keys), "leave") {
+	if strings.Contains(m.help.View(m.helpKeys()), "leave") {
 		t.Error("help lists leave")
 	}
 }
 
 func TestCopyWritesOSC52(t *testing.T) {
 	b := newFetchBackend(t)
-	m := fetched(t, testModel(t, newClock(), b, 100, 30))
+	m := fetched(t, testModel(t, newClock(), b, 160, 40))
 	out := m.out.(*strings.Builder)
 	_, cmd := sendCmd(t, m, keyMsg("y"))
 	msg := findMsg[copiedMsg](t, cmd)
@@ -371,7 +383,7 @@ func TestDevServerReadyPreselectsEndpoint(t *testing.T) {
 }
 
 func TestFilterInputSwallowsGlobalKeys(t *testing.T) {
-	m := testModel(t, newClock(), newFetchBackend(t), 100, 30)
+	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
 	m = send(t, m, keyMsg("tab"), keyMsg("tab")) // event log
 	m = send(t, m, keyMsg("/"))
 	var cmd tea.Cmd
@@ -391,7 +403,7 @@ func TestFilterInputSwallowsGlobalKeys(t *testing.T) {
 }
 
 func TestCopyDecodeJSON(t *testing.T) {
-	m := fetched(t, testModel(t, newClock(), newFetchBackend(t), 100, 30))
+	m := fetched(t, testModel(t, newClock(), newFetchBackend(t), 160, 40))
 	out := m.out.(*strings.Builder)
 	_, cmd := sendCmd(t, m, keyMsg("Y"))
 	if msg := findMsg[copiedMsg](t, cmd); msg.err != nil || msg.what != "decode JSON" {
@@ -405,7 +417,7 @@ func TestCopyDecodeJSON(t *testing.T) {
 func TestJoinErrorShown(t *testing.T) {
 	b := newFetchBackend(t)
 	b.joinErr = errors.New("unauthorized: invalid API key")
-	m := joinNow(t, testModel(t, newClock(), b, 100, 30))
+	m := joinNow(t, testModel(t, newClock(), b, 160, 40))
 	v := m.View()
 	if m.join != notJoined || !strings.Contains(v, "JOIN FAILED") || !strings.Contains(v, "invalid API key") {
 		t.Fatalf("join error not shown:\n%s", v)
@@ -413,7 +425,7 @@ func TestJoinErrorShown(t *testing.T) {
 }
 
 func TestSecretNeverRendered(t *testing.T) {
-	m := cursorToLabel(t, testModel(t, newClock(), newFetchBackend(t), 100, 30), "API secret")
+	m := cursorToLabel(t, testModel(t, newClock(), newFetchBackend(t), 160, 40), "API secret")
 	if v := m.View(); !strings.Contains(v, "API secret  ••••••••") {
 		t.Fatalf("preset secret not masked:\n%s", v)
 	}
@@ -432,7 +444,7 @@ func TestSecretNeverRendered(t *testing.T) {
 }
 
 func TestKindSelectorAndMintGrants(t *testing.T) {
-	m := testModel(t, newClock(), newFetchBackend(t), 100, 30)
+	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
 	// cursor starts on the kind row: → cycles endpoint → sandbox → command → mint
 	m = send(t, m, keyMsg("right"), keyMsg("right"), keyMsg("right"))
 	if m.src.kind != tokens.KindMint {
@@ -458,7 +470,7 @@ func TestKindSelectorAndMintGrants(t *testing.T) {
 
 func TestNilBackendIsAnErrorNotAPanic(t *testing.T) {
 	m := New(Config{Spec: tokens.Spec{Kind: tokens.KindLiteral, ServerURL: "ws://x", Token: "t"}, Now: newClock().Now})
-	m = fetched(t, send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30}))
+	m = fetched(t, send(t, m, tea.WindowSizeMsg{Width: 160, Height: 40}))
 	if !strings.Contains(m.View(), "no backend configured") {
 		t.Fatalf("no error shown:\n%s", m.View())
 	}

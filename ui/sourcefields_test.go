@@ -16,10 +16,9 @@ import (
 // the form ready, and the spec it builds fetches the example's token.
 func TestEveryKindHasFormFields(t *testing.T) {
 	st := styles.New(styles.DefaultTheme(), false)
-	keys := newKeyMap()
 	for _, d := range tokens.Kinds() {
 		t.Run(string(d.Kind), func(t *testing.T) {
-			p := newSourcePanel(&st, &keys, tokens.Spec{}, tokens.Options{}, false)
+			p := newSourcePanel(&st, tokens.Spec{}, tokens.Options{}, false)
 			p.SetSize(60, 200)
 			for range tokens.Kinds() {
 				if p.kind == d.Kind {

@@ -18,8 +18,7 @@ const labelWidth = 11
 // options. It owns its text inputs; while one is being edited every key goes
 // to it (see editing), which is how typing "q" in a field never quits.
 type sourcePanel struct {
-	st   *styles.Styles
-	keys *keyMap
+	st *styles.Styles
 
 	kind    tokens.Kind
 	fields  []field
@@ -38,20 +37,68 @@ type sourcePanel struct {
 	w, h int
 }
 
-func newSourcePanel(st *styles.Styles, keys *keyMap, spec tokens.Spec, opts tokens.Options, caching bool) sourcePanel {
+func newSourcePanel(st *styles.Styles, spec tokens.Spec, opts tokens.Options, caching bool) sourcePanel {
 	if spec.Kind == "" {
 		spec.Kind = tokens.KindEndpoint
 	}
-	p := sourcePanel{st: st, keys: keys, kind: spec.Kind, fields: newFields(spec, opts, caching)}
+	p := sourcePanel{st: st, kind: spec.Kind, fields: newFields(spec, opts, caching)}
 	p.rebuild()
 	return p
 }
 
+// sourceKeys are the form's bindings.
+type sourceKeys struct {
+	Up, Down, Edit, Toggle, KindPrev, KindNext, Done key.Binding
+}
+
+// keys returns the form's bindings, enabled for the row under the cursor.
+func (p sourcePanel) keys() sourceKeys {
+	typ := p.fields[p.cursor].typ
+	nav := !p.editing
+	return sourceKeys{
+		Up:       on(bind("↑", "up", "up"), nav),
+		Down:     on(bind("↓", "down", "down"), nav),
+		Edit:     on(bind("enter", "edit", "enter"), nav && (typ == typeText || typ == typeArea)),
+		Toggle:   on(bind("space", "toggle", " ", "enter"), nav && (typ == typeToggle || typ == typeKind)),
+		KindPrev: on(bind("←", "prev source", "left"), nav && typ == typeKind),
+		KindNext: on(bind("→", "next source", "right"), nav && typ == typeKind),
+		Done:     on(bind("esc", "leave field", "esc"), p.editing),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (p sourcePanel) ShortHelp() []key.Binding {
+	k := p.keys()
+	return []key.Binding{k.Done, k.Edit, k.Toggle}
+}
+
+// FullHelp implements help.KeyMap.
+func (p sourcePanel) FullHelp() [][]key.Binding {
+	k := p.keys()
+	return [][]key.Binding{{k.Up, k.Down, k.Edit, k.Toggle, k.KindPrev, k.KindNext, k.Done}}
+}
+
+// Title implements Panel.
+func (p sourcePanel) Title() string { return "Source" }
+
+// Capturing reports whether a text field has the keyboard.
+func (p sourcePanel) Capturing() bool { return p.editing }
+
 // Ready reports whether the form describes a fetchable source.
 func (p sourcePanel) Ready() bool { return p.specErr == "" }
 
-// Editing reports whether a text field has the keyboard.
-func (p sourcePanel) Editing() bool { return p.editing }
+// Spec, Options and Caching are what the form describes now.
+func (p sourcePanel) Spec() tokens.Spec { return p.spec }
+
+// Options is the request options the form describes.
+func (p sourcePanel) Options() tokens.Options { return p.opts.Clone() }
+
+// KeysGiven reports whether the form's key pair was given for this source
+// (typed in, or from the managed server), so it may judge any token.
+func (p sourcePanel) KeysGiven() bool { return p.keysGiven }
+
+// Caching reports whether the caching decorator is on.
+func (p sourcePanel) Caching() bool { return p.caching }
 
 // SetSize sets the inner size (inside the border).
 func (p *sourcePanel) SetSize(w, h int) {
@@ -144,39 +191,41 @@ func (p *sourcePanel) blurField() {
 	p.editing = false
 }
 
-// Update handles a key. handled is false for keys the panel does not use,
-// which the root then treats as global.
-func (p sourcePanel) Update(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) {
+// Update handles keys (the root sends them only while the form is focused).
+func (p sourcePanel) Update(msg tea.Msg) (sourcePanel, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return p, nil
+	}
 	if p.editing {
-		return p.updateEditing(msg)
+		return p.updateEditing(km)
 	}
 	f := &p.fields[p.cursor]
+	k := p.keys()
 	switch {
-	case key.Matches(msg, p.keys.Up):
+	case key.Matches(km, k.Up):
 		p.move(-1)
-	case key.Matches(msg, p.keys.Down):
+	case key.Matches(km, k.Down):
 		p.move(1)
-	case f.typ == typeKind && key.Matches(msg, p.keys.KindPrev):
+	case key.Matches(km, k.KindPrev):
 		p.cycleKind(-1)
-	case f.typ == typeKind && key.Matches(msg, p.keys.KindNext, p.keys.Edit, p.keys.Toggle):
+	case f.typ == typeKind && key.Matches(km, k.KindNext, k.Toggle):
 		p.cycleKind(1)
-	case f.typ == typeToggle && key.Matches(msg, p.keys.Edit, p.keys.Toggle):
+	case f.typ == typeToggle && key.Matches(km, k.Toggle):
 		f.on = !f.on
 		p.rebuild()
-	case key.Matches(msg, p.keys.Edit):
-		return p, p.focusField(), true
-	default:
-		return p, nil, false
+	case key.Matches(km, k.Edit):
+		return p, p.focusField()
 	}
-	return p, nil, true
+	return p, nil
 }
 
-func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) {
+func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd) {
 	f := &p.fields[p.cursor]
 	switch msg.String() {
 	case "esc":
 		p.blurField()
-		return p, nil, true
+		return p, nil
 	case "tab", "shift+tab":
 		// Form convention: tab moves on to the next field and keeps typing.
 		p.blurField()
@@ -185,11 +234,11 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) 
 		} else {
 			p.move(-1)
 		}
-		return p, p.focusField(), true
+		return p, p.focusField()
 	case "enter":
 		if f.typ == typeText {
 			p.blurField()
-			return p, nil, true
+			return p, nil
 		}
 	}
 	var cmd tea.Cmd
@@ -203,7 +252,7 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd, bool) 
 	if p.spec.CheckConfig() != keys { // typed into the key pair
 		p.keysGiven = true
 	}
-	return p, cmd, true
+	return p, cmd
 }
 
 // rebuild validates every field and rebuilds spec and options.

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lkdash/lkdash/internal/textsafe"
+	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -29,8 +30,8 @@ type shownToken struct {
 // tokenPanel shows the current token's claims, lifetime and badges. After a
 // TokenRefreshed it shows the refreshed token; "o" flips back to the original.
 type tokenPanel struct {
-	st   *styles.Styles
-	keys *keyMap
+	st  *styles.Styles
+	now func() time.Time
 
 	original, refreshed *shownToken
 	showOriginal        bool
@@ -43,7 +44,60 @@ type tokenPanel struct {
 	w, h int
 }
 
+func newTokenPanel(st *styles.Styles, now func() time.Time) tokenPanel {
+	return tokenPanel{st: st, now: now}
+}
+
+// SetSize sets the inner size (inside the border).
 func (t *tokenPanel) SetSize(w, h int) { t.w, t.h = w, h }
+
+// tokenKeys are the token panel's bindings.
+type tokenKeys struct {
+	Up, Down, Fetch key.Binding
+}
+
+func (t tokenPanel) keys() tokenKeys {
+	return tokenKeys{
+		Up:    on(bind("↑", "scroll up", "up"), t.scroll > 0),
+		Down:  on(bind("↓", "scroll down", "down"), t.scroll < t.maxScroll()),
+		Fetch: bind("enter", "fetch", "enter"),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (t tokenPanel) ShortHelp() []key.Binding {
+	k := t.keys()
+	return []key.Binding{k.Up, k.Down}
+}
+
+// FullHelp implements help.KeyMap.
+func (t tokenPanel) FullHelp() [][]key.Binding {
+	k := t.keys()
+	return [][]key.Binding{{k.Up, k.Down, k.Fetch}}
+}
+
+// Title implements Panel.
+func (t tokenPanel) Title() string {
+	if t.refreshed != nil && !t.showOriginal {
+		return "Token (refreshed)"
+	}
+	return "Token"
+}
+
+// Capturing implements Panel: the token panel has no text box.
+func (t tokenPanel) Capturing() bool { return false }
+
+// hasRefresh reports whether there is a refreshed token to flip to.
+func (t tokenPanel) hasRefresh() bool { return t.refreshed != nil }
+
+// flip shows the original token instead of the refreshed one, or back.
+func (t *tokenPanel) flip() { t.showOriginal = !t.showOriginal }
+
+// setBusy shows what is under way ("" when nothing).
+func (t *tokenPanel) setBusy(busy string) { t.busy = busy }
+
+// setCheck sets what the shown token is judged with (its signer's keys).
+func (t *tokenPanel) setCheck(c tokens.CheckConfig) { t.check = c }
 
 // current is the token on screen, nil when none.
 func (t tokenPanel) current() *shownToken {
@@ -62,24 +116,49 @@ func (t *tokenPanel) setError(what string, err error) {
 	t.original, t.refreshed, t.err, t.errWhat, t.scroll = nil, nil, err, what, 0
 }
 
-// Update scrolls; now is needed to know how many lines there are.
-func (t tokenPanel) Update(msg tea.KeyMsg, now time.Time) (tokenPanel, tea.Cmd, bool) {
-	switch {
-	case key.Matches(msg, t.keys.Up):
-		t.scroll = max(t.scroll-1, 0)
-	case key.Matches(msg, t.keys.Down):
-		t.scroll = min(t.scroll+1, max(len(t.lines(now))-t.h+1, 0))
-	default:
-		return t, nil, false
+func (t tokenPanel) maxScroll() int { return max(len(t.lines(t.now()))-t.h+1, 0) }
+
+// Update scrolls, asks for a fetch on enter, and follows the session's
+// refreshed tokens.
+func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		k := t.keys()
+		switch {
+		case key.Matches(msg, k.Up):
+			t.scroll = max(t.scroll-1, 0)
+		case key.Matches(msg, k.Down):
+			t.scroll = min(t.scroll+1, t.maxScroll())
+		case key.Matches(msg, k.Fetch):
+			return t, func() tea.Msg { return fetchRequestMsg{} }
+		}
+	case roomEvMsg:
+		if r, ok := asRefresh(msg.ev); ok {
+			t.onRefresh(r)
+		}
 	}
-	return t, nil, true
+	return t, nil
+}
+
+// onRefresh shows a token the server pushed, keeping the joined one as
+// the original.
+func (t *tokenPanel) onRefresh(r room.TokenRefreshed) {
+	if t.original == nil {
+		return // not joined through this panel's session
+	}
+	resp := t.original.resp
+	resp.ParticipantToken = r.Token
+	diff := r.Diff
+	t.refreshed = &shownToken{tok: r.Decoded, decodeErr: r.DecodeErr, resp: resp, origin: "refreshed", at: r.Time(), diff: &diff}
+	t.showOriginal = false
 }
 
 // View renders the panel at now; the countdown is exp-now, never stored.
-func (t tokenPanel) View(now time.Time) string {
+func (t tokenPanel) View() string {
 	if t.w <= 0 || t.h <= 0 {
 		return ""
 	}
+	now := t.now()
 	lines := t.lines(now)
 	scroll := min(t.scroll, max(len(lines)-t.h, 0))
 	lines = lines[scroll:]

@@ -14,10 +14,7 @@ import (
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m, cmd := m.update(msg)
-	m.syncKeys()
-	if _, tick := msg.(tickMsg); !tick { // a tick changes only the countdown
-		m.refreshCache()
-	}
+	m.refreshCache()
 	return m, cmd
 }
 
@@ -30,7 +27,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case tickMsg:
 		return m.onTick(msg)
-	case autoFetchMsg:
+	case autoFetchMsg, fetchRequestMsg:
 		return m.startFetch(false)
 	case fetchDoneMsg:
 		return m.onFetched(msg)
@@ -48,7 +45,7 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onRoomEvent(msg)
 	case leftMsg:
 		if m.quitting {
-			return m, tea.Quit
+			return m, m.exit()
 		}
 		return m, nil
 	case refreshDoneMsg:
@@ -100,9 +97,10 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 func (m *Model) setStatus(s string, isErr bool) { m.status, m.statusErr = s, isErr }
 
 func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
-	k := m.keys
+	k := m.keys()
 	// ctrl+c always quits, even from inside a field.
 	if key.Matches(msg, k.Interrupt) {
+		m.interrupted = true
 		return m.quit()
 	}
 	// Terminals deliver esc followed quickly by a key as one alt+key
@@ -110,22 +108,12 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	// "esc q" typed fast still leaves the field and quits.
 	if msg.Alt && msg.Type == tea.KeyRunes {
 		m, escCmd := m.handleKey(tea.KeyMsg{Type: tea.KeyEsc})
-		m.syncKeys() // the global bindings may apply again
 		msg.Alt = false
 		m, cmd := m.handleKey(msg)
 		return m, tea.Batch(escCmd, cmd)
 	}
-	// A focused text box gets every key before the global bindings.
-	if m.src.Editing() {
-		var cmd tea.Cmd
-		m.src, cmd, _ = m.src.Update(msg)
-		return m, cmd
-	}
-	if m.evs.Typing() {
-		var cmd tea.Cmd
-		m.evs, cmd, _ = m.evs.Update(msg)
-		return m, cmd
-	}
+	// A panel capturing text gets every key before the root's bindings
+	// (which are all disabled meanwhile).
 	switch {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
@@ -134,10 +122,15 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		m.SetSize(m.w, m.h) // the help's height changed
 		return m, nil
 	case key.Matches(msg, k.NextPanel):
-		m.focus = (m.focus + 1) % numFocus
+		m.focus = (m.focus + 1) % len(panelSlots)
 		return m, nil
 	case key.Matches(msg, k.PrevPanel):
-		m.focus = (m.focus + numFocus - 1) % numFocus
+		m.focus = (m.focus + len(panelSlots) - 1) % len(panelSlots)
+		return m, nil
+	case key.Matches(msg, k.GoPanel):
+		if n := int(msg.Runes[0] - '1'); n < len(panelSlots) {
+			m.focus = n
+		}
 		return m, nil
 	case key.Matches(msg, k.Fetch):
 		return m.startFetch(false)
@@ -157,29 +150,17 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Export):
 		return m, exportLog(m.cfg.ExportDir, m.now(), m.evs.entries.snapshot())
 	case key.Matches(msg, k.Original):
-		m.tok.showOriginal = !m.tok.showOriginal
+		m.tok.flip()
 		return m, nil
 	}
-	var cmd tea.Cmd
-	switch m.focus {
-	case focusSource:
-		m.src, cmd, _ = m.src.Update(msg)
-	case focusToken:
-		if msg.String() == "enter" && k.Fetch.Enabled() {
-			return m.startFetch(false)
-		}
-		m.tok, cmd, _ = m.tok.Update(msg, m.now())
-	case focusLog:
-		m.evs, cmd, _ = m.evs.Update(msg)
-	}
-	return m, cmd
+	return m, panelSlots[m.focus].update(&m, msg)
 }
 
 // quit leaves the room (in a command: Leave talks to the server) and quits
 // once it returned.
 func (m Model) quit() (Model, tea.Cmd) {
 	if m.quitting {
-		return m, tea.Quit // a second ctrl+c does not wait for Leave
+		return m, m.exit() // a second ctrl+c does not wait for Leave
 	}
 	m.quitting = true
 	m.cancel()
@@ -189,7 +170,16 @@ func (m Model) quit() (Model, tea.Cmd) {
 	if m.sess != nil {
 		return m, leaveCmd(m.sess, m.joinID)
 	}
-	return m, tea.Quit
+	return m, m.exit()
+}
+
+// exit ends the program: ctrl+c as an interrupt (the shell's status 130),
+// q as a normal quit.
+func (m Model) exit() tea.Cmd {
+	if m.interrupted {
+		return tea.Interrupt
+	}
+	return tea.Quit
 }
 
 func (m Model) startFetch(force bool) (Model, tea.Cmd) {
@@ -198,8 +188,8 @@ func (m Model) startFetch(force bool) (Model, tea.Cmd) {
 	}
 	m.fetching = true
 	m.fetchSeq++
-	m.tok.busy = "fetching…"
-	req := FetchRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Force: force}
+	m.tok.setBusy("fetching…")
+	req := FetchRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Force: force}
 	return m, fetchCmd(m.ctx, m.cfg.Backend, req, m.fetchSeq, m.now)
 }
 
@@ -212,8 +202,8 @@ func (m Model) signerKeys() tokens.SignerKeys {
 	if m.cfg.Keys != nil {
 		k = *m.cfg.Keys
 	}
-	s := m.src.spec
-	if m.cfg.Keys == nil || m.src.keysGiven || s.Kind == tokens.KindMint {
+	s := m.src.Spec()
+	if m.cfg.Keys == nil || m.src.KeysGiven() || s.Kind == tokens.KindMint {
 		k.Explicit = s.CheckConfig()
 	}
 	return k
@@ -224,7 +214,7 @@ func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
 		return m, nil // superseded
 	}
 	m.fetching = false
-	m.tok.busy = ""
+	m.tok.setBusy("")
 	if msg.err != nil {
 		m.log.Info("fetch failed", "err", msg.err)
 		m.tok.setError("fetch", msg.err)
@@ -234,7 +224,8 @@ func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
 	cache := msg.result.Cache
 	m.log.Debug("fetched", "cache", cache.Status, "decoded", msg.token != nil) // never the token itself
 	m.tok.setToken(&shownToken{tok: msg.token, decodeErr: msg.decodeErr, resp: msg.result.Response, cache: &cache, origin: "fetched", at: msg.at})
-	m.tok.check, _ = m.signerKeys().For(msg.token, msg.result.Response.ServerURL)
+	check, _ := m.signerKeys().For(msg.token, msg.result.Response.ServerURL)
+	m.tok.setCheck(check)
 	m.setStatus("fetched", false)
 	return m, m.startTick()
 }
@@ -248,7 +239,7 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.joinCancel = cancel
 	feed := newLineFeed(64)
-	req := JoinRequest{Spec: m.src.spec, Options: m.src.opts.Clone(), Caching: m.src.caching, Progress: feed.send}
+	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Progress: feed.send}
 	m.evs.add(newEntry(m.now(), entryProgress, "join", "joining…", nil, nil))
 	m.setStatus("joining…", false)
 	return m, tea.Batch(joinCmd(ctx, m.cfg.Backend, req, m.joinID, feed), waitJoinProgress(feed, m.joinID))
@@ -274,11 +265,13 @@ func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
 	}
 	m.join, m.sess = joined, msg.sess
 	resp := msg.sess.Response()
-	m.tok.setToken(&shownToken{tok: msg.sess.Token(), resp: resp, origin: "joined", at: m.now()})
-	if m.tok.original.tok == nil {
-		m.tok.original.tok, m.tok.original.decodeErr = tokens.Decode(resp.ParticipantToken)
+	tok, derr := msg.sess.Token(), error(nil)
+	if tok == nil {
+		tok, derr = tokens.Decode(resp.ParticipantToken)
 	}
-	m.tok.check, _ = m.signerKeys().For(m.tok.original.tok, resp.ServerURL)
+	m.tok.setToken(&shownToken{tok: tok, decodeErr: derr, resp: resp, origin: "joined", at: m.now()})
+	check, _ := m.signerKeys().For(tok, resp.ServerURL)
+	m.tok.setCheck(check)
 	m.setStatus("connected to "+resp.ServerURL, false)
 	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick())
 }
@@ -291,29 +284,16 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 		m.join, m.sess = notJoined, nil
 		m.evs.add(newEntry(m.now(), entryInfo, "session", "event stream ended", nil, nil))
 		m.setStatus("left the room", false)
-		return m, nil
+		return m, m.broadcast(leftRoomMsg{})
 	}
-	m.evs.add(eventEntry(msg.ev))
-	var cmd tea.Cmd
-	if r, ok := asRefresh(msg.ev); ok {
-		tok, derr := r.Decoded, error(nil)
-		if tok == nil {
-			tok, derr = tokens.Decode(r.Token)
-		}
-		diff := r.Diff
-		resp := m.sess.Response()
-		resp.ParticipantToken = r.Token
-		if m.tok.original == nil {
-			m.tok.original = &shownToken{tok: m.sess.Token(), resp: m.sess.Response(), origin: "joined", at: m.now()}
-		}
-		m.tok.refreshed = &shownToken{tok: tok, decodeErr: derr, resp: resp, origin: "refreshed", at: r.Time(), diff: &diff}
-		m.tok.showOriginal = false
-		cmd = m.startTick()
+	cmds := []tea.Cmd{waitEvent(m.sess, msg.id), m.broadcast(roomEvMsg{ev: msg.ev})}
+	if _, ok := asRefresh(msg.ev); ok {
+		cmds = append(cmds, m.startTick())
 	}
 	if _, ok := msg.ev.(room.Disconnected); ok {
 		m.setStatus("disconnected", true)
 	}
-	return m, tea.Batch(waitEvent(m.sess, msg.id), cmd)
+	return m, tea.Batch(cmds...)
 }
 
 func asRefresh(ev room.Event) (room.TokenRefreshed, bool) {
@@ -340,10 +320,11 @@ func (m Model) leave() (Model, tea.Cmd) {
 	m.joinID++ // anything still arriving from that session is stale
 	m.evs.add(newEntry(m.now(), entryInfo, "leave", "left the room", nil, nil))
 	m.setStatus("left the room", false)
+	left := m.broadcast(leftRoomMsg{})
 	if sess == nil {
-		return m, nil
+		return m, left
 	}
-	return m, leaveCmd(sess, id)
+	return m, tea.Batch(left, leaveCmd(sess, id))
 }
 
 // startTick starts a new countdown tick chain; bumping the generation

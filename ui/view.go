@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -9,43 +10,6 @@ import (
 
 	"github.com/lkdash/lkdash/internal/textsafe"
 )
-
-// Smallest terminal the dashboard lays out in; below it a message says so.
-const (
-	MinWidth  = 60
-	MinHeight = 16
-)
-
-// SetSize lays the panels out for a w×h terminal and passes the inner sizes
-// down.
-func (m *Model) SetSize(w, h int) {
-	m.w, m.h = w, h
-	m.help.Width = w
-	if w < MinWidth || h < MinHeight {
-		return
-	}
-	lw, rw, body, th := m.layout()
-	m.src.SetSize(lw-2, body-2)
-	m.tok.SetSize(rw-2, th-2)
-	m.evs.SetSize(rw-2, body-th-2)
-}
-
-// layout: source form on the left, token over event log on the right,
-// one header line and the help below.
-func (m Model) layout() (lw, rw, body, th int) {
-	lw = min(max(m.w*2/5, 34), 56)
-	rw = m.w - lw
-	body = m.h - 1 - m.helpHeight()
-	th = body * 2 / 3 // the token is what people come for
-	return
-}
-
-func (m Model) helpHeight() int {
-	if m.help.ShowAll {
-		return lipgloss.Height(m.help.View(m.keys))
-	}
-	return 1
-}
 
 // View implements tea.Model.
 func (m Model) View() string {
@@ -59,50 +23,84 @@ func (m Model) View() string {
 		msg := fmt.Sprintf("lkdash needs at least %d×%d (this terminal is %d×%d)", MinWidth, MinHeight, m.w, m.h)
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, ansi.Wrap(msg, m.w, " "))
 	}
-	lw, rw, body, th := m.layout()
-	// Panels are drawn at exact widths, so lines join by concatenation;
+	l := m.computeLayout()
+	var lines []string
+	if l.wide {
+		lines = m.wideLines(l)
+	} else {
+		lines = append([]string{m.tabBar()}, m.panelBox(m.focus, m.w, l.body-1)...)
+	}
+	// Boxes are drawn at exact widths, so lines join by concatenation;
 	// lipgloss.Join* would measure every cell of the frame again.
-	left := m.box("Source", m.cache.src, lw, body, m.focus == focusSource)
-	right := append(m.box(m.tokenTitle(), m.tok.View(m.now()), rw, th, m.focus == focusToken),
-		m.box("Events", m.evs.View(), rw, body-th, m.focus == focusLog)...)
 	var b strings.Builder
 	b.Grow(m.w * m.h * 2)
 	b.WriteString(m.header())
-	for i := range left {
+	for _, line := range lines {
 		b.WriteByte('\n')
-		b.WriteString(left[i])
-		b.WriteString(right[i])
+		b.WriteString(line)
 	}
 	b.WriteByte('\n')
 	b.WriteString(m.cache.help)
 	return b.String()
 }
 
-// viewCache holds the parts of the frame that change only in Update, so
-// the once-a-second countdown redraw does not re-render them.
-type viewCache struct {
-	src, help string
+// wideLines draws every panel where the layout put it.
+func (m Model) wideLines(l layout) []string {
+	out := make([]string, l.body)
+	for _, c := range l.cols {
+		y := 0
+		for _, r := range c.rows {
+			for _, cl := range r.cells {
+				for i, line := range m.panelBox(cl.slot, cl.w, r.h) {
+					out[y+i] += line
+				}
+			}
+			y += r.h
+		}
+	}
+	return out
 }
 
-// refreshCache re-renders the cached parts; Update calls it after every
-// message (cheap next to a frame, and View stays a pure read).
+// tabBar names every panel with its number key, the focused one marked.
+func (m Model) tabBar() string {
+	var b strings.Builder
+	for i, s := range panelSlots {
+		t := " " + strconv.Itoa(i+1) + " " + s.view(&m).Title() + " "
+		if i == m.focus {
+			b.WriteString(m.st.PanelTitle.Render("[" + t + "]"))
+		} else {
+			b.WriteString(m.st.Muted.Render(" " + t + " "))
+		}
+	}
+	return ansi.Truncate(b.String(), m.w, "…")
+}
+
+// viewCache holds the help bar, which changes only in Update.
+type viewCache struct {
+	help string
+}
+
+// refreshCache re-renders the help; Update calls it after every message.
+// Panels render in View, only the visible ones, each only its visible rows.
 func (m *Model) refreshCache() {
 	if m.w < MinWidth || m.h < MinHeight {
 		return
 	}
-	m.cache.src = m.src.View()
-	h := m.help.View(m.keys)
+	h := m.help.View(m.helpKeys())
 	if !m.help.ShowAll {
 		h = ansi.Truncate(h, m.w, "…")
 	}
 	m.cache.help = h
 }
 
-func (m Model) tokenTitle() string {
-	if m.tok.refreshed != nil && !m.tok.showOriginal {
-		return "Token (refreshed)"
-	}
-	return "Token"
+func (m Model) helpKeys() helpKeys {
+	return helpKeys{panel: m.focused(), global: m.keys()}
+}
+
+// panelBox renders slot i framed in a w×h box.
+func (m Model) panelBox(i, w, h int) []string {
+	p := panelSlots[i].view(&m)
+	return m.box(p.Title(), p.View(), w, h, i == m.focus)
 }
 
 func (m Model) header() string {

@@ -1,4 +1,4 @@
-package ui
+package cli
 
 import (
 	"context"
@@ -8,16 +8,17 @@ import (
 
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/ui"
 )
 
-// *room.Session is the Session the real backend hands out.
-var _ Session = (*room.Session)(nil)
+// *room.Session is the ui.Session the real backend hands out.
+var _ ui.Session = (*room.Session)(nil)
 
-// LiveBackend is the real Backend: tokens sources behind one caching
+// liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
 // decorator, and room.Join. It keeps the cache across fetches while the spec
 // stays the same, so "f" twice shows a cache hit, and a join reuses the token
 // just fetched.
-type LiveBackend struct {
+type liveBackend struct {
 	now func() time.Time
 
 	mu    sync.Mutex
@@ -25,16 +26,16 @@ type LiveBackend struct {
 	cache *tokens.Caching
 }
 
-// NewBackend returns the real Backend. now may be nil (time.Now).
-func NewBackend(now func() time.Time) *LiveBackend {
+// newBackend returns the real backend. now may be nil (time.Now).
+func newBackend(now func() time.Time) *liveBackend {
 	if now == nil {
 		now = time.Now
 	}
-	return &LiveBackend{now: now}
+	return &liveBackend{now: now}
 }
 
 // source returns the source for spec, through the (kept) cache if caching.
-func (b *LiveBackend) source(spec tokens.Spec, caching bool) (tokens.ConfigurableSource, *tokens.Caching, error) {
+func (b *liveBackend) source(spec tokens.Spec, caching bool) (tokens.ConfigurableSource, *tokens.Caching, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -56,29 +57,29 @@ func (b *LiveBackend) source(spec tokens.Spec, caching bool) (tokens.Configurabl
 	return inner, nil, err
 }
 
-// Fetch implements Backend.
-func (b *LiveBackend) Fetch(ctx context.Context, req FetchRequest) (FetchResult, error) {
+// Fetch implements ui.Backend.
+func (b *liveBackend) Fetch(ctx context.Context, req ui.FetchRequest) (ui.FetchResult, error) {
 	src, cache, err := b.source(req.Spec, req.Caching)
 	if err != nil {
-		return FetchResult{}, err
+		return ui.FetchResult{}, err
 	}
 	if cache == nil {
 		resp, err := src.Fetch(ctx, req.Options)
-		return FetchResult{Response: resp}, err
+		return ui.FetchResult{Response: resp}, err
 	}
 	if req.Force {
 		cache.Invalidate()
 	}
 	resp, status, err := cache.FetchStatus(ctx, req.Options)
-	info := CacheInfo{Enabled: true, Status: status, Stats: cache.Stats()}
+	info := ui.CacheInfo{Enabled: true, Status: status, Stats: cache.Stats()}
 	if e, ok := cache.Entry(); ok {
 		info.HasEntry, info.ReuseUntil = true, e.ReuseUntil
 	}
-	return FetchResult{Response: resp, Cache: info}, err
+	return ui.FetchResult{Response: resp, Cache: info}, err
 }
 
-// Join implements Backend.
-func (b *LiveBackend) Join(ctx context.Context, req JoinRequest) (Session, error) {
+// Join implements ui.Backend.
+func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session, error) {
 	src, _, err := b.source(req.Spec, req.Caching)
 	if err != nil {
 		return nil, err

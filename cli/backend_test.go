@@ -1,4 +1,4 @@
-package ui
+package cli
 
 import (
 	"context"
@@ -10,11 +10,12 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/ui"
 )
 
 func TestLiveBackendCaching(t *testing.T) {
 	var hits atomic.Int32
-	tok := mintJWT(t, baseClaims(time.Now(), 10*time.Minute))
+	tok := mintToken(t, 10*time.Minute, nil)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hits.Add(1)
 		w.Header().Set("Content-Type", "application/json")
@@ -22,20 +23,20 @@ func TestLiveBackendCaching(t *testing.T) {
 		json.NewEncoder(w).Encode(map[string]string{"server_url": "ws://127.0.0.1:7880", "participant_token": tok})
 	}))
 	defer srv.Close()
-	b := NewBackend(nil)
+	b := newBackend(nil)
 	ctx := context.Background()
-	req := FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: srv.URL}, Options: tokens.Options{RoomName: "demo"}, Caching: true}
+	req := ui.FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: srv.URL}, Options: tokens.Options{RoomName: "demo"}, Caching: true}
 	steps := []struct {
 		name  string
-		mod   func(*FetchRequest)
+		mod   func(*ui.FetchRequest)
 		want  tokens.CacheStatus
 		inner int32
 	}{
-		{"first fetch misses", func(*FetchRequest) {}, tokens.CacheMiss, 1},
-		{"same request hits", func(*FetchRequest) {}, tokens.CacheHit, 1},
-		{"force drops the entry", func(r *FetchRequest) { r.Force = true }, tokens.CacheMiss, 2},
-		{"other options miss", func(r *FetchRequest) { r.Force = false; r.Options.RoomName = "other" }, tokens.CacheMiss, 3},
-		{"changed spec gets a new cache", func(r *FetchRequest) { r.Spec.Method = "PUT" }, tokens.CacheMiss, 4},
+		{"first fetch misses", func(*ui.FetchRequest) {}, tokens.CacheMiss, 1},
+		{"same request hits", func(*ui.FetchRequest) {}, tokens.CacheHit, 1},
+		{"force drops the entry", func(r *ui.FetchRequest) { r.Force = true }, tokens.CacheMiss, 2},
+		{"other options miss", func(r *ui.FetchRequest) { r.Force = false; r.Options.RoomName = "other" }, tokens.CacheMiss, 3},
+		{"changed spec gets a new cache", func(r *ui.FetchRequest) { r.Spec.Method = "PUT" }, tokens.CacheMiss, 4},
 	}
 	for _, s := range steps {
 		s.mod(&req)
@@ -55,7 +56,7 @@ func TestLiveBackendCaching(t *testing.T) {
 	if err != nil || res.Cache.Enabled || hits.Load() != 5 {
 		t.Fatalf("uncached: %+v %v %d", res.Cache, err, hits.Load())
 	}
-	if _, err := b.Fetch(ctx, FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint}}); err == nil {
+	if _, err := b.Fetch(ctx, ui.FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint}}); err == nil {
 		t.Fatal("empty endpoint accepted")
 	}
 }
