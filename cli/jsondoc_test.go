@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/room"
-	"github.com/lkdash/lkdash/tokens"
 )
 
 // jsonDoc is where the JSON the CLI prints is documented, relative to cli/.
@@ -40,7 +39,7 @@ var joinEvents = []room.Event{
 func TestJSONDocMatchesOutput(t *testing.T) {
 	doc := readJSONDoc(t)
 
-	decode := shapeOf(t, tokens.Report{})
+	decode := shapeOf(t, decodeReport{})
 	checkSection(t, doc, "decode --json", "## `decode --json`", decode)
 
 	// fetch --json is the decode object plus the response's fields; only
