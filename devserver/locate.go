@@ -73,6 +73,7 @@ func Locate(ctx context.Context, progress func(string)) (string, error) {
 		progress = func(string) {}
 	}
 	if p, err := exec.LookPath(binaryName); err == nil {
+		progress(describePATHServer(ctx, p))
 		return p, nil
 	}
 	dir, err := CacheDir()
@@ -105,6 +106,45 @@ func Locate(ctx context.Context, progress func(string)) (string, error) {
 		return "", err
 	}
 	return bin, nil
+}
+
+// versionTimeout bounds `livekit-server --version`: a binary that hangs
+// there must not hold up the start.
+const versionTimeout = 5 * time.Second
+
+// BinaryVersion runs `bin --version` and returns the version it reports,
+// with a leading "v" ("v1.13.5").
+func BinaryVersion(ctx context.Context, bin string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, versionTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--version")
+	cmd.WaitDelay = time.Second
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("%s --version: %w", bin, err)
+	}
+	// "livekit-server version 1.13.5"
+	fields := strings.Fields(string(out))
+	for i, f := range fields {
+		if f == "version" && i+1 < len(fields) {
+			return "v" + strings.TrimPrefix(fields[i+1], "v"), nil
+		}
+	}
+	return "", fmt.Errorf("%s --version printed no version: %.80q", bin, out)
+}
+
+// describePATHServer says which livekit-server from PATH is used, warning
+// when it is not the pinned version lkdash is tested against.
+func describePATHServer(ctx context.Context, bin string) string {
+	v, err := BinaryVersion(ctx, bin)
+	switch {
+	case err != nil:
+		return fmt.Sprintf("warning: using %s from PATH, version unknown (%v); lkdash is tested against %s", bin, err, Version)
+	case v != Version:
+		return fmt.Sprintf("warning: using livekit-server %s from PATH (%s), not the pinned %s lkdash is tested against; "+
+			"token verdicts and refresh behaviour may differ", v, bin, Version)
+	}
+	return fmt.Sprintf("using livekit-server %s from PATH (%s)", v, bin)
 }
 
 // build installs into a private directory and renames the result into place,

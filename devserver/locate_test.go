@@ -165,3 +165,48 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestLocateReportsPATHVersion: a livekit-server found on PATH is named
+// with its version, and a warning comes when it is not the pinned one.
+func TestLocateReportsPATHVersion(t *testing.T) {
+	for _, tt := range []struct {
+		name, script, want string
+		warn               bool
+	}{
+		{"pinned", "echo 'livekit-server version 1.13.5'\n", "using livekit-server v1.13.5 from PATH", false},
+		{"older", "echo 'livekit-server version 1.9.0'\n", "using livekit-server v1.9.0 from PATH", true},
+		{"fails", "echo boom >&2; exit 3\n", "version unknown", true},
+		{"says nothing useful", "echo 'hello'\n", "printed no version", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			binDir, _ := isolate(t)
+			writeScript(t, filepath.Join(binDir, "livekit-server"), tt.script)
+			var lines []string
+			if _, err := Locate(context.Background(), func(l string) { lines = append(lines, l) }); err != nil {
+				t.Fatal(err)
+			}
+			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) || strings.HasPrefix(lines[0], "warning:") != tt.warn {
+				t.Fatalf("progress = %q, want one line with %q (warning %v)", lines, tt.want, tt.warn)
+			}
+			if tt.warn && !strings.Contains(lines[0], Version) {
+				t.Errorf("the warning does not name the pinned %s: %q", Version, lines[0])
+			}
+		})
+	}
+}
+
+// TestBinaryVersionOfRealServer reads the version of the livekit-server
+// the suite runs (PATH or the pinned build in the cache).
+func TestBinaryVersionOfRealServer(t *testing.T) {
+	bin, err := Locate(context.Background(), func(l string) { t.Log(l) })
+	if err != nil {
+		t.Fatalf("the suite needs a livekit-server: %v", err)
+	}
+	v, err := BinaryVersion(context.Background(), bin)
+	if err != nil || !strings.HasPrefix(v, "v1.") {
+		t.Fatalf("%s reports %q, %v", bin, v, err)
+	}
+	if dir, _ := CacheDir(); filepath.Dir(bin) == dir && v != Version {
+		t.Errorf("the pinned build %s reports %s, want %s", bin, v, Version)
+	}
+}
