@@ -40,3 +40,42 @@ func TestLeaveLeaksNoGoroutines(t *testing.T) {
 	}
 	goleak.VerifyNone(t, opts...)
 }
+
+// TestLeaveWhilePublishingLeaksNoGoroutines leaves mid-stream: one side
+// publishing the demo and a file, the other subscribed with stats. The first
+// round warms up, as above.
+func TestLeaveWhilePublishingLeaksNoGoroutines(t *testing.T) {
+	srv := sharedServer(t)
+	round := func() {
+		room := roomName(t)
+		a := joinRoom(t, srv, room, "streamer", Config{})
+		b := joinRoom(t, srv, room, "watcher", Config{AutoSubscribe: true, StatsInterval: 200 * time.Millisecond})
+		if _, err := a.PublishDemo(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.PublishFile("../media/testdata/sample.ogg"); err != nil {
+			t.Fatal(err)
+		}
+		latestStats(t, b, 10*time.Second, flowing(DemoVideoName, DemoAudioName, "sample.ogg"))
+		a.Leave()
+		b.Leave()
+		for range a.Events() {
+		}
+		for range b.Events() {
+		}
+	}
+	round()
+
+	opts := []goleak.Option{
+		goleak.IgnoreCurrent(),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).readLoop"),
+		goleak.IgnoreTopFunction("net/http.(*persistConn).writeLoop"),
+	}
+	round()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if goleak.Find(opts...) == nil {
+			return
+		}
+	}
+	goleak.VerifyNone(t, opts...)
+}

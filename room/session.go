@@ -14,6 +14,8 @@ import (
 	"github.com/livekit/protocol/livekit"
 	protoLogger "github.com/livekit/protocol/logger"
 	lksdk "github.com/livekit/server-sdk-go/v2"
+	"github.com/pion/interceptor"
+	"github.com/pion/webrtc/v4"
 
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -26,7 +28,11 @@ const EventBuffer = 256
 // Config tunes a session.
 type Config struct {
 	// AutoSubscribe subscribes to remote tracks; a watcher wants false.
+	// SetAutoSubscribe changes it during the session.
 	AutoSubscribe bool
+	// StatsInterval, when positive, is how often a TrackStats is emitted
+	// for each subscribed track.
+	StatsInterval time.Duration
 	// APIKey and APISecret, when set, enable TriggerRefresh (they sign the
 	// RoomService call that changes our metadata).
 	APIKey, APISecret string
@@ -67,6 +73,11 @@ type Session struct {
 	localID  string
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
 
+	recv      receiver
+	pub       publisher
+	autoSub   atomic.Bool   // subscribe to what others publish (Config.AutoSubscribe, then SetAutoSubscribe)
+	stopStats chan struct{} // closed by Leave to end the stats loop
+
 	sdkGone   atomic.Bool // the SDK ended the session itself (server gone, kicked…)
 	leaving   atomic.Bool // Leave has begun: its Disconnected is the one that counts
 	leaveOnce sync.Once
@@ -103,12 +114,18 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 	}
 
 	s := &Session{
-		cfg:      cfg,
-		resp:     resp,
-		token:    tok,
-		events:   make(chan Event, EventBuffer),
-		names:    map[string]string{},
-		finished: make(chan struct{}),
+		cfg:       cfg,
+		resp:      resp,
+		token:     tok,
+		events:    make(chan Event, EventBuffer),
+		names:     map[string]string{},
+		finished:  make(chan struct{}),
+		stopStats: make(chan struct{}),
+	}
+	s.autoSub.Store(cfg.AutoSubscribe)
+	statsFactory, err := s.recv.statsInterceptor()
+	if err != nil {
+		return nil, &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
 	}
 	s.relay, err = newRelay(resp.ServerURL, s.onServerFrame)
 	if err != nil {
@@ -124,7 +141,8 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 	// handshake timeout; aborting the relay makes ctx the real bound.
 	stopAbort := context.AfterFunc(ctx, s.relay.abort)
 	err = room.JoinWithContextAndToken(ctx, s.relay.URL(), resp.ParticipantToken,
-		lksdk.WithAutoSubscribe(cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(cfg.Log)))
+		lksdk.WithAutoSubscribe(cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(cfg.Log)),
+		lksdk.WithInterceptors([]interceptor.Factory{statsFactory}), lksdk.WithIncludeDefaultInterceptors(true))
 	if !stopAbort() && err == nil {
 		err = ctx.Err() // joined, but the relay was aborted as ctx ended
 	}
@@ -196,6 +214,9 @@ func (s *Session) connected(room *lksdk.Room) {
 		s.push(p)
 	}
 	s.pending = nil
+	if s.cfg.StatsInterval > 0 {
+		go s.statsLoop(s.cfg.StatsInterval, s.stopStats)
+	}
 }
 
 // Events delivers the session's events, Connected first and Disconnected
@@ -235,6 +256,7 @@ func (s *Session) Leave() {
 			room.Disconnect()
 		}
 		s.relay.Close()
+		close(s.stopStats)
 		s.finish(Disconnected{At: s.cfg.Now(), Reason: describeDisconnect("CLIENT_INITIATED"), Code: "CLIENT_INITIATED"})
 		close(s.finished)
 	})
@@ -401,6 +423,20 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 	}
 	cb.OnTrackPublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
 		s.emit(TrackPublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})
+		// The server subscribes us as the join asked; a later
+		// SetAutoSubscribe is ours to apply.
+		if on := s.autoSub.Load(); on != s.cfg.AutoSubscribe {
+			_ = pub.SetSubscribed(on)
+		}
+	}
+	cb.OnTrackSubscribed = s.subscribed
+	cb.OnTrackUnsubscribed = func(_ *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, _ *lksdk.RemoteParticipant) {
+		s.unsubscribed(pub.SID())
+	}
+	cb.OnDataPacket = func(data lksdk.DataPacket, params lksdk.DataReceiveParams) {
+		if u, ok := data.(*lksdk.UserDataPacket); ok {
+			s.emit(DataReceived{At: s.cfg.Now(), Identity: params.SenderIdentity, Topic: u.Topic, Text: string(u.Payload)})
+		}
 	}
 	cb.OnTrackUnpublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
 		s.emit(TrackUnpublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})

@@ -1,0 +1,255 @@
+package room
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/lkdash/lkdash/media"
+)
+
+// Names of the demo tracks.
+const (
+	DemoVideoName = "demo-video"
+	DemoAudioName = "demo-tone"
+)
+
+// demoAudioLevel is the tone's level in -dBov: its RMS is about -21 dBFS.
+const demoAudioLevel = 21
+
+var (
+	// ErrNotJoined is returned by media calls before Join has succeeded or
+	// after Leave.
+	ErrNotJoined = errors.New("room: not joined")
+	// ErrDemoPublished is returned by PublishDemo while the demo is on.
+	ErrDemoPublished = errors.New("room: the demo is already published")
+	// ErrNoDemo is returned by UnpublishDemo while the demo is off.
+	ErrNoDemo = errors.New("room: the demo is not published")
+)
+
+// publisher remembers what we publish beyond what the SDK tracks.
+type publisher struct {
+	mu   sync.Mutex // serialises demo changes; held across PublishTrack
+	demo []string   // SIDs of the demo tracks, while published
+}
+
+// liveRoom is the SDK room while the session is usable.
+func (s *Session) liveRoom() (*lksdk.Room, error) {
+	room := s.room.Load()
+	if room == nil || s.leaving.Load() || s.sdkGone.Load() {
+		return nil, ErrNotJoined
+	}
+	return room, nil
+}
+
+// PublishDemo publishes the embedded test pattern (VP8, camera) and test
+// tone (Opus, microphone), both looping until UnpublishDemo or Leave. It
+// blocks until the server has accepted both tracks.
+func (s *Session) PublishDemo() ([]Track, error) {
+	room, err := s.liveRoom()
+	if err != nil {
+		return nil, err
+	}
+	s.pub.mu.Lock()
+	defer s.pub.mu.Unlock()
+	if len(s.pub.demo) > 0 {
+		return nil, ErrDemoPublished
+	}
+	video, err := media.DemoVideo()
+	if err != nil {
+		return nil, err
+	}
+	audio, err := media.DemoAudio()
+	if err != nil {
+		return nil, err
+	}
+	vloop, err := media.NewLoop(video)
+	if err != nil {
+		return nil, err
+	}
+	aloop, err := media.NewAudioLoop(audio, demoAudioLevel)
+	if err != nil {
+		return nil, err
+	}
+	vpub, err := publishLoop(room, video, vloop, &lksdk.TrackPublicationOptions{
+		Name: DemoVideoName, Source: livekit.TrackSource_CAMERA, VideoWidth: video.Width, VideoHeight: video.Height,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("room: publishing the demo video: %w", err)
+	}
+	apub, err := publishLoop(room, audio, aloop, &lksdk.TrackPublicationOptions{
+		Name: DemoAudioName, Source: livekit.TrackSource_MICROPHONE,
+	})
+	if err != nil {
+		_ = room.LocalParticipant.UnpublishTrack(vpub.SID())
+		return nil, fmt.Errorf("room: publishing the demo tone: %w", err)
+	}
+	s.pub.demo = []string{vpub.SID(), apub.SID()}
+	return []Track{trackOf(vpub), trackOf(apub)}, nil
+}
+
+func publishLoop(room *lksdk.Room, c *media.Clip, p lksdk.SampleProvider, opts *lksdk.TrackPublicationOptions) (*lksdk.LocalTrackPublication, error) {
+	clock := uint32(90000)
+	if c.MimeType == webrtc.MimeTypeOpus {
+		clock = 48000
+	}
+	track, err := lksdk.NewLocalTrack(webrtc.RTPCodecCapability{MimeType: c.MimeType, ClockRate: clock})
+	if err != nil {
+		return nil, err
+	}
+	// Writing starts when the track is bound to the peer connection.
+	if err := track.StartWrite(p, nil); err != nil {
+		return nil, err
+	}
+	pub, err := room.LocalParticipant.PublishTrack(track, opts)
+	if err != nil {
+		_ = track.Close()
+		return nil, err
+	}
+	return pub, nil
+}
+
+// UnpublishDemo stops and unpublishes both demo tracks.
+func (s *Session) UnpublishDemo() error {
+	room, err := s.liveRoom()
+	if err != nil {
+		return err
+	}
+	s.pub.mu.Lock()
+	defer s.pub.mu.Unlock()
+	if len(s.pub.demo) == 0 {
+		return ErrNoDemo
+	}
+	var errs []error
+	for _, sid := range s.pub.demo {
+		if err := room.LocalParticipant.UnpublishTrack(sid); err != nil && !errors.Is(err, lksdk.ErrCannotFindTrack) {
+			errs = append(errs, err)
+		}
+	}
+	s.pub.demo = nil
+	return errors.Join(errs...)
+}
+
+// DemoPublished reports whether the demo is on.
+func (s *Session) DemoPublished() bool {
+	s.pub.mu.Lock()
+	defer s.pub.mu.Unlock()
+	return len(s.pub.demo) > 0
+}
+
+// FileTypes names the files PublishFile takes.
+const FileTypes = ".ivf (VP8 or VP9), .h264 (Annex B, 30 fps) or .ogg (Opus)"
+
+// PublishFile publishes a media file once through the SDK's file track and
+// unpublishes it when it ends. It blocks until the server has accepted it.
+func (s *Session) PublishFile(path string) (Track, error) {
+	room, err := s.liveRoom()
+	if err != nil {
+		return Track{}, err
+	}
+	var opts []lksdk.ReaderSampleProviderOption
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".h264", ".ogg":
+	case ".ivf":
+		d, err := ivfFrameDuration(path)
+		if err != nil {
+			return Track{}, err
+		}
+		opts = append(opts, lksdk.ReaderTrackWithFrameDuration(d))
+	default:
+		return Track{}, fmt.Errorf("room: cannot publish %s: want %s", filepath.Base(path), FileTypes)
+	}
+	// The SDK starts writing as soon as the track is bound, possibly before
+	// PublishTrack returns: the end-of-file callback waits for its outcome,
+	// the SID or "" on failure.
+	sid := make(chan string, 1)
+	opts = append(opts, lksdk.ReaderTrackWithOnWriteComplete(func() {
+		// Already gone when the user unpublished it first.
+		if id := <-sid; id != "" && !s.leaving.Load() && !s.sdkGone.Load() {
+			_ = room.LocalParticipant.UnpublishTrack(id)
+		}
+	}))
+	track, err := lksdk.NewLocalFileTrack(path, opts...)
+	if err != nil {
+		if errors.Is(err, lksdk.ErrCannotDetermineMime) {
+			return Track{}, fmt.Errorf("room: cannot publish %s: its codec is not VP8, VP9 or AV1", filepath.Base(path))
+		}
+		return Track{}, fmt.Errorf("room: cannot publish %s: %w", filepath.Base(path), err)
+	}
+	pub, err := room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: filepath.Base(path)})
+	if err != nil {
+		sid <- ""
+		_ = track.Close()
+		return Track{}, fmt.Errorf("room: publishing %s: %w", filepath.Base(path), err)
+	}
+	sid <- pub.SID()
+	return trackOf(pub), nil
+}
+
+// ivfFrameDuration reads an IVF header's time base, which is one frame at a
+// constant frame rate. The SDK derives each frame's duration from pion's
+// frame timestamps, which pion v4.2 already scales by the time base: an
+// uncorrected 15 fps file would play at one frame per second.
+func ivfFrameDuration(path string) (time.Duration, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("room: cannot publish %s: %w", filepath.Base(path), err)
+	}
+	defer f.Close()
+	var h [32]byte
+	if _, err := f.ReadAt(h[:], 0); err != nil || string(h[:4]) != "DKIF" {
+		return 0, fmt.Errorf("room: cannot publish %s: not an IVF file", filepath.Base(path))
+	}
+	rate, scale := binary.LittleEndian.Uint32(h[16:20]), binary.LittleEndian.Uint32(h[20:24])
+	if rate == 0 || scale == 0 {
+		return 0, fmt.Errorf("room: cannot publish %s: its IVF time base is %d/%d", filepath.Base(path), scale, rate)
+	}
+	return time.Duration(float64(time.Second) * float64(scale) / float64(rate)), nil
+}
+
+// Unpublish stops and unpublishes one of our tracks.
+func (s *Session) Unpublish(sid string) error {
+	room, err := s.liveRoom()
+	if err != nil {
+		return err
+	}
+	s.pub.mu.Lock()
+	defer s.pub.mu.Unlock()
+	if err := room.LocalParticipant.UnpublishTrack(sid); err != nil {
+		return fmt.Errorf("room: unpublishing %s: %w", sid, err)
+	}
+	// Taking one demo track down ends the demo; the other goes too.
+	for i, d := range s.pub.demo {
+		if d == sid {
+			s.pub.demo = append(s.pub.demo[:i], s.pub.demo[i+1:]...)
+			for _, other := range s.pub.demo {
+				_ = room.LocalParticipant.UnpublishTrack(other)
+			}
+			s.pub.demo = nil
+			break
+		}
+	}
+	return nil
+}
+
+// PublishData sends one reliable data message to everyone in the room.
+func (s *Session) PublishData(text, topic string) error {
+	room, err := s.liveRoom()
+	if err != nil {
+		return err
+	}
+	if err := room.LocalParticipant.PublishDataPacket(&lksdk.UserDataPacket{Payload: []byte(text), Topic: topic},
+		lksdk.WithDataPublishReliable(true)); err != nil {
+		return fmt.Errorf("room: publishing data: %w", err)
+	}
+	return nil
+}
