@@ -13,16 +13,23 @@ func newJoinCmd(s *streams) *cobra.Command {
 	var f sourceFlags
 	var forDur, refreshAfter time.Duration
 	var autoSubscribe bool
+	var pub publishFlags
 	cmd := &cobra.Command{
 		Use:   "join",
 		Short: "Join a room headless and print its events as JSON lines",
 		Long: "Join fetches a token through any source, joins the room and prints one JSON object\n" +
 			"per event (connected, participant_joined, token_refreshed, disconnected, …) until\n" +
 			"--for elapses or Ctrl-C, then leaves. With nothing configured it starts the managed\n" +
-			"local LiveKit server and mints a dev token.\n\n" + sourceHelp(),
+			"local LiveKit server and mints a dev token.\n\n" +
+			"It can also be seen and see: --publish-demo sends a looping test pattern and tone,\n" +
+			"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
+			"receives what others publish and --stats prints what arrives, per track.\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := pub.check(autoSubscribe); err != nil {
+				return err
+			}
 			r, err := f.resolve()
 			if err != nil {
 				return err
@@ -41,6 +48,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 			}
 			sess, err := room.Join(ctx, src, r.opts, room.Config{
 				AutoSubscribe: autoSubscribe,
+				StatsInterval: pub.statsInterval(),
 				APIKey:        r.spec.APIKey,
 				APISecret:     r.spec.APISecret,
 				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
@@ -49,13 +57,17 @@ func newJoinCmd(s *streams) *cobra.Command {
 				return err
 			}
 			defer sess.Leave()
+			if err := pub.publish(sess); err != nil {
+				return err
+			}
 			return streamEvents(cmd, s, sess, forDur, refreshAfter)
 		},
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().DurationVar(&forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
 	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
-	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks")
+	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
+	pub.register(cmd.Flags())
 	return cmd
 }
 

@@ -29,7 +29,8 @@ var joinEvents = []room.Event{
 	room.Connected{}, room.ParticipantJoined{}, room.ParticipantLeft{}, room.MetadataChanged{},
 	room.NameChanged{}, room.AttributesChanged{}, room.TrackPublished{}, room.TrackUnpublished{},
 	room.ActiveSpeakers{}, room.Reconnecting{}, room.Reconnected{}, room.Disconnected{},
-	room.TokenRefreshed{},
+	room.TokenRefreshed{}, room.TrackSubscribed{}, room.TrackUnsubscribed{}, room.TrackStats{},
+	room.DataReceived{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

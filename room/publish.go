@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,6 +148,16 @@ func (s *Session) DemoPublished() bool {
 // FileTypes names the files PublishFile takes.
 const FileTypes = ".ivf (VP8 or VP9), .h264 (Annex B, 30 fps) or .ogg (Opus)"
 
+// CheckMediaFile says whether PublishFile takes a file of this name. Like
+// the SDK, it goes by the extension, in lower case.
+func CheckMediaFile(path string) error {
+	switch filepath.Ext(path) {
+	case ".ivf", ".h264", ".ogg":
+		return nil
+	}
+	return fmt.Errorf("room: cannot publish %s: want %s", filepath.Base(path), FileTypes)
+}
+
 // PublishFile publishes a media file once through the SDK's file track and
 // unpublishes it when it ends. It blocks until the server has accepted it.
 func (s *Session) PublishFile(path string) (Track, error) {
@@ -156,17 +165,16 @@ func (s *Session) PublishFile(path string) (Track, error) {
 	if err != nil {
 		return Track{}, err
 	}
+	if err := CheckMediaFile(path); err != nil {
+		return Track{}, err
+	}
 	var opts []lksdk.ReaderSampleProviderOption
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".h264", ".ogg":
-	case ".ivf":
+	if filepath.Ext(path) == ".ivf" {
 		d, err := ivfFrameDuration(path)
 		if err != nil {
 			return Track{}, err
 		}
 		opts = append(opts, lksdk.ReaderTrackWithFrameDuration(d))
-	default:
-		return Track{}, fmt.Errorf("room: cannot publish %s: want %s", filepath.Base(path), FileTypes)
 	}
 	// The SDK starts writing as soon as the track is bound, possibly before
 	// PublishTrack returns: the end-of-file callback waits for its outcome,
