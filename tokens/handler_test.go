@@ -92,7 +92,7 @@ func TestHandler(t *testing.T) {
 			header: http.Header{"Origin": {"http://localhost:3000"}, "Access-Control-Request-Method": {"POST"}},
 			check: func(t *testing.T, resp *http.Response, body []byte) {
 				h := resp.Header
-				if h.Get("Access-Control-Allow-Origin") != "*" || h.Get("Access-Control-Allow-Methods") != "POST, OPTIONS" ||
+				if h.Get("Access-Control-Allow-Origin") != "http://localhost:3000" || h.Get("Access-Control-Allow-Methods") != "POST, OPTIONS" ||
 					h.Get("Access-Control-Allow-Headers") != "Content-Type, Authorization, X-Sandbox-ID" || len(body) != 0 {
 					t.Errorf("preflight headers %v body %q", h, body)
 				}
@@ -101,6 +101,7 @@ func TestHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(tt.method, url+"/token", strings.NewReader(tt.body))
+			req.Header.Set("Origin", "http://localhost:3000") // a frontend on another local port
 			for k, v := range tt.header {
 				req.Header[k] = v
 			}
@@ -114,8 +115,8 @@ func TestHandler(t *testing.T) {
 			if resp.StatusCode != tt.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.status, body)
 			}
-			if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
-				t.Error("no CORS header")
+			if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://localhost:3000" {
+				t.Errorf("Access-Control-Allow-Origin %q, want the loopback origin echoed", got)
 			}
 			if tt.check != nil {
 				tt.check(t, resp, body)
