@@ -64,9 +64,9 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 		// the command line.
 		AutoFetch: r.configured && r.spec.Validate() == nil,
 	}
-	var progress chan string
+	var progress chan ui.DevProgress
 	if !r.configured {
-		progress = make(chan string, 64)
+		progress = make(chan ui.DevProgress, 64)
 		cfg.DevProgress = progress
 	}
 	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx),
@@ -105,15 +105,23 @@ type embedded struct {
 // start brings both up, streaming progress, and returns the message that
 // tells the dashboard where the endpoint is (or why there is none). It
 // closes progress before returning, as ui.Config.DevProgress asks.
-func (e *embedded) start(ctx context.Context, progress chan<- string) ui.DevServerReadyMsg {
+func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui.DevServerReadyMsg {
 	say := func(line string) {
 		e.log.Info("devserver", "progress", line)
 		select {
-		case progress <- line:
+		case progress <- ui.DevProgress{Line: line}:
 		case <-ctx.Done():
 		}
 	}
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say})
+	// Build progress never waits for the screen: the next report supersedes
+	// a dropped one, and a blocked report would stall the build's output.
+	build := func(p devserver.BuildProgress) {
+		select {
+		case progress <- ui.DevProgress{Build: &p}:
+		default:
+		}
+	}
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say, Build: build})
 	if err != nil {
 		close(progress)
 		return ui.DevServerReadyMsg{Err: err}

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -13,8 +12,9 @@ import (
 // startLocalServer starts the managed livekit-server, reporting progress on
 // stderr (stdout stays machine-readable for join's JSON lines).
 func startLocalServer(ctx context.Context, s *streams) (*devserver.Server, error) {
-	progress := func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) }
-	return devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: progress})
+	r := newBuildReporter(s.err)
+	defer r.done() // a failed build leaves no half-drawn line before the error
+	return devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: r.line, Build: r.build})
 }
 
 // logDir is where the managed server's log goes.

@@ -65,12 +65,17 @@ func CacheDir() (string, error) {
 
 // Locate returns the path of a livekit-server binary: livekit-server on PATH,
 // else the cached build, else it builds one into the cache with
-// `go install`, streaming the build output line by line to progress (which
-// may be nil). A lock file keeps two lkdash processes from building at once;
-// the second waits and then uses the first one's binary.
-func Locate(ctx context.Context, progress func(string)) (string, error) {
+// `go install`. progress (may be nil) gets a line naming a server found
+// on PATH, or one when a build starts and one when it ends; build (may be
+// nil) gets the package count as it goes. A
+// lock file keeps two lkdash processes from building at once; the second
+// waits and then uses the first one's binary.
+func Locate(ctx context.Context, progress func(string), build func(BuildProgress)) (string, error) {
 	if progress == nil {
 		progress = func(string) {}
+	}
+	if build == nil {
+		build = func(BuildProgress) {}
 	}
 	if p, err := exec.LookPath(binaryName); err == nil {
 		progress(describePATHServer(ctx, p))
@@ -102,7 +107,8 @@ func Locate(ctx context.Context, progress func(string)) (string, error) {
 	if isExecutable(bin) {
 		return bin, nil
 	}
-	if err := build(ctx, goCmd, dir, bin, progress); err != nil {
+	b := builder{goCmd: goCmd, dir: dir, bin: bin, progress: progress, report: build, now: time.Now, tick: time.Second}
+	if err := b.run(ctx); err != nil {
 		return "", err
 	}
 	return bin, nil
@@ -147,18 +153,116 @@ func describePATHServer(ctx context.Context, bin string) string {
 	return fmt.Sprintf("using livekit-server %s from PATH (%s)", v, bin)
 }
 
-// build installs into a private directory and renames the result into place,
-// so an interrupted build never leaves a half-written binary at bin.
-func build(ctx context.Context, goCmd, dir, bin string, progress func(string)) error {
-	tmp, err := os.MkdirTemp(dir, "build-")
+// builder runs one build of the server into the cache.
+type builder struct {
+	goCmd, dir, bin string
+	progress        func(string)
+	report          func(BuildProgress)
+	now             func() time.Time
+	tick            time.Duration // how often elapsed time is reported between packages
+}
+
+// run counts the packages to compile, then installs into a private
+// directory and renames the result into place, so an interrupted build never
+// leaves a half-written binary at bin. The package names stream into the
+// counter, not the log: the log gets one line at the start, one at the end.
+func (b builder) run(ctx context.Context) error {
+	tmp, err := os.MkdirTemp(b.dir, "build-")
 	if err != nil {
 		return fmt.Errorf("creating build directory: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 
-	progress("building livekit-server " + Version + " with go install (first run only, takes a few minutes)…")
-	cmd := exec.CommandContext(ctx, goCmd, "install", "-v", modulePath+"@"+Version)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp)
+	b.progress("building livekit-server " + Version + " with go install (first run only, takes a few minutes)…")
+	c := newBuildCounter(b.now)
+	var mu sync.Mutex // c is fed by the output reader and read by the ticker
+	report := func() {
+		mu.Lock()
+		p := c.progress()
+		mu.Unlock()
+		b.report(p)
+	}
+	stopTicks := b.ticker(report)
+	defer stopTicks()
+	report()
+
+	scratch := filepath.Join(tmp, "count")
+	want, countErr := map[string]bool(nil), os.Mkdir(scratch, 0o755)
+	if countErr == nil {
+		want, countErr = countPackages(ctx, b.goCmd, scratch)
+	}
+	if ctx.Err() != nil {
+		return &BuildError{Err: ctx.Err()}
+	}
+	mu.Lock()
+	if countErr != nil {
+		c.expect(nil, recordedPackages) // the counted total is only a better guess
+	} else {
+		c.expect(want, len(want))
+	}
+	mu.Unlock()
+	report()
+
+	tail, err := b.install(ctx, tmp, func(line string) {
+		mu.Lock()
+		counted := c.line(line)
+		mu.Unlock()
+		if counted {
+			report()
+		}
+	})
+	stopTicks()
+	if err != nil {
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return &BuildError{Err: err, Tail: tail}
+	}
+	built := filepath.Join(tmp, "server"+exeSuffix())
+	if !isExecutable(built) {
+		return &BuildError{Err: errors.New("go install produced no server binary"), Tail: tail}
+	}
+	if err := os.Rename(built, b.bin); err != nil {
+		return fmt.Errorf("installing livekit-server into %s: %w", b.dir, err)
+	}
+	mu.Lock()
+	p := c.progress()
+	mu.Unlock()
+	b.progress(fmt.Sprintf("built livekit-server %s in %s (%d packages compiled): %s", Version, roundDuration(p.Elapsed), p.Done, b.bin))
+	return nil
+}
+
+// ticker calls report every b.tick until stopped, so elapsed time moves
+// while a large package or the link step runs. stop may be called twice.
+func (b builder) ticker(report func()) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(b.tick)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				report()
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		wg.Wait()
+	}
+}
+
+// install runs `go install -v` into gobin, feeding each output line to
+// line, and returns the last lines for an error.
+func (b builder) install(ctx context.Context, gobin string, line func(string)) ([]string, error) {
+	cmd := exec.CommandContext(ctx, b.goCmd, "install", "-v", modulePath+"@"+Version)
+	cmd.Env = append(os.Environ(), "GOBIN="+gobin)
 	cmd.WaitDelay = 5 * time.Second
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
@@ -171,33 +275,19 @@ func build(ctx context.Context, goCmd, dir, bin string, progress func(string)) e
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
-			line := sc.Text()
-			progress(line)
-			tail = append(tail, line)
+			l := sc.Text()
+			line(l)
+			tail = append(tail, l)
 			if len(tail) > buildTailLines {
 				tail = tail[1:]
 			}
 		}
 		_, _ = io.Copy(io.Discard, pr) // drain an over-long line so the build never blocks
 	}()
-	err = cmd.Run()
+	err := cmd.Run()
 	pw.Close()
 	wg.Wait()
-	if err != nil {
-		if ctx.Err() != nil {
-			err = ctx.Err()
-		}
-		return &BuildError{Err: err, Tail: tail}
-	}
-	built := filepath.Join(tmp, "server"+exeSuffix())
-	if !isExecutable(built) {
-		return &BuildError{Err: errors.New("go install produced no server binary"), Tail: tail}
-	}
-	if err := os.Rename(built, bin); err != nil {
-		return fmt.Errorf("installing livekit-server into %s: %w", dir, err)
-	}
-	progress("built " + bin)
-	return nil
+	return tail, err
 }
 
 func isExecutable(path string) bool {

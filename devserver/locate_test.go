@@ -35,7 +35,7 @@ func TestLocatePrefersPATH(t *testing.T) {
 	binDir, _ := isolate(t)
 	want := filepath.Join(binDir, "livekit-server")
 	writeScript(t, want, "exit 0\n")
-	got, err := Locate(context.Background(), nil)
+	got, err := Locate(context.Background(), nil, nil)
 	if err != nil || got != want {
 		t.Fatalf("Locate = %q, %v; want %q", got, err, want)
 	}
@@ -52,7 +52,7 @@ func TestLocateUsesCache(t *testing.T) {
 	}
 	want := filepath.Join(dir, "server")
 	writeScript(t, want, "exit 0\n")
-	got, err := Locate(context.Background(), nil)
+	got, err := Locate(context.Background(), nil, nil)
 	if err != nil || got != want {
 		t.Fatalf("Locate = %q, %v; want %q", got, err, want)
 	}
@@ -60,7 +60,7 @@ func TestLocateUsesCache(t *testing.T) {
 
 func TestLocateWithoutGo(t *testing.T) {
 	isolate(t)
-	_, err := Locate(context.Background(), nil)
+	_, err := Locate(context.Background(), nil, nil)
 	if !errors.Is(err, ErrGoMissing) {
 		t.Fatalf("err = %v, want ErrGoMissing", err)
 	}
@@ -77,7 +77,7 @@ func TestLocateBuildFailureKeepsTail(t *testing.T) {
 		"for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do echo line$i; done\necho 'compile: boom' >&2\nexit 2\n")
 	var mu sync.Mutex
 	var lines []string
-	_, err := Locate(context.Background(), func(s string) { mu.Lock(); lines = append(lines, s); mu.Unlock() })
+	_, err := Locate(context.Background(), func(s string) { mu.Lock(); lines = append(lines, s); mu.Unlock() }, nil)
 	var be *BuildError
 	if !errors.As(err, &be) {
 		t.Fatalf("err = %v, want *BuildError", err)
@@ -90,8 +90,9 @@ func TestLocateBuildFailureKeepsTail(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if !contains(lines, "line1") || !contains(lines, "compile: boom") {
-		t.Errorf("progress did not stream build output: %q", lines)
+	// The build output is counted, not logged: one line says a build started.
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "building livekit-server") {
+		t.Errorf("progress lines = %q, want only the start line", lines)
 	}
 	dir, _ := CacheDir()
 	if _, err := os.Stat(filepath.Join(dir, "server")); !os.IsNotExist(err) {
@@ -120,7 +121,7 @@ echo done
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			paths[i], errs[i] = Locate(context.Background(), nil)
+			paths[i], errs[i] = Locate(context.Background(), nil, nil)
 		}()
 	}
 	wg.Wait()
@@ -151,19 +152,104 @@ func TestLocateLockWaitHonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	var waited bool
-	_, err = Locate(ctx, func(s string) { waited = waited || strings.Contains(s, "waiting") })
+	_, err = Locate(ctx, func(s string) { waited = waited || strings.Contains(s, "waiting") }, nil)
 	if !errors.Is(err, context.DeadlineExceeded) || !waited {
 		t.Fatalf("err = %v, waited = %v", err, waited)
 	}
 }
 
-func contains(list []string, s string) bool {
-	for _, l := range list {
-		if l == s {
-			return true
+// fakeGoWithPlan answers the counting (mod init, get, list) with three
+// packages and compiles them slowly enough for a tick to land.
+const fakeGoWithPlan = `
+case "$1" in
+mod) echo "module $3" > go.mod ;;
+get) echo "go: added github.com/livekit/livekit-server ` + Version + `" >&2 ;;
+list) printf 'internal/goarch\nexample.com/a\ngithub.com/livekit/livekit-server/cmd/server\n' ;;
+install)
+	echo "go: downloading example.com/a v1.0.0" >&2
+	for p in internal/goarch example.com/a github.com/livekit/livekit-server/cmd/server; do echo $p >&2; sleep 0.05; done
+	printf '#!/bin/sh\nexit 0\n' > "$GOBIN/server"
+	chmod +x "$GOBIN/server" ;;
+*) exit 9 ;;
+esac
+`
+
+// TestLocateBuildReportsProgress: a build logs two lines, and reports the
+// counted total first, then each compiled package, ending at 3/3.
+func TestLocateBuildReportsProgress(t *testing.T) {
+	binDir, _ := isolate(t)
+	writeScript(t, filepath.Join(binDir, "go"), fakeGoWithPlan)
+	var mu sync.Mutex
+	var lines []string
+	var reports []BuildProgress
+	bin, err := Locate(context.Background(),
+		func(s string) { mu.Lock(); lines = append(lines, s); mu.Unlock() },
+		func(p BuildProgress) { mu.Lock(); reports = append(reports, p); mu.Unlock() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "building livekit-server") ||
+		!strings.HasPrefix(lines[1], "built livekit-server "+Version) || !strings.Contains(lines[1], "3 packages compiled") ||
+		!strings.HasSuffix(lines[1], bin) {
+		t.Errorf("log lines = %q", lines)
+	}
+	if len(reports) < 4 || reports[0].Total != 0 {
+		t.Fatalf("reports = %+v, want a counting one, then at least one per package", reports)
+	}
+	done := 0
+	for _, p := range reports[1:] {
+		if p.Total != 3 || p.Done < done {
+			t.Errorf("report %+v after done=%d", p, done)
+		}
+		done = p.Done
+	}
+	if done != 3 {
+		t.Errorf("ended at %d/3", done)
+	}
+}
+
+// TestLocateBuildWithoutCount: when go list fails the recorded total
+// stands in and package lines still count.
+func TestLocateBuildWithoutCount(t *testing.T) {
+	binDir, _ := isolate(t)
+	writeScript(t, filepath.Join(binDir, "go"), strings.Replace(fakeGoWithPlan, "list) printf", "list) exit 1; printf", 1))
+	var last BuildProgress
+	var mu sync.Mutex
+	if _, err := Locate(context.Background(), nil, func(p BuildProgress) { mu.Lock(); last = p; mu.Unlock() }); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if last.Total != recordedPackages || last.Done != 3 {
+		t.Errorf("last report %+v, want 3/%d", last, recordedPackages)
+	}
+}
+
+// TestBuilderTicks: while a package compiles, elapsed time still moves.
+func TestBuilderTicks(t *testing.T) {
+	binDir, cacheBase := isolate(t)
+	writeScript(t, filepath.Join(binDir, "go"), strings.Replace(fakeGoWithPlan, "sleep 0.05", "sleep 0.2", 1))
+	var mu sync.Mutex
+	var reports []BuildProgress
+	b := builder{goCmd: filepath.Join(binDir, "go"), dir: cacheBase, bin: filepath.Join(cacheBase, "server"),
+		progress: func(string) {}, now: time.Now, tick: 10 * time.Millisecond,
+		report: func(p BuildProgress) { mu.Lock(); reports = append(reports, p); mu.Unlock() }}
+	if err := b.run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	ticks := 0
+	for i := 1; i < len(reports); i++ {
+		if reports[i].Done == reports[i-1].Done && reports[i].Elapsed > reports[i-1].Elapsed {
+			ticks++
 		}
 	}
-	return false
+	if ticks < 5 {
+		t.Errorf("%d reports moved only the clock, want ticks while a package compiles: %+v", ticks, reports)
+	}
 }
 
 // TestLocateReportsPATHVersion: a livekit-server found on PATH is named
@@ -182,7 +268,7 @@ func TestLocateReportsPATHVersion(t *testing.T) {
 			binDir, _ := isolate(t)
 			writeScript(t, filepath.Join(binDir, "livekit-server"), tt.script)
 			var lines []string
-			if _, err := Locate(context.Background(), func(l string) { lines = append(lines, l) }); err != nil {
+			if _, err := Locate(context.Background(), func(l string) { lines = append(lines, l) }, nil); err != nil {
 				t.Fatal(err)
 			}
 			if len(lines) != 1 || !strings.Contains(lines[0], tt.want) || strings.HasPrefix(lines[0], "warning:") != tt.warn {
@@ -198,7 +284,7 @@ func TestLocateReportsPATHVersion(t *testing.T) {
 // TestBinaryVersionOfRealServer reads the version of the livekit-server
 // the suite runs (PATH or the pinned build in the cache).
 func TestBinaryVersionOfRealServer(t *testing.T) {
-	bin, err := Locate(context.Background(), func(l string) { t.Log(l) })
+	bin, err := Locate(context.Background(), func(l string) { t.Log(l) }, nil)
 	if err != nil {
 		t.Fatalf("the suite needs a livekit-server: %v", err)
 	}

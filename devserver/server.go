@@ -36,6 +36,9 @@ type Config struct {
 	Binary   string       // "" = Locate (PATH, cache, or build)
 	LogDir   string       // "" = <os.UserCacheDir()>/lkdash/logs
 	Progress func(string) // build and start progress lines; may be nil
+	// Build gets the package count while livekit-server is being built
+	// (first run only); may be nil.
+	Build func(BuildProgress)
 }
 
 // Server is a running `livekit-server --dev` bound to loopback ports chosen at
@@ -74,7 +77,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	bin := cfg.Binary
 	if bin == "" {
 		var err error
-		if bin, err = Locate(ctx, progress); err != nil {
+		if bin, err = Locate(ctx, progress, cfg.Build); err != nil {
 			return nil, err
 		}
 	}

@@ -26,7 +26,7 @@ func realBinary(t *testing.T) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	bin, err := Locate(ctx, func(s string) { t.Log(s) })
+	bin, err := Locate(ctx, func(s string) { t.Log(s) }, nil)
 	if err != nil {
 		t.Fatalf("no livekit-server to test with: %v", err)
 	}

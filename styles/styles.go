@@ -3,7 +3,9 @@ package styles
 import (
 	"os"
 
+	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Level grades how close a token is to expiry; the lifetime bar and the
@@ -31,6 +33,9 @@ type Styles struct {
 	BadgeGood, BadgeWarn, BadgeBad, BadgeInfo lipgloss.Style
 	Level                                     [3]lipgloss.Style // text per Level
 	BarEmpty                                  lipgloss.Style
+
+	// progressFull and progressEmpty colour ProgressBar.
+	progressFull, progressEmpty lipgloss.AdaptiveColor
 
 	EventTime, EventType, EventText lipgloss.Style
 	Refresh, RefreshDetail          lipgloss.Style // TokenRefreshed entries
@@ -82,6 +87,9 @@ func New(t Theme, noColor bool) Styles {
 	s.BadgeInfo = badge(t.Accent)
 	s.Level = [3]lipgloss.Style{fg(t.Good), fg(t.Warn), fg(t.Bad).Bold(true)}
 	s.BarEmpty = fg(t.Faint)
+	if !noColor {
+		s.progressFull, s.progressEmpty = t.Accent, t.Faint
+	}
 	s.EventTime = fg(t.Faint)
 	s.EventType = fg(t.Accent)
 	s.EventText = fg(t.Text)
@@ -103,4 +111,24 @@ func (s Styles) Border(focused bool) (lipgloss.Style, lipgloss.Border) {
 		return s.BorderFocused, lipgloss.ThickBorder()
 	}
 	return s.BorderLine, lipgloss.RoundedBorder()
+}
+
+// ProgressBar is a bubbles progress bar width cells wide, without the
+// percentage, in the theme's colours (none under NO_COLOR): bubbles takes
+// colour strings rendered for a profile, not lipgloss styles, so the caller
+// says which profile and background the bar is drawn for.
+func (s Styles) ProgressBar(width int, profile termenv.Profile, darkBackground bool) progress.Model {
+	pick := func(c lipgloss.AdaptiveColor) string {
+		if darkBackground {
+			return c.Dark
+		}
+		return c.Light
+	}
+	if s.NoColor {
+		profile = termenv.Ascii
+	}
+	bar := progress.New(progress.WithWidth(width), progress.WithoutPercentage(), progress.WithColorProfile(profile),
+		progress.WithSolidFill(pick(s.progressFull)))
+	bar.EmptyColor = pick(s.progressEmpty)
+	return bar
 }

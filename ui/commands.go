@@ -61,10 +61,10 @@ func waitEvent(s Session, id int) tea.Cmd {
 	}
 }
 
-func waitDevProgress(ch <-chan string) tea.Cmd {
+func waitDevProgress(ch <-chan DevProgress) tea.Cmd {
 	return func() tea.Msg {
-		line, ok := <-ch
-		return devProgressMsg{line: line, closed: !ok}
+		p, ok := <-ch
+		return devProgressMsg{DevProgress: p, closed: !ok}
 	}
 }
 

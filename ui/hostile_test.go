@@ -41,7 +41,7 @@ func TestHostileClaimsRenderInert(t *testing.T) {
 	for _, sz := range [][2]int{{160, 40}, {100, 30}, {80, 24}, {60, 16}, {140, 60}} {
 		m := fetched(t, testModel(t, newClock(), hostileBackend(t), sz[0], sz[1]))
 		for _, h := range hostile {
-			m = send(t, m, devProgressMsg{line: h})
+			m = send(t, m, devProgressMsg{DevProgress: DevProgress{Line: h}})
 		}
 		m = send(t, m, keyMsg("tab")) // token panel: scroll through it all
 		for range 40 {

@@ -17,9 +17,10 @@ type DevServerReadyMsg struct {
 	Err               error
 }
 
-// devProgressMsg is one dev-server progress line; closed when the channel is.
+// devProgressMsg is one dev-server progress update; closed when the channel
+// is.
 type devProgressMsg struct {
-	line   string
+	DevProgress
 	closed bool
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -32,9 +33,9 @@ type Config struct {
 	Now func() time.Time
 	// AutoFetch fetches at startup when the preset spec is complete.
 	AutoFetch bool
-	// DevProgress, when set, streams embedded dev-server progress lines; the
+	// DevProgress, when set, streams embedded dev-server progress; the
 	// sender closes it when done and then sends a DevServerReadyMsg.
-	DevProgress <-chan string
+	DevProgress <-chan DevProgress
 	// Output is where OSC 52 clipboard sequences go (nil: os.Stdout, the
 	// terminal Bubble Tea draws on).
 	Output io.Writer
@@ -88,6 +89,7 @@ type Model struct {
 
 	devBuilding bool
 	devLine     string
+	devBuild    *devserver.BuildProgress // while livekit-server is being built
 
 	cache viewCache
 

@@ -363,8 +363,8 @@ func TestCopyWritesOSC52(t *testing.T) {
 }
 
 func TestDevServerReadyPreselectsEndpoint(t *testing.T) {
-	ch := make(chan string, 2)
-	ch <- "building livekit-server v1.13.5…"
+	ch := make(chan DevProgress, 2)
+	ch <- DevProgress{Line: "building livekit-server v1.13.5…"}
 	close(ch)
 	b := newFetchBackend(t)
 	m := New(Config{Spec: tokens.Spec{Kind: tokens.KindLiteral}, Backend: b, Now: newClock().Now, DevProgress: ch, AutoFetch: true})

@@ -73,11 +73,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		if msg.closed {
 			return m, nil
 		}
-		m.devLine = msg.line
-		m.evs.add(newEntry(m.now(), entryProgress, "dev-server", msg.line, nil, nil))
+		if msg.Build != nil {
+			m.devBuild = msg.Build
+		}
+		if msg.Line != "" {
+			m.devLine = msg.Line
+			m.devBuild = nil // a line comes before and after a build, never during
+			m.evs.add(newEntry(m.now(), entryProgress, "dev-server", msg.Line, nil, nil))
+		}
 		return m, waitDevProgress(m.cfg.DevProgress)
 	case DevServerReadyMsg:
-		m.devBuilding = false
+		m.devBuilding, m.devBuild = false, nil
 		if msg.Err != nil {
 			m.evs.add(newEntry(m.now(), entryError, "dev-server", msg.Err.Error(), nil, nil))
 			m.setStatus("dev server failed: "+msg.Err.Error(), true)

@@ -107,7 +107,7 @@ func (m Model) header() string {
 	state := map[joinState]string{notJoined: "not joined", joining: "joining…", joined: "joined"}[m.join]
 	h := m.st.Title.Render("lkdash") + m.st.Muted.Render(" · "+state)
 	if m.devBuilding {
-		h += m.st.Muted.Render(" · dev server: " + textsafe.Line(orDash(m.devLine), 60))
+		h += m.devStatus()
 	}
 	if m.status != "" {
 		st := m.st.Status
