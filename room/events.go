@@ -54,8 +54,8 @@ type MetadataChanged struct {
 	At       time.Time `json:"-"`        // when the session saw it
 	Identity string    `json:"identity"` // whose
 	Local    bool      `json:"local"`    // true when it is ours
-	Old      string    `json:"old"`
-	New      string    `json:"new"`
+	Old      string    `json:"old"`      // before the change
+	New      string    `json:"new"`      // after it
 }
 
 // NameChanged is a participant's display name changing. The SDK has no
@@ -64,8 +64,8 @@ type NameChanged struct {
 	At       time.Time `json:"-"`        // when the session saw it
 	Identity string    `json:"identity"` // whose
 	Local    bool      `json:"local"`    // true when it is ours
-	Old      string    `json:"old"`
-	New      string    `json:"new"`
+	Old      string    `json:"old"`      // before the change
+	New      string    `json:"new"`      // after it
 }
 
 // AttributesChanged lists changed attributes; a deleted one maps to "".
@@ -89,7 +89,7 @@ type TrackPublished struct {
 	At       time.Time `json:"-"`        // when the session saw it
 	Identity string    `json:"identity"` // whose track
 	Local    bool      `json:"local"`    // true when it is ours
-	Track    Track     `json:"track"`
+	Track    Track     `json:"track"`    // which track
 }
 
 // TrackUnpublished is a participant unpublishing a track.
@@ -97,7 +97,7 @@ type TrackUnpublished struct {
 	At       time.Time `json:"-"`        // when the session saw it
 	Identity string    `json:"identity"` // whose track
 	Local    bool      `json:"local"`    // true when it is ours
-	Track    Track     `json:"track"`
+	Track    Track     `json:"track"`    // which track
 }
 
 // ActiveSpeakers is the current speaker list, loudest first; empty = silence.

@@ -93,6 +93,15 @@
 // NewReport lays a token and its verdict out as the JSON object that
 // `lkdash decode --json` prints.
 //
+// # Asking the server
+//
+// Check is a mirror of the server's rules; AskServer asks the server itself
+// (GET /rtc/validate) whether it would accept a token, without joining, and
+// Compare sets the two verdicts side by side. Check judges at the time it
+// is given; ClockProbe measures how far this machine's clock is from the
+// server's (from the Date headers of a few requests), so a token can be
+// judged in the server's time: ClockOffset.ServerNow.
+//
 // Diff compares two tokens claim by claim, which is how a refreshed token
 // pushed by the server (see package room) is shown against the one it
 // replaces. Permissions and AgentDispatches read the grants as the server

@@ -5,10 +5,10 @@ import "slices"
 // GrantField is one permission a minted token can carry, described once for
 // its flag, its form toggle and its place in Grants.
 type GrantField struct {
-	Flag  string // e.g. "can-publish"
-	Claim string // the video grant claim, e.g. "canPublish"
-	Label string // a short word, as Permission.Label, e.g. "publish"
-	Ptr   func(*Grants) *bool
+	Flag  string              // e.g. "can-publish"
+	Claim string              // the video grant claim, e.g. "canPublish"
+	Label string              // a short word, as Permission.Label, e.g. "publish"
+	Ptr   func(*Grants) *bool // where the permission lives in a Grants
 }
 
 var grantFields = []GrantField{

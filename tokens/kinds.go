@@ -23,7 +23,7 @@ const (
 // dashboard's form, --source validation and Spec.Validate's messages are all
 // derived from it, so adding a kind is one file and one entry in kinds.
 type KindDef struct {
-	Kind    Kind
+	Kind    Kind   // the name, as --source takes it
 	Summary string // one line for --source help, e.g. "a fixed URL and token"
 	// Fields are the settings the kind reads from Spec, in form order.
 	Fields []Field

@@ -15,9 +15,7 @@ type Options struct {
 	// AgentName, AgentMetadata and AgentDeployment ask the server to
 	// dispatch an agent into the room when this token joins (one agent,
 	// the token's roomConfig.agents[0]).
-	AgentName       string
-	AgentMetadata   string
-	AgentDeployment string
+	AgentName, AgentMetadata, AgentDeployment string
 }
 
 // Equal compares field by field, attributes by value: a nil map equals an

@@ -40,7 +40,7 @@ type ClockOffset struct {
 	// truncated to the second (as Go's net/http, and so livekit-server,
 	// writes it).
 	Offset, Min, Max time.Duration
-	Samples          int
+	Samples          int           // how many requests were measured
 	MinRTT           time.Duration // the fastest round trip seen
 }
 

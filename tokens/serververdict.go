@@ -20,8 +20,8 @@ const maxVerdictBody = 4 << 10
 // ServerVerdict is livekit-server's own answer to GET /rtc/validate: whether
 // it would accept the token for a join, and why not.
 type ServerVerdict struct {
-	Status   int  `json:"status"`
-	Accepted bool `json:"accepted"`
+	Status   int  `json:"status"`   // the HTTP status of the answer
+	Accepted bool `json:"accepted"` // the server would let the token join
 	// Reason is the server's text with every token in it redacted,
 	// sanitised and bounded: safe to show.
 	Reason string `json:"reason"`
@@ -99,9 +99,9 @@ func RedactTokens(s, token string) string {
 // no secret for the signing key, the server checked the signature), else
 // a difference is a bug in lkdash's mirror of the server's rules.
 type Agreement struct {
-	Agree     bool   `json:"agree"`
-	Explained bool   `json:"explained,omitempty"`
-	Note      string `json:"note,omitempty"`
+	Agree     bool   `json:"agree"`               // both say valid, or both say invalid
+	Explained bool   `json:"explained,omitempty"` // they differ for a known reason
+	Note      string `json:"note,omitempty"`      // why they differ, for people
 }
 
 // Compare sets lkdash's verdict v beside the server's s.

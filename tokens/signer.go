@@ -8,7 +8,9 @@ import (
 
 // SavedKey is an API key pair saved for a server, such as an lk CLI project.
 type SavedKey struct {
-	Name, URL, APIKey, APISecret string
+	Name              string // the project's name, shown as where a key came from
+	URL               string // the server the project points to
+	APIKey, APISecret string // the key pair
 }
 
 // SignerKeys are the API key pairs at hand when a token arrives. A pair is

@@ -8,8 +8,7 @@ type Response struct {
 	ServerURL        string // the LiveKit server, ws(s):// or http(s)://
 	ParticipantToken string // the JWT to join with; a credential
 	// RoomName and ParticipantName are optional echoes from token servers.
-	RoomName        string
-	ParticipantName string
+	RoomName, ParticipantName string
 }
 
 // FixedSource yields a token without request options (TokenSourceFixed in

@@ -13,16 +13,16 @@ import (
 // Spec is one flat description of "which source with which settings",
 // filled by CLI flags and by UI forms. Only the fields of Kind matter.
 type Spec struct {
-	Kind                      Kind
-	ServerURL, Token          string // literal (both), mint (ServerURL)
-	Endpoint, Method          string
-	Headers                   http.Header
+	Kind                      Kind          // which source; the other fields are its settings
+	ServerURL, Token          string        // literal (both), mint (ServerURL)
+	Endpoint, Method          string        // endpoint
+	Headers                   http.Header   // endpoint
 	Timeout                   time.Duration // endpoint, sandbox, command
-	SandboxID, SandboxBaseURL string
-	Command                   string
-	APIKey, APISecret         string
-	TTL                       time.Duration
-	Grants                    Grants
+	SandboxID, SandboxBaseURL string        // sandbox
+	Command                   string        // command
+	APIKey, APISecret         string        // mint; for the others, to verify tokens and trigger refreshes
+	TTL                       time.Duration // mint
+	Grants                    Grants        // mint
 }
 
 // Validate reports every problem with the fields Kind needs, one per line

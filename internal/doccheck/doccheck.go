@@ -1,0 +1,113 @@
+// Package doccheck finds exported names without doc comments, so that the
+// library packages can hold themselves to documenting every one.
+package doccheck
+
+import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+// Undocumented lists the exported names in the Go package in dir (test
+// files excluded) that have no doc comment, as "file:line: kind Name":
+// types, functions, methods of exported types, constants, variables and
+// struct fields. A constant, variable or field counts as documented by a
+// comment above it, at the end of its line, or above its group.
+func Undocumented(dir string) ([]string, error) {
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
+		return !strings.HasSuffix(fi.Name(), "_test.go")
+	}, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, m := range undocumented(f) {
+				out = append(out, fmt.Sprintf("%s: %s", fset.Position(m.pos), m.what))
+			}
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+type name struct {
+	pos  token.Pos
+	what string
+}
+
+func undocumented(f *ast.File) []name {
+	var out []name
+	miss := func(n ast.Node, what string) { out = append(out, name{n.Pos(), what}) }
+	for _, d := range f.Decls {
+		switch d := d.(type) {
+		case *ast.FuncDecl:
+			if !d.Name.IsExported() || d.Doc != nil {
+				continue
+			}
+			if d.Recv == nil {
+				miss(d, "func "+d.Name.Name)
+			} else if recv := receiverName(d.Recv.List[0].Type); ast.IsExported(recv) {
+				miss(d, "method "+recv+"."+d.Name.Name)
+			}
+		case *ast.GenDecl:
+			grouped := d.Doc != nil
+			for _, s := range d.Specs {
+				switch s := s.(type) {
+				case *ast.TypeSpec:
+					if !s.Name.IsExported() {
+						continue
+					}
+					if s.Doc == nil && s.Comment == nil && !grouped {
+						miss(s, "type "+s.Name.Name)
+					}
+					if st, ok := s.Type.(*ast.StructType); ok {
+						out = append(out, fields(s.Name.Name, st)...)
+					}
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						if n.IsExported() && s.Doc == nil && s.Comment == nil && !grouped {
+							miss(n, d.Tok.String()+" "+n.Name)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func fields(typ string, st *ast.StructType) []name {
+	var out []name
+	for _, fl := range st.Fields.List {
+		if fl.Doc != nil || fl.Comment != nil {
+			continue
+		}
+		for _, n := range fl.Names {
+			if n.IsExported() {
+				out = append(out, name{n.Pos(), "field " + typ + "." + n.Name})
+			}
+		}
+	}
+	return out
+}
+
+func receiverName(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.StarExpr:
+		return receiverName(e.X)
+	case *ast.IndexExpr:
+		return receiverName(e.X)
+	case *ast.IndexListExpr:
+		return receiverName(e.X)
+	case *ast.Ident:
+		return e.Name
+	}
+	return ""
+}
