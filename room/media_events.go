@@ -4,18 +4,18 @@ import "time"
 
 // TrackSubscribed is a remote track starting to reach us.
 type TrackSubscribed struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Track    Track     `json:"track"`
+	At       time.Time `json:"-"`               // when the session saw it
+	Identity string    `json:"identity"`        // the publisher
+	Track    Track     `json:"track"`           // which track
 	Codec    string    `json:"codec,omitempty"` // MIME type: "video/VP8", "audio/opus", …
 }
 
 // TrackUnsubscribed is a remote track no longer reaching us (unsubscribed,
 // unpublished, or its publisher left).
 type TrackUnsubscribed struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Track    Track     `json:"track"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // the publisher
+	Track    Track     `json:"track"`    // which track
 }
 
 // TrackStats is what a subscribed track delivered since the previous
@@ -23,35 +23,49 @@ type TrackUnsubscribed struct {
 // RTP statistics; resolution is read from VP8/VP9 keyframes as they arrive,
 // else it is the size the publisher announced; zero when unknown.
 type TrackStats struct {
-	At          time.Time `json:"-"`
-	Identity    string    `json:"identity"`
-	Track       Track     `json:"track"`
-	Codec       string    `json:"codec,omitempty"`
-	BitrateBPS  float64   `json:"bitrate_bps"`
-	FPS         float64   `json:"fps,omitempty"` // video: frames (RTP marker bits) per second
-	Bytes       uint64    `json:"bytes"`         // received, RTP headers included
-	Packets     uint64    `json:"packets"`
-	PacketsLost int64     `json:"packets_lost"`
-	JitterMS    float64   `json:"jitter_ms"`
-	Width       int       `json:"width,omitempty"`
-	Height      int       `json:"height,omitempty"`
+	At          time.Time `json:"-"`                // when the session saw it
+	Identity    string    `json:"identity"`         // the publisher
+	Track       Track     `json:"track"`            // which track
+	Codec       string    `json:"codec,omitempty"`  // MIME type, as in TrackSubscribed
+	BitrateBPS  float64   `json:"bitrate_bps"`      // bits per second since the previous TrackStats
+	FPS         float64   `json:"fps,omitempty"`    // video: frames (RTP marker bits) per second
+	Bytes       uint64    `json:"bytes"`            // received, RTP headers included
+	Packets     uint64    `json:"packets"`          // RTP packets received
+	PacketsLost int64     `json:"packets_lost"`     // RTP packets lost, by sequence numbers
+	JitterMS    float64   `json:"jitter_ms"`        // interarrival jitter, milliseconds
+	Width       int       `json:"width,omitempty"`  // video: pixels, zero when unknown
+	Height      int       `json:"height,omitempty"` // video: pixels, zero when unknown
 }
 
 // DataReceived is a data message from another participant. Text is the
 // payload as sent (it may be any bytes); sanitise it before display.
 type DataReceived struct {
-	At       time.Time `json:"-"`
-	Identity string    `json:"identity"`
-	Topic    string    `json:"topic,omitempty"`
-	Text     string    `json:"text"`
+	At       time.Time `json:"-"`               // when the session saw it
+	Identity string    `json:"identity"`        // the publisher
+	Topic    string    `json:"topic,omitempty"` // the sender's topic, if any
+	Text     string    `json:"text"`            // the payload
 }
 
-func (e TrackSubscribed) Time() time.Time   { return e.At }
-func (e TrackUnsubscribed) Time() time.Time { return e.At }
-func (e TrackStats) Time() time.Time        { return e.At }
-func (e DataReceived) Time() time.Time      { return e.At }
+// Time returns At.
+func (e TrackSubscribed) Time() time.Time { return e.At }
 
-func (TrackSubscribed) Type() string   { return "track_subscribed" }
+// Time returns At.
+func (e TrackUnsubscribed) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TrackStats) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e DataReceived) Time() time.Time { return e.At }
+
+// Type returns "track_subscribed".
+func (TrackSubscribed) Type() string { return "track_subscribed" }
+
+// Type returns "track_unsubscribed".
 func (TrackUnsubscribed) Type() string { return "track_unsubscribed" }
-func (TrackStats) Type() string        { return "track_stats" }
-func (DataReceived) Type() string      { return "data_received" }
+
+// Type returns "track_stats".
+func (TrackStats) Type() string { return "track_stats" }
+
+// Type returns "data_received".
+func (DataReceived) Type() string { return "data_received" }

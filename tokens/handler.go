@@ -41,8 +41,8 @@ type HandlerConfig struct {
 	// Rate is requests per second allowed per client address (IPv6 per
 	// /64), with bursts of Burst. Zero means DefaultRate and DefaultBurst;
 	// a negative Rate turns the limit off.
-	Rate  float64
-	Burst int
+	Rate  float64 // requests per second per client; 0: DefaultRate, < 0: no limit
+	Burst int     // requests a client may make at once; 0: DefaultBurst
 }
 
 // DefaultRate and DefaultBurst bound a client that keeps asking: far above
