@@ -16,11 +16,13 @@
 // # The event stream
 //
 // Session.Events delivers what happens in the session as values of the
-// Event types in this package: Connected first, then ParticipantJoined,
-// ParticipantLeft, MetadataChanged, NameChanged, AttributesChanged,
-// TrackPublished, TrackUnpublished, ActiveSpeakers, Reconnecting,
-// Reconnected and TokenRefreshed as they happen, and Disconnected last,
-// after which the channel is closed. Switch on the concrete type. The
+// Event types in this package: Connected first; then, as they happen,
+// participants arriving and leaving (ParticipantJoined, ParticipantLeft),
+// their names, metadata and attributes changing, tracks published and
+// subscribed with their receive statistics (TrackStats), data messages,
+// active speakers, reconnects and TokenRefreshed; and Disconnected last,
+// after which the channel is closed. Switch on the concrete type; every
+// type is listed, with its JSON form, in docs/json.md. The
 // channel holds EventBuffer events; a reader that falls further behind
 // loses the oldest ones (counted by Session.Dropped) rather than stalling
 // the SDK. Session.Leave ends the session from our side, and

@@ -67,3 +67,31 @@ func ExampleJoin() {
 		}
 	}
 }
+
+// With the API key and secret in Config, TriggerRefresh makes the server
+// push a refreshed token now, rather than at its next 5-minute tick.
+// (Compiled, not run: it needs a LiveKit server.)
+func ExampleSession_TriggerRefresh() {
+	ctx := context.Background()
+	key, secret := "devkey", "secret"
+	src := &tokens.Mint{ServerURL: "ws://127.0.0.1:7880", APIKey: key, APISecret: secret}
+	sess, err := room.Join(ctx, src, tokens.Options{RoomName: "demo"}, room.Config{APIKey: key, APISecret: secret})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer sess.Leave()
+
+	if err := sess.TriggerRefresh(ctx); err != nil {
+		log.Fatal(err)
+	}
+	for ev := range sess.Events() {
+		if r, ok := ev.(room.TokenRefreshed); ok {
+			for _, c := range r.Diff.Changed {
+				if c.Claim == "attributes."+room.RefreshAttribute {
+					fmt.Println("the refresh we asked for arrived; the token now expires", r.Decoded.ExpiresAt)
+					return
+				}
+			}
+		}
+	}
+}

@@ -243,3 +243,85 @@ func ExampleNewHandler() {
 	// 201 ws://127.0.0.1:7880 demo Ada
 	// token for ada valid: true
 }
+
+// Diff shows what a new token changes: here a refresh that shortened the
+// lifetime and changed the metadata, as the server can push one.
+func ExampleDiff() {
+	mint := func(ttl time.Duration, metadata string) *tokens.Token {
+		m := &tokens.Mint{ServerURL: "ws://127.0.0.1:7880", APIKey: "devkey", APISecret: "secret", TTL: ttl, Now: fixedClock}
+		resp, err := m.Fetch(context.Background(), tokens.Options{RoomName: "demo", ParticipantIdentity: "ada", ParticipantMetadata: metadata})
+		if err != nil {
+			log.Fatal(err)
+		}
+		t, err := tokens.Decode(resp.ParticipantToken)
+		if err != nil {
+			log.Fatal(err)
+		}
+		return t
+	}
+	joined := mint(time.Hour, `{"role":"guest"}`)
+	refreshed := mint(10*time.Minute, `{"role":"host"}`)
+
+	d := tokens.Diff(joined, refreshed)
+	fmt.Println("lifetime change:", d.LifetimeChange)
+	for _, c := range d.Changed {
+		fmt.Printf("%s: %s -> %s\n", c.Claim, c.Old, c.New)
+	}
+	// Output:
+	// lifetime change: -50m0s
+	// metadata: "{\"role\":\"guest\"}" -> "{\"role\":\"host\"}"
+}
+
+// A Literal is a FixedSource; IgnoreOptions lets it stand where a
+// ConfigurableSource is expected, such as room.Join or NewCaching.
+func ExampleIgnoreOptions() {
+	lit := tokens.Literal{ServerURL: "wss://demo.livekit.cloud", ParticipantToken: "eyJhbGciOiJIUzI1NiJ9.e30.sig"}
+	var src tokens.ConfigurableSource = tokens.IgnoreOptions(lit)
+
+	resp, err := src.Fetch(context.Background(), tokens.Options{RoomName: "ignored"})
+	fmt.Println(resp.ServerURL, err)
+	fmt.Println(lit) // never prints the token itself
+	// Output:
+	// wss://demo.livekit.cloud <nil>
+	// literal wss://demo.livekit.cloud (token: 28 bytes)
+}
+
+// Sandbox speaks the endpoint protocol with LiveKit Cloud's sandbox token
+// server; BaseURL points it elsewhere, here at a stand-in.
+func ExampleSandbox() {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Println(r.Method, r.URL.Path, "sandbox:", r.Header.Get("X-Sandbox-Id"))
+		fmt.Fprint(w, `{"serverUrl":"wss://sandbox.example","participantToken":"eyJhbGciOiJIUzI1NiJ9.e30.sig","roomName":"room-x1"}`)
+	}))
+	defer srv.Close()
+
+	src := &tokens.Sandbox{ID: " my-sandbox-1a2b ", BaseURL: srv.URL}
+	resp, err := src.Fetch(context.Background(), tokens.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The server invented a room; pin RoomName (or cache) to stay in it.
+	fmt.Println(resp.ServerURL, resp.RoomName)
+	// Output:
+	// POST /api/v2/sandbox/connection-details sandbox: my-sandbox-1a2b
+	// wss://sandbox.example room-x1
+}
+
+// Command runs a shell command as a token source: the request JSON on
+// stdin, the response JSON on stdout. Any script or CLI that can mint a
+// token becomes a source.
+func ExampleCommand() {
+	src := &tokens.Command{
+		// A stand-in for a real script: it reads the request and answers
+		// with the room it asked for.
+		Line: `room=$(sed -n 's/.*"room_name":"\([^"]*\)".*/\1/p'); ` +
+			`printf '{"server_url":"wss://%s.example","participant_token":"eyJhbGciOiJIUzI1NiJ9.e30.sig"}' "$room"`,
+	}
+	resp, err := src.Fetch(context.Background(), tokens.Options{RoomName: "standup"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(resp.ServerURL)
+	// Output:
+	// wss://standup.example
+}
