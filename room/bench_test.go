@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 	lksdk "github.com/livekit/server-sdk-go/v2"
 
+	"github.com/lkdash/lkdash/internal/sdkquiet"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -88,7 +89,7 @@ func median(d []time.Duration) time.Duration {
 func BenchmarkJoinLkdash(b *testing.B) {
 	srv := sharedServer(b)
 	src, room := mint(srv), roomName(b)
-	quietSDK.Do(func() { lksdk.SetLogger(sdkLogger(nil)) })
+	sdkquiet.Silence()
 	joinLkdash(b, src, room, -1) // warm up
 	base := baseline()
 	times := make([]time.Duration, 0, b.N)
@@ -105,7 +106,7 @@ func BenchmarkJoinLkdash(b *testing.B) {
 func BenchmarkJoinBare(b *testing.B) {
 	srv := sharedServer(b)
 	room := roomName(b)
-	quietSDK.Do(func() { lksdk.SetLogger(sdkLogger(nil)) })
+	sdkquiet.Silence()
 	toks := bareTokens(b, mint(srv), room, b.N+1)
 	joinBare(b, srv.URL, toks[b.N]) // warm up
 	base := baseline()
@@ -123,7 +124,7 @@ func BenchmarkJoinBare(b *testing.B) {
 func BenchmarkJoinCompare(b *testing.B) {
 	srv := sharedServer(b)
 	src, room := mint(srv), roomName(b)
-	quietSDK.Do(func() { lksdk.SetLogger(sdkLogger(nil)) })
+	sdkquiet.Silence()
 	toks := bareTokens(b, src, room, b.N+1)
 	joinBare(b, srv.URL, toks[b.N])
 	joinLkdash(b, src, room, -1)

@@ -17,6 +17,7 @@ import (
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/lkdash/lkdash/internal/sdkquiet"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -132,7 +133,7 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 		return nil, &JoinError{Reason: ReasonBadURL, Err: err, ServerURL: resp.ServerURL}
 	}
 
-	quietSDK.Do(func() { lksdk.SetLogger(sdkLogger(nil)) })
+	sdkquiet.Silence()
 	progress("connecting to " + resp.ServerURL)
 	room := lksdk.NewRoom(s.callbacks())
 	s.room.Store(room)
@@ -173,15 +174,9 @@ func roomSID(room *lksdk.Room) string {
 	}
 }
 
-// quietSDK silences the SDK's package-wide logger, which pion's WebRTC
-// logging uses regardless of WithLogger and which writes to stderr under
-// the terminal UI. Set once, before any SDK goroutine reads it; lkdash uses
-// the SDK only through this package.
-var quietSDK sync.Once
-
 func sdkLogger(l *slog.Logger) protoLogger.Logger {
 	if l == nil {
-		return protoLogger.LogRLogger(logr.Discard())
+		return sdkquiet.Discard()
 	}
 	return protoLogger.LogRLogger(logr.FromSlogHandler(l.Handler()))
 }
