@@ -41,6 +41,13 @@ type Config struct {
 	Progress func(string)
 	// Now stamps events; nil means time.Now.
 	Now func() time.Time
+	// AgentTimeout is how long a requested agent may take to join before
+	// AgentMissing is reported; 0 means DefaultAgentTimeout.
+	AgentTimeout time.Duration
+	// KnownAgents, when set, lists the agent names of workers known to be
+	// registered with this server (stand-ins lkdash runs); a missing
+	// agent is compared against them for case and typo mismatches.
+	KnownAgents func() []string
 	// Log receives the SDK's per-room logging; nil discards it (it would
 	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
 	// process-wide in the SDK and always discarded.
@@ -57,10 +64,11 @@ var ErrNoCredentials = errors.New("room: refreshing needs the API key and secret
 // Session is one joined room. Events arrive on Events until Disconnected,
 // after which the channel is closed.
 type Session struct {
-	cfg   Config
-	resp  tokens.Response
-	relay *relay
-	room  atomic.Pointer[lksdk.Room]
+	cfg    Config
+	resp   tokens.Response
+	relay  *relay
+	room   atomic.Pointer[lksdk.Room]
+	agents *dispatchWatch
 
 	events chan Event
 
@@ -128,10 +136,12 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 	if err != nil {
 		return nil, &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
 	}
+	s.agents = newDispatchWatch(s, tok, opts)
 	s.relay, err = newRelay(resp.ServerURL, s.onServerFrame)
 	if err != nil {
 		return nil, &JoinError{Reason: ReasonBadURL, Err: err, ServerURL: resp.ServerURL}
 	}
+	s.agents.setClient(s.relay.httpBase.String(), cfg.APIKey, cfg.APISecret)
 
 	sdkquiet.Silence()
 	progress("connecting to " + resp.ServerURL)
@@ -150,6 +160,7 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 	if err != nil {
 		upstream := s.relay.upstreamErr()
 		room.Disconnect()
+		s.agents.close()
 		s.relay.Close()
 		je := classify(ctx, err, upstream, resp.ParticipantToken, resp.ServerURL)
 		je.Err = unrelay(je.Err, s.relay)
@@ -247,6 +258,7 @@ func (s *Session) Room() *lksdk.Room { return s.room.Load() }
 func (s *Session) Leave() {
 	s.leaveOnce.Do(func() {
 		s.leaving.Store(true)
+		s.agents.close()
 		if room := s.room.Load(); room != nil && !s.sdkGone.Load() {
 			room.Disconnect()
 		}
@@ -348,8 +360,10 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 		s.mu.Unlock()
 	case *livekit.SignalResponse_Join:
 		s.notePeople(append([]*livekit.ParticipantInfo{m.Join.GetParticipant()}, m.Join.GetOtherParticipants()...), m.Join.GetParticipant().GetIdentity())
+		s.agents.onJoin(m.Join)
 	case *livekit.SignalResponse_Update:
 		s.notePeople(m.Update.GetParticipants(), "")
+		s.agents.onParticipants(m.Update.GetParticipants())
 	}
 }
 

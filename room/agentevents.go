@@ -1,0 +1,126 @@
+package room
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Dispatch states, in the order a healthy dispatch goes through them.
+const (
+	DispatchRequested   = "requested"    // asked for; no job yet
+	DispatchJobAssigned = "job_assigned" // a worker accepted the job
+	DispatchAgentJoined = "agent_joined" // the agent participant is in the room
+	DispatchMissing     = "missing"      // no agent within the timeout
+	// DispatchIgnored is a token's agent in a room that was already running:
+	// livekit-server v1.13.5 dispatches roomConfig agents only when it
+	// creates the room, so this agent is not coming.
+	DispatchIgnored = "ignored"
+	DispatchDeleted = "deleted" // the dispatch is gone from the server
+)
+
+// Where a dispatch item comes from.
+const (
+	// SourceToken is an agent in the token's roomConfig.agents.
+	SourceToken = "token"
+	// SourceRequest is an agent asked for in the request options that the
+	// token does not carry (the token source dropped it).
+	SourceRequest = "request"
+	// SourceAPI is a dispatch created through the AgentDispatch API (by us
+	// or anyone else), or one the server lists that the token did not ask for.
+	SourceAPI = "api"
+	// SourceAutomatic is the unnamed dispatch the server gives every new
+	// room without a roomConfig: any worker registered with an empty agent
+	// name takes it.
+	SourceAutomatic = "automatic"
+)
+
+// DispatchJob is one job of a dispatch, as the server last listed it.
+type DispatchJob struct {
+	ID          string `json:"job_id"`
+	Status      string `json:"status,omitempty"` // JS_PENDING, JS_RUNNING, JS_SUCCESS, JS_FAILED
+	Participant string `json:"participant,omitempty"`
+	WorkerID    string `json:"worker_id,omitempty"`
+	Error       string `json:"error,omitempty"`
+}
+
+// Dispatch is what lkdash knows about one agent dispatch of the room.
+type Dispatch struct {
+	// ID is the server's dispatch id, known once listed or created through
+	// the API (it needs the API key and secret).
+	ID        string        `json:"dispatch_id,omitempty"`
+	AgentName string        `json:"agent_name"`
+	Metadata  string        `json:"metadata,omitempty"`
+	Source    string        `json:"source"`
+	State     string        `json:"state"`
+	Jobs      []DispatchJob `json:"jobs,omitempty"`
+	// Agent is the agent participant's identity once it has joined.
+	Agent string `json:"agent,omitempty"`
+}
+
+// AgentDispatch is a dispatch appearing or changing state.
+type AgentDispatch struct {
+	At       time.Time `json:"-"`
+	Dispatch Dispatch  `json:"dispatch"`
+}
+
+// AgentJoined is an agent participant arriving (or found in the room when
+// we joined).
+type AgentJoined struct {
+	At         time.Time
+	AgentName  string // the lk.agent_name attribute the server gives agents
+	Identity   string
+	DispatchID string
+	Source     string // the dispatch's Source
+	// SinceJoin is from our join to the agent's, by the server's clock
+	// (both participants' joined_at_ms); zero when AlreadyThere.
+	SinceJoin time.Duration
+	// SeenAfter is when we learnt of it, from the server accepting our
+	// join. livekit-server announces participants that publish nothing in
+	// batches every 3 s, so this can trail SinceJoin by up to 3 s.
+	SeenAfter time.Duration
+	// AlreadyThere is set for an agent that was in the room before us.
+	AlreadyThere bool
+}
+
+// AgentMissing is a dispatch whose agent did not join within the timeout,
+// with the likely causes lkdash could check, most likely first.
+type AgentMissing struct {
+	At         time.Time
+	AgentName  string
+	DispatchID string
+	Source     string
+	Waited     time.Duration
+	Causes     []string
+}
+
+func (e AgentDispatch) Time() time.Time { return e.At }
+func (e AgentJoined) Time() time.Time   { return e.At }
+func (e AgentMissing) Time() time.Time  { return e.At }
+
+func (AgentDispatch) Type() string { return "agent_dispatch" }
+func (AgentJoined) Type() string   { return "agent_joined" }
+func (AgentMissing) Type() string  { return "agent_missing" }
+
+// MarshalJSON writes durations as seconds.
+func (e AgentJoined) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AgentName        string  `json:"agent_name"`
+		Identity         string  `json:"identity"`
+		DispatchID       string  `json:"dispatch_id,omitempty"`
+		Source           string  `json:"source,omitempty"`
+		SinceJoinSeconds float64 `json:"since_join_seconds"`
+		SeenAfterSeconds float64 `json:"seen_after_seconds"`
+		AlreadyThere     bool    `json:"already_there,omitempty"`
+	}{e.AgentName, e.Identity, e.DispatchID, e.Source, e.SinceJoin.Seconds(), e.SeenAfter.Seconds(), e.AlreadyThere})
+}
+
+// MarshalJSON writes durations as seconds.
+func (e AgentMissing) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AgentName     string   `json:"agent_name"`
+		DispatchID    string   `json:"dispatch_id,omitempty"`
+		Source        string   `json:"source"`
+		WaitedSeconds float64  `json:"waited_seconds"`
+		Causes        []string `json:"causes"`
+	}{e.AgentName, e.DispatchID, e.Source, e.Waited.Seconds(), e.Causes})
+}
