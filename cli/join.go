@@ -14,6 +14,9 @@ func newJoinCmd(s *streams) *cobra.Command {
 	var forDur, refreshAfter time.Duration
 	var autoSubscribe bool
 	var pub publishFlags
+	var agentTimeout time.Duration
+	var dispatches []string
+	var dispatchMetadata string
 	cmd := &cobra.Command{
 		Use:   "join",
 		Short: "Join a room headless and print its events as JSON lines",
@@ -51,6 +54,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 				StatsInterval: pub.statsInterval(),
 				APIKey:        r.spec.APIKey,
 				APISecret:     r.spec.APISecret,
+				AgentTimeout:  agentTimeout,
 				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
 			})
 			if err != nil {
@@ -60,6 +64,11 @@ func newJoinCmd(s *streams) *cobra.Command {
 			if err := pub.publish(sess); err != nil {
 				return err
 			}
+			for _, name := range dispatches {
+				if _, err := sess.CreateDispatch(ctx, name, dispatchMetadata); err != nil {
+					return err
+				}
+			}
 			return streamEvents(cmd, s, sess, forDur, refreshAfter)
 		},
 	}
@@ -68,6 +77,9 @@ func newJoinCmd(s *streams) *cobra.Command {
 	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
 	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
 	pub.register(cmd.Flags())
+	cmd.Flags().DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
+	cmd.Flags().StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
+	cmd.Flags().StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
 	return cmd
 }
 

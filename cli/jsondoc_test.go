@@ -30,7 +30,7 @@ var joinEvents = []room.Event{
 	room.NameChanged{}, room.AttributesChanged{}, room.TrackPublished{}, room.TrackUnpublished{},
 	room.ActiveSpeakers{}, room.Reconnecting{}, room.Reconnected{}, room.Disconnected{},
 	room.TokenRefreshed{}, room.TrackSubscribed{}, room.TrackUnsubscribed{}, room.TrackStats{},
-	room.DataReceived{},
+	room.DataReceived{}, room.AgentDispatch{}, room.AgentJoined{}, room.AgentMissing{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

@@ -17,7 +17,7 @@ const (
 // worker_registered; ServerVersion is set only there.
 type Event struct {
 	At            time.Time `json:"-"`
-	Type          string    `json:"type"`
+	Type          string    `json:"-"` // written first by MarshalJSON
 	WorkerID      string    `json:"worker_id,omitempty"`
 	AgentName     string    `json:"agent_name"`
 	ServerVersion string    `json:"server_version,omitempty"`
@@ -29,11 +29,12 @@ type Event struct {
 	Reason        string    `json:"reason,omitempty"`
 }
 
-// MarshalJSON puts the time first, like lkdash's other JSON lines.
+// MarshalJSON starts with the type and the time, like join's lines.
 func (e Event) MarshalJSON() ([]byte, error) {
 	type plain Event
 	return json.Marshal(struct {
+		Type string `json:"type"`
 		Time string `json:"time"`
 		plain
-	}{e.At.UTC().Format(time.RFC3339Nano), plain(e)})
+	}{e.Type, e.At.UTC().Format(time.RFC3339Nano), plain(e)})
 }

@@ -198,13 +198,13 @@ func TestRegisterErrors(t *testing.T) {
 	}
 }
 
-func TestEventJSONPutsTimeFirst(t *testing.T) {
+func TestEventJSONStartsWithTypeAndTime(t *testing.T) {
 	ev := Event{At: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Type: EventJobStarted, AgentName: "a", Room: "r", JobID: "AJ_1"}
 	data, err := json.Marshal(ev)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"time":"2026-01-02T03:04:05Z","type":"job_started","agent_name":"a","room":"r","job_id":"AJ_1"}`
+	want := `{"type":"job_started","time":"2026-01-02T03:04:05Z","agent_name":"a","room":"r","job_id":"AJ_1"}`
 	if string(data) != want {
 		t.Errorf("got  %s\nwant %s", data, want)
 	}
