@@ -39,10 +39,11 @@ type HandlerConfig struct {
 	AuthToken string
 
 	// Rate is requests per second allowed per client address (IPv6 per
-	// /64), with bursts of Burst. Zero means DefaultRate and DefaultBurst;
-	// a negative Rate turns the limit off.
-	Rate  float64 // requests per second per client; 0: DefaultRate, < 0: no limit
-	Burst int     // requests a client may make at once; 0: DefaultBurst
+	// /64); zero means DefaultRate, a negative Rate turns the limit off.
+	Rate float64
+	// Burst is how many requests a client may make at once; zero means
+	// DefaultBurst.
+	Burst int
 }
 
 // DefaultRate and DefaultBurst bound a client that keeps asking: far above

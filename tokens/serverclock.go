@@ -17,10 +17,11 @@ import (
 const (
 	defaultClockSamples = 5
 	defaultClockSpacing = 210 * time.Millisecond
-	// NotableOffset is the offset from which lkdash says that this clock
-	// is off: below it, Date's 1 s resolution and the network blur it.
-	NotableOffset = 5 * time.Second
 )
+
+// NotableOffset is the clock offset worth mentioning (ClockOffset.Notable):
+// below it, the Date header's 1 s resolution and the network blur it.
+const NotableOffset = 5 * time.Second
 
 // ClockProbe estimates this machine's clock offset from a LiveKit server by
 // sampling the Date header of its HTTP responses.

@@ -35,6 +35,7 @@ import (
 //
 // Assumed server configuration: default limits and room.auto_create on
 // (roomallocator.go ValidateCreateRoom), as with `livekit-server --dev`.
+
 const (
 	// ServerLeeway is the clock skew livekit-server allows on exp and nbf.
 	ServerLeeway = time.Minute
