@@ -132,6 +132,8 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		srv.Stop()
 		return ui.DevServerReadyMsg{Err: fmt.Errorf("token endpoint: %w", err)}
 	}
+	// The handler's defaults are serve's: loopback origins and Host only,
+	// a per-client rate limit; serveUntilDone adds the server timeouts.
 	h := tokens.NewHandler(tokens.HandlerConfig{ServerURL: srv.URL, APIKey: srv.APIKey,
 		APISecret: srv.APISecret, Grants: tokens.DefaultGrants(), Log: e.log})
 	srvCtx, stopServe := context.WithCancel(context.Background())

@@ -167,7 +167,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) outcome {
 	}
 	if h.auth != nil && !h.auth.check(r.Header.Get("Authorization")) {
 		hdr.Set("WWW-Authenticate", `Bearer realm="lkdash"`)
-		return refuse(w, http.StatusUnauthorized, "refused: auth", "missing or wrong bearer token; send Authorization: Bearer <auth token>")
+		return refuse(w, http.StatusUnauthorized, "refused: auth", "missing or wrong bearer token; send the auth token in the header Authorization: Bearer TOKEN")
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxRequestBody))

@@ -3,7 +3,6 @@ package tokens
 import (
 	"crypto/sha256"
 	"crypto/subtle"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -132,19 +131,17 @@ func (b *bearer) check(header string) bool {
 // roomPolicy restricts the rooms the endpoint signs for.
 type roomPolicy struct{ exact, prefix string }
 
-var errRoomNotAllowed = errors.New("room not allowed")
-
 // room returns the room to sign for, given the requested one (maybe empty).
 func (p roomPolicy) room(requested string) (string, error) {
 	switch {
 	case p.exact != "" && requested == "":
 		return p.exact, nil
 	case p.exact != "" && requested != p.exact:
-		return "", fmt.Errorf("%w: room %s; this endpoint signs only for room %q", errRoomNotAllowed, quoteClipped(requested), p.exact)
+		return "", fmt.Errorf("room %s is not allowed; this endpoint signs only for room %q", quoteClipped(requested), p.exact)
 	case p.prefix != "" && requested == "":
 		return p.prefix + shortID(), nil
 	case p.prefix != "" && !strings.HasPrefix(requested, p.prefix):
-		return "", fmt.Errorf("%w: room %s; this endpoint signs only for rooms starting with %q", errRoomNotAllowed, quoteClipped(requested), p.prefix)
+		return "", fmt.Errorf("room %s is not allowed; this endpoint signs only for rooms starting with %q", quoteClipped(requested), p.prefix)
 	}
 	return requested, nil
 }
