@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/ui"
 )
 
 const testAuthToken = "serve-auth-token-never-printed-0123"
@@ -293,5 +296,68 @@ func TestServeCutsSlowHeaders(t *testing.T) {
 		t.Errorf("closed after %s, before ReadHeaderTimeout %s: not the timeout", held, readHeaderTimeout)
 	} else {
 		t.Logf("server closed the slow client after %s (ReadHeaderTimeout %s)", held, readHeaderTimeout)
+	}
+}
+
+// TestEmbeddedEndpointIsGuarded: the dashboard's zero-configuration
+// endpoint (managed server and all) has serve's defaults.
+func TestEmbeddedEndpointIsGuarded(t *testing.T) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", cache) // keep the livekit-server binary test.sh built
+	logs := &syncBuffer{}
+	e := &embedded{log: slog.New(slog.NewTextHandler(logs, nil))}
+	progress := make(chan ui.DevProgress, 64)
+	go func() {
+		for range progress {
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ready := e.start(ctx, progress)
+	if ready.Err != nil {
+		t.Fatalf("embedded start: %v", ready.Err)
+	}
+	defer e.stopAll()
+	var minted []string
+	for _, tc := range []struct {
+		host, origin string
+		want         int
+	}{
+		{"", "http://localhost:5173", 201},
+		{"", "", 201},
+		{"", "https://evil.example", 403},
+		{"evil.example", "http://evil.example", 421},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, ready.EndpointURL, strings.NewReader(`{}`))
+		if tc.host != "" {
+			req.Host = tc.host
+		}
+		if tc.origin != "" {
+			req.Header.Set("Origin", tc.origin)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("%+v: %d %s", tc, resp.StatusCode, body)
+		}
+		if r, err := tokens.ParseResponse(body); err == nil {
+			minted = append(minted, r.ParticipantToken)
+		}
+	}
+	out := logs.String()
+	if !strings.Contains(out, `outcome="refused: host"`) || !strings.Contains(out, "origin=https://evil.example") {
+		t.Errorf("embedded endpoint log lacks the refusals:\n%s", out)
+	}
+	for _, tok := range minted {
+		if strings.Contains(out, tok) {
+			t.Errorf("embedded endpoint logged a token:\n%s", out)
+		}
 	}
 }
