@@ -288,7 +288,7 @@ func (f *sourceFlags) lkProject() (*lkConfig, *lkProject, error) {
 func signerKeys(spec tokens.Spec, cfg *lkConfig, keyExplicit, secretExplicit bool) tokens.SignerKeys {
 	var k tokens.SignerKeys
 	switch {
-	case spec.Kind == tokens.KindMint:
+	case spec.Mints():
 		k.Explicit = tokens.CheckConfig{APIKey: spec.APIKey, APISecret: spec.APISecret}
 	default:
 		if keyExplicit {

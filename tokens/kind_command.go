@@ -1,6 +1,9 @@
 package tokens
 
-// commandKind runs a user command: request JSON in, response JSON out.
+// KindCommand runs a user command.
+const KindCommand Kind = "command"
+
+// commandKind describes it for the kind table.
 var commandKind = KindDef{
 	Kind:    KindCommand,
 	Summary: "a shell command: request JSON on stdin, response JSON on stdout",

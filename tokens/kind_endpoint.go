@@ -2,7 +2,10 @@ package tokens
 
 import "strings"
 
-// endpointKind asks a token server over HTTP.
+// KindEndpoint asks a token server over HTTP.
+const KindEndpoint Kind = "endpoint"
+
+// endpointKind describes it for the kind table.
 var endpointKind = KindDef{
 	Kind:    KindEndpoint,
 	Summary: "a token server speaking the LiveKit endpoint protocol",

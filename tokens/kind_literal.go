@@ -1,6 +1,9 @@
 package tokens
 
-// literalKind is a fixed URL and token; request options cannot change it.
+// KindLiteral is a fixed URL and token.
+const KindLiteral Kind = "literal"
+
+// literalKind describes it for the kind table.
 var literalKind = KindDef{
 	Kind:    KindLiteral,
 	Summary: "a fixed server URL and participant token",

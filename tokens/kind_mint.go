@@ -5,7 +5,10 @@ import (
 	"time"
 )
 
-// mintKind signs tokens locally with the API key and secret.
+// KindMint signs tokens locally.
+const KindMint Kind = "mint"
+
+// mintKind describes it for the kind table.
 var mintKind = KindDef{
 	Kind:    KindMint,
 	Summary: "sign tokens here with an API key and secret",
@@ -20,7 +23,7 @@ var mintKind = KindDef{
 	},
 	ImpliedBy: []string{"api-key", "api-secret"},
 	Options:   true,
-	Grants:    true,
+	Mints:     true,
 	Build: func(s Spec) ConfigurableSource {
 		return &Mint{ServerURL: strings.TrimSpace(s.ServerURL), APIKey: s.APIKey, APISecret: s.APISecret, TTL: s.TTL, Grants: s.Grants}
 	},

@@ -1,6 +1,9 @@
 package tokens
 
-// sandboxKind asks a LiveKit Cloud sandbox token server.
+// KindSandbox asks a LiveKit Cloud sandbox token server.
+const KindSandbox Kind = "sandbox"
+
+// sandboxKind describes it for the kind table.
 var sandboxKind = KindDef{
 	Kind:    KindSandbox,
 	Summary: "a LiveKit Cloud sandbox token server",

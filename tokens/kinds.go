@@ -7,17 +7,9 @@ import (
 	"strings"
 )
 
-// Kind names a token source.
+// Kind names a token source. Each kind has its name and KindDef in
+// kind_<name>.go.
 type Kind string
-
-// The source kinds; each is described by its KindDef in kind_<name>.go.
-const (
-	KindLiteral  Kind = "literal"
-	KindEndpoint Kind = "endpoint"
-	KindSandbox  Kind = "sandbox"
-	KindCommand  Kind = "command"
-	KindMint     Kind = "mint"
-)
 
 // KindDef describes one source kind once. The CLI flags and help, the
 // dashboard's form, --source validation and Spec.Validate's messages are all
@@ -32,8 +24,10 @@ type KindDef struct {
 	ImpliedBy []string
 	// Options is false for kinds that cannot honour request options.
 	Options bool
-	// Grants is true for kinds that mint with Spec.Grants.
-	Grants bool
+	// Mints is true for kinds that sign tokens here with Spec's key pair
+	// and Spec.Grants: the form offers the grants, and that pair judges
+	// the tokens.
+	Mints bool
 	// Build makes the source from a Spec that passed Validate.
 	Build func(Spec) ConfigurableSource
 }

@@ -44,6 +44,13 @@ func (s Spec) Build() (ConfigurableSource, error) {
 	return d.Build(s), nil
 }
 
+// Mints reports whether the spec's source signs tokens here with the
+// spec's key pair, which then judges them whatever their issuer says.
+func (s Spec) Mints() bool {
+	d, ok := LookupKind(s.Kind)
+	return ok && d.Mints
+}
+
 // CheckConfig is what the spec knows of the server's key pair; a token's
 // signature is judged only when the secret is at hand.
 func (s Spec) CheckConfig() CheckConfig {

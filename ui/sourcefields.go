@@ -75,7 +75,7 @@ func (f field) shownFor(k tokens.Kind) bool {
 	case f.id == fSetting:
 		return d.Shows(f.setting.Name)
 	case f.id == fGrant:
-		return d.Grants
+		return d.Mints
 	case f.id >= fRoom:
 		return d.Options
 	}

@@ -46,8 +46,8 @@ func TestEveryKindHasFormFields(t *testing.T) {
 			}
 			for _, f := range p.fields {
 				switch {
-				case f.id == fGrant && f.shownFor(d.Kind) != d.Grants:
-					t.Errorf("grant %s shown: %v, kind mints: %v", f.label, f.shownFor(d.Kind), d.Grants)
+				case f.id == fGrant && f.shownFor(d.Kind) != d.Mints:
+					t.Errorf("grant %s shown: %v, kind mints: %v", f.label, f.shownFor(d.Kind), d.Mints)
 				case f.id >= fRoom && f.shownFor(d.Kind) != d.Options:
 					t.Errorf("option %s shown: %v, kind takes options: %v", f.label, f.shownFor(d.Kind), d.Options)
 				}

@@ -209,7 +209,7 @@ func (m Model) signerKeys() tokens.SignerKeys {
 		k = *m.cfg.Keys
 	}
 	s := m.src.Spec()
-	if m.cfg.Keys == nil || m.src.KeysGiven() || s.Kind == tokens.KindMint {
+	if m.cfg.Keys == nil || m.src.KeysGiven() || s.Mints() {
 		k.Explicit = s.CheckConfig()
 	}
 	return k
