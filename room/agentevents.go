@@ -36,11 +36,11 @@ const (
 
 // DispatchJob is one job of a dispatch, as the server last listed it.
 type DispatchJob struct {
-	ID          string `json:"job_id"`
-	Status      string `json:"status,omitempty"` // JS_PENDING, JS_RUNNING, JS_SUCCESS, JS_FAILED
-	Participant string `json:"participant,omitempty"`
-	WorkerID    string `json:"worker_id,omitempty"`
-	Error       string `json:"error,omitempty"`
+	ID          string `json:"job_id"`                // the job's id, AJ_…
+	Status      string `json:"status,omitempty"`      // JS_PENDING, JS_RUNNING, JS_SUCCESS, JS_FAILED
+	Participant string `json:"participant,omitempty"` // the identity the agent joins as
+	WorkerID    string `json:"worker_id,omitempty"`   // the worker that took it, AW_…
+	Error       string `json:"error,omitempty"`       // what the worker reported, if it failed
 }
 
 // Dispatch is what lkdash knows about one agent dispatch of the room.
@@ -48,29 +48,29 @@ type Dispatch struct {
 	// ID is the server's dispatch id, known once listed or created through
 	// the API (it needs the API key and secret).
 	ID        string        `json:"dispatch_id,omitempty"`
-	AgentName string        `json:"agent_name"`
-	Metadata  string        `json:"metadata,omitempty"`
-	Source    string        `json:"source"`
-	State     string        `json:"state"`
-	Jobs      []DispatchJob `json:"jobs,omitempty"`
+	AgentName string        `json:"agent_name"`         // "" for automatic dispatch
+	Metadata  string        `json:"metadata,omitempty"` // handed to the agent's job
+	Source    string        `json:"source"`             // SourceToken, SourceRequest, SourceAPI, SourceAutomatic
+	State     string        `json:"state"`              // DispatchRequested … DispatchDeleted
+	Jobs      []DispatchJob `json:"jobs,omitempty"`     // with the API: the server's jobs for it
 	// Agent is the agent participant's identity once it has joined.
 	Agent string `json:"agent,omitempty"`
 }
 
 // AgentDispatch is a dispatch appearing or changing state.
 type AgentDispatch struct {
-	At       time.Time `json:"-"`
-	Dispatch Dispatch  `json:"dispatch"`
+	At       time.Time `json:"-"`        // when the session saw it
+	Dispatch Dispatch  `json:"dispatch"` // the dispatch as it is now
 }
 
 // AgentJoined is an agent participant arriving (or found in the room when
 // we joined).
 type AgentJoined struct {
-	At         time.Time
-	AgentName  string // the lk.agent_name attribute the server gives agents
-	Identity   string
-	DispatchID string
-	Source     string // the dispatch's Source
+	At         time.Time // when the session saw it
+	AgentName  string    // the lk.agent_name attribute the server gives agents
+	Identity   string    // the agent participant's identity
+	DispatchID string    // the dispatch that brought it, when known
+	Source     string    // that dispatch's Source
 	// SinceJoin is from our join to the agent's, by the server's clock
 	// (both participants' joined_at_ms); zero when AlreadyThere.
 	SinceJoin time.Duration
@@ -82,24 +82,35 @@ type AgentJoined struct {
 	AlreadyThere bool
 }
 
-// AgentMissing is a dispatch whose agent did not join within the timeout,
-// with the likely causes lkdash could check, most likely first.
+// AgentMissing is a dispatch whose agent did not join within the timeout
+// (or, for a DispatchIgnored one, will not), with the likely causes lkdash
+// could check, most likely first.
 type AgentMissing struct {
-	At         time.Time
-	AgentName  string
-	DispatchID string
-	Source     string
-	Waited     time.Duration
-	Causes     []string
+	At         time.Time     // when the session gave up waiting
+	AgentName  string        // the agent name asked for
+	DispatchID string        // the server's dispatch id, when known
+	Source     string        // the dispatch's Source
+	Waited     time.Duration // the timeout, or 0 for an ignored dispatch
+	Causes     []string      // one sentence each
 }
 
+// Time returns At.
 func (e AgentDispatch) Time() time.Time { return e.At }
-func (e AgentJoined) Time() time.Time   { return e.At }
-func (e AgentMissing) Time() time.Time  { return e.At }
 
+// Time returns At.
+func (e AgentJoined) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e AgentMissing) Time() time.Time { return e.At }
+
+// Type returns "agent_dispatch".
 func (AgentDispatch) Type() string { return "agent_dispatch" }
-func (AgentJoined) Type() string   { return "agent_joined" }
-func (AgentMissing) Type() string  { return "agent_missing" }
+
+// Type returns "agent_joined".
+func (AgentJoined) Type() string { return "agent_joined" }
+
+// Type returns "agent_missing".
+func (AgentMissing) Type() string { return "agent_missing" }
 
 // MarshalJSON writes durations as seconds.
 func (e AgentJoined) MarshalJSON() ([]byte, error) {

@@ -16,17 +16,17 @@ const (
 // Event is one thing the worker did. Job fields are empty on
 // worker_registered; ServerVersion is set only there.
 type Event struct {
-	At            time.Time `json:"-"`
-	Type          string    `json:"-"` // written first by MarshalJSON
-	WorkerID      string    `json:"worker_id,omitempty"`
-	AgentName     string    `json:"agent_name"`
-	ServerVersion string    `json:"server_version,omitempty"`
-	Room          string    `json:"room,omitempty"`
-	DispatchID    string    `json:"dispatch_id,omitempty"`
-	JobID         string    `json:"job_id,omitempty"`
-	Metadata      string    `json:"metadata,omitempty"`
-	Participant   string    `json:"participant,omitempty"`
-	Reason        string    `json:"reason,omitempty"`
+	At            time.Time `json:"-"`                        // when it happened
+	Type          string    `json:"-"`                        // EventRegistered, …; written first by MarshalJSON
+	WorkerID      string    `json:"worker_id,omitempty"`      // the server's id for this worker, AW_…
+	AgentName     string    `json:"agent_name"`               // the name registered, or the job's
+	ServerVersion string    `json:"server_version,omitempty"` // worker_registered only
+	Room          string    `json:"room,omitempty"`           // the job's room
+	DispatchID    string    `json:"dispatch_id,omitempty"`    // the dispatch the job serves, AD_…
+	JobID         string    `json:"job_id,omitempty"`         // the job, AJ_…
+	Metadata      string    `json:"metadata,omitempty"`       // the dispatch's metadata
+	Participant   string    `json:"participant,omitempty"`    // the identity we joined as
+	Reason        string    `json:"reason,omitempty"`         // why a job ended or failed
 }
 
 // MarshalJSON starts with the type and the time, like join's lines.
