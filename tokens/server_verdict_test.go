@@ -178,3 +178,43 @@ func TestAskServerAgrees(t *testing.T) {
 		})
 	}
 }
+
+// TestServerLeewayIsOneMinute: the server allows 60 s of clock skew on exp
+// and nbf, no more, and Check draws the same line.
+func TestServerLeewayIsOneMinute(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir(), Progress: func(l string) { t.Log(l) }})
+	if err != nil {
+		t.Fatalf("the managed livekit-server must start for this test: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	now := time.Now()
+	for _, c := range []struct {
+		claim    string
+		at       time.Duration
+		accepted bool
+	}{
+		{"exp", -50 * time.Second, true},
+		{"exp", -70 * time.Second, false},
+		{"nbf", 50 * time.Second, true},
+		{"nbf", 70 * time.Second, false},
+	} {
+		claims := jwt.MapClaims{"iss": srv.APIKey, "sub": "leeway", "exp": now.Add(time.Hour).Unix(),
+			"video": map[string]any{"roomJoin": true, "room": "leeway"}}
+		claims[c.claim] = now.Add(c.at).Unix()
+		raw, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString([]byte(srv.APISecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := tokens.AskServer(ctx, nil, srv.URL, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _ := tokens.Decode(raw)
+		mine := tok.Check(time.Now(), tokens.CheckConfig{APIKey: srv.APIKey, APISecret: srv.APISecret})
+		if v.Accepted != c.accepted || mine.Valid != c.accepted {
+			t.Errorf("%s %v from now: server accepted=%v (%s), lkdash valid=%v, want %v", c.claim, c.at, v.Accepted, v.Reason, mine.Valid, c.accepted)
+		}
+	}
+}
