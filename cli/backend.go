@@ -93,3 +93,19 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	}
 	return s, nil
 }
+
+// CheckServer implements ui.Backend: the server's clock, and its verdict
+// on req.Token when set.
+func (b *liveBackend) CheckServer(ctx context.Context, req ui.ServerCheckRequest) (ui.ServerCheck, error) {
+	var out ui.ServerCheck
+	out.Clock, out.ClockErr = tokens.ClockProbe{Now: b.now}.Measure(ctx, req.ServerURL)
+	if req.Token == "" {
+		return out, nil
+	}
+	v, err := tokens.AskServer(ctx, nil, req.ServerURL, req.Token)
+	if err != nil {
+		return out, err
+	}
+	out.Verdict = &v
+	return out, nil
+}

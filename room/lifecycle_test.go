@@ -98,11 +98,11 @@ func TestRefreshKeepsAndDropsClaims(t *testing.T) {
 	s, orig := joinWith(t, srv, jwt.MapClaims{
 		"exp": now.Add(time.Hour).Unix(), "nbf": now.Unix(),
 		"name": "Ada", "kind": "standard", "metadata": `{"role":"host"}`,
-		"attributes": map[string]string{"team": "blue"},
-		"video":      video,
-		"roomConfig": map[string]any{"emptyTimeout": 33, "maxParticipants": 7},
-		"sip":        map[string]any{"admin": true, "call": true},
-		"agent":      map[string]any{"admin": true},
+		"attributes":  map[string]string{"team": "blue"},
+		"video":       video,
+		"roomConfig":  map[string]any{"emptyTimeout": 33, "maxParticipants": 7},
+		"sip":         map[string]any{"admin": true, "call": true},
+		"agent":       map[string]any{"admin": true},
 		"kindDetails": []string{"cloud_agent"},
 	})
 	tr, _ := waitFor[TokenRefreshed](t, s, nil)

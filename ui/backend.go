@@ -17,6 +17,23 @@ type Backend interface {
 	Fetch(ctx context.Context, req FetchRequest) (FetchResult, error)
 	// Join connects to the room with a token from the same source.
 	Join(ctx context.Context, req JoinRequest) (Session, error)
+	// CheckServer reads the server's clock and, when req.Token is set,
+	// asks the server for its own verdict on it (GET /rtc/validate).
+	CheckServer(ctx context.Context, req ServerCheckRequest) (ServerCheck, error)
+}
+
+// ServerCheckRequest names the server (and the token) to check.
+type ServerCheckRequest struct {
+	ServerURL string
+	Token     string // "" reads the clock only
+}
+
+// ServerCheck is what the server said. The error of CheckServer is the
+// verdict's; a clock that cannot be read is ClockErr.
+type ServerCheck struct {
+	Clock    tokens.ClockOffset
+	ClockErr error
+	Verdict  *tokens.ServerVerdict // nil when no token was asked about
 }
 
 // FetchRequest is one fetch as the user asked for it.
@@ -74,3 +91,6 @@ func (noBackend) Fetch(context.Context, FetchRequest) (FetchResult, error) {
 	return FetchResult{}, errNoBackend
 }
 func (noBackend) Join(context.Context, JoinRequest) (Session, error) { return nil, errNoBackend }
+func (noBackend) CheckServer(context.Context, ServerCheckRequest) (ServerCheck, error) {
+	return ServerCheck{}, errNoBackend
+}

@@ -22,6 +22,17 @@ func fetchCmd(ctx context.Context, b Backend, req FetchRequest, seq int, now fun
 	}
 }
 
+// serverCheckCmd reads the server's clock, and asks for its verdict on
+// req.Token when set, off the Update goroutine.
+func serverCheckCmd(ctx context.Context, b Backend, req ServerCheckRequest, seq int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		c, err := b.CheckServer(ctx, req)
+		return serverCheckedMsg{seq: seq, raw: req.Token, check: c, err: err}
+	}
+}
+
 func joinCmd(ctx context.Context, b Backend, req JoinRequest, id int, feed *lineFeed) tea.Cmd {
 	return func() tea.Msg {
 		s, err := b.Join(ctx, req)

@@ -69,6 +69,21 @@ type fakeBackend struct {
 	fetches []FetchRequest
 	sess    *fakeSession
 	joinErr error
+	// check and checkErr answer CheckServer; checks records the requests.
+	check    ServerCheck
+	checkErr error
+	checks   []ServerCheckRequest
+}
+
+func (b *fakeBackend) CheckServer(_ context.Context, req ServerCheckRequest) (ServerCheck, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.checks = append(b.checks, req)
+	c := b.check
+	if req.Token == "" {
+		c.Verdict = nil
+	}
+	return c, b.checkErr
 }
 
 func (b *fakeBackend) Fetch(_ context.Context, req FetchRequest) (FetchResult, error) {

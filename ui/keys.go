@@ -18,7 +18,7 @@ func on(b key.Binding, enabled bool) key.Binding {
 // globalKeys are the root's own bindings; each panel has its own key map.
 type globalKeys struct {
 	Fetch, Refetch, Join, Leave, ServerRefresh key.Binding
-	Copy, CopyJSON, Export, Original           key.Binding
+	Copy, CopyJSON, Export, Original, Ask      key.Binding
 	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
 }
@@ -33,6 +33,7 @@ var globalBindings = globalKeys{
 	CopyJSON:      bind("Y", "copy JSON", "Y"),
 	Export:        bind("e", "export log", "e"),
 	Original:      bind("o", "original/refreshed", "o"),
+	Ask:           bind("v", "ask the server", "v"),
 	NextPanel:     bind("tab", "next panel", "tab"),
 	PrevPanel:     bind("shift+tab", "prev panel", "shift+tab"),
 	GoPanel:       bind("1-9", "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
@@ -58,6 +59,7 @@ func (m Model) keys() globalKeys {
 	k.CopyJSON = on(k.CopyJSON, free && cur != nil && cur.tok != nil)
 	k.Export = on(k.Export, free && m.evs.Len() > 0)
 	k.Original = on(k.Original, free && m.tok.hasRefresh())
+	k.Ask = on(k.Ask, free && cur != nil && cur.resp.ParticipantToken != "" && cur.resp.ServerURL != "" && !m.tok.asking())
 	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {
 		b.SetEnabled(free)
 	}
@@ -82,7 +84,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
 	return append(h.panel.FullHelp(),
 		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh},
-		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original},
+		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original, g.Ask},
 		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},
 	)
 }

@@ -35,6 +35,15 @@ type tickMsg struct {
 // fetchRequestMsg is a panel asking the root to fetch (enter on the token).
 type fetchRequestMsg struct{}
 
+// serverCheckedMsg carries the outcome of Backend.CheckServer for the
+// token raw. seq drops answers a newer check superseded.
+type serverCheckedMsg struct {
+	seq   int
+	raw   string // the token asked about; "" for a clock-only check
+	check ServerCheck
+	err   error
+}
+
 // fetchDoneMsg carries a finished fetch. seq drops results of a fetch that
 // a newer one superseded.
 type fetchDoneMsg struct {

@@ -77,6 +77,7 @@ type Model struct {
 	evs eventLog
 
 	fetchSeq int
+	checkSeq int // current server check; older answers are dropped
 	fetching bool
 
 	join       joinState

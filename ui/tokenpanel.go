@@ -41,6 +41,17 @@ type tokenPanel struct {
 	check               tokens.CheckConfig
 	scroll              int
 
+	// clock is the server's clock offset, nil until measured: validity
+	// and countdowns are then judged in the server's time.
+	clock *tokens.ClockOffset
+	// verdict is the server's answer about the token verdictFor (the raw
+	// token: it must not be shown for another one); verdictErr when
+	// asking failed. askingNow while a question is out.
+	verdict    *tokens.ServerVerdict
+	verdictFor string
+	verdictErr string
+	askingNow  bool
+
 	w, h int
 }
 
@@ -107,16 +118,40 @@ func (t tokenPanel) current() *shownToken {
 	return t.original
 }
 
-// setToken replaces everything shown with s (a fresh fetch or join).
+// setToken replaces everything shown with s (a fresh fetch or join); the
+// server may be another one, so its clock is measured anew.
 func (t *tokenPanel) setToken(s *shownToken) {
 	t.original, t.refreshed, t.showOriginal, t.err, t.scroll = s, nil, false, nil, 0
+	t.clock = nil
+}
+
+// setClock sets the server's clock offset.
+func (t *tokenPanel) setClock(c *tokens.ClockOffset) { t.clock = c }
+
+// setAsking marks a question to the server as under way.
+func (t *tokenPanel) setAsking(on bool) { t.askingNow = on }
+
+// asking reports whether a question to the server is under way.
+func (t tokenPanel) asking() bool { return t.askingNow }
+
+// setVerdict sets the server's answer (or why there is none) about raw.
+func (t *tokenPanel) setVerdict(raw string, v *tokens.ServerVerdict, errText string) {
+	t.verdictFor, t.verdict, t.verdictErr = raw, v, errText
+}
+
+// judgeTime is when validity is judged: the server's time when known.
+func (t tokenPanel) judgeTime(now time.Time) time.Time {
+	if t.clock != nil {
+		return t.clock.ServerNow(now)
+	}
+	return now
 }
 
 func (t *tokenPanel) setError(what string, err error) {
 	t.original, t.refreshed, t.err, t.errWhat, t.scroll = nil, nil, err, what, 0
 }
 
-func (t tokenPanel) maxScroll() int { return max(len(t.lines(t.now()))-t.h+1, 0) }
+func (t tokenPanel) maxScroll() int { return max(len(t.lines(t.judgeTime(t.now())))-t.h+1, 0) }
 
 // Update scrolls, asks for a fetch on enter, and follows the session's
 // refreshed tokens.
@@ -158,7 +193,7 @@ func (t tokenPanel) View() string {
 	if t.w <= 0 || t.h <= 0 {
 		return ""
 	}
-	now := t.now()
+	now := t.judgeTime(t.now())
 	lines := t.lines(now)
 	scroll := min(t.scroll, max(len(lines)-t.h, 0))
 	lines = lines[scroll:]
@@ -193,6 +228,7 @@ func (t tokenPanel) lines(now time.Time) []string {
 		return out
 	}
 	out = append(out, t.badges(s, now)...)
+	out = append(out, t.serverLines(s, now)...)
 	if s.tok == nil {
 		out = append(out, t.st.Error.Render(textsafe.Line("token does not decode: "+errString(s.decodeErr), t.w)))
 		return out

@@ -29,6 +29,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onTick(msg)
 	case autoFetchMsg, fetchRequestMsg:
 		return m.startFetch(false)
+	case serverCheckedMsg:
+		return m.onServerChecked(msg), nil
 	case fetchDoneMsg:
 		return m.onFetched(msg)
 	case joinProgressMsg:
@@ -158,6 +160,8 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Original):
 		m.tok.flip()
 		return m, nil
+	case key.Matches(msg, k.Ask):
+		return m.checkServer(true)
 	}
 	return m, panelSlots[m.focus].update(&m, msg)
 }
@@ -233,7 +237,8 @@ func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
 	check, _ := m.signerKeys().For(msg.token, msg.result.Response.ServerURL)
 	m.tok.setCheck(check)
 	m.setStatus("fetched", false)
-	return m, m.startTick()
+	m, probe := m.checkServer(false)
+	return m, tea.Batch(m.startTick(), probe)
 }
 
 func (m Model) startJoin() (Model, tea.Cmd) {
@@ -279,7 +284,8 @@ func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
 	check, _ := m.signerKeys().For(tok, resp.ServerURL)
 	m.tok.setCheck(check)
 	m.setStatus("connected to "+resp.ServerURL, false)
-	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick())
+	m, probe := m.checkServer(false)
+	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick(), probe)
 }
 
 func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {

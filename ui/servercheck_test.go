@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/styles"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// fetchAndCheck fetches, then applies the server check the fetch starts
+// (the clock probe) and returns the model.
+func fetchAndCheck(t *testing.T, m Model) Model {
+	t.Helper()
+	m, cmd := sendCmd(t, m, keyMsg("f"))
+	m, cmd = sendCmd(t, m, findMsg[fetchDoneMsg](t, cmd))
+	return send(t, m, findMsg[serverCheckedMsg](t, cmd))
+}
+
+// ask presses v and applies the answer.
+func ask(t *testing.T, m Model) Model {
+	t.Helper()
+	m, cmd := sendCmd(t, m, keyMsg("v"))
+	if cmd == nil {
+		t.Fatal("v produced no command")
+	}
+	if !strings.Contains(m.View(), "asking the server…") {
+		t.Error("no sign of the question under way")
+	}
+	return send(t, m, findMsg[serverCheckedMsg](t, cmd))
+}
+
+// TestDashboardJudgesInServerTime: once the server's clock is known to be
+// 2m13s behind this one, a token minted here is shown as not yet valid,
+// with the offset said in words.
+func TestDashboardJudgesInServerTime(t *testing.T) {
+	clk := newClock()
+	b := &fakeBackend{resp: tokenResp(t, baseClaims(clk.Now(), time.Hour))}
+	b.check.Clock = tokens.ClockOffset{Offset: -(2*time.Minute + 13*time.Second), Samples: 5}
+	m := testModel(t, clk, b, 120, 40)
+	m = fetchAndCheck(t, m)
+	view := m.View()
+	for _, want := range []string{"this clock is 2m13s ahead of the server; judged in the server's time", "INVALID", "not valid before", "start 2m13s in the server's future"} {
+		if !strings.Contains(strings.Join(strings.Fields(view), " "), want) {
+			t.Errorf("view lacks %q:\n%s", want, view)
+		}
+	}
+	if len(b.checks) != 1 || b.checks[0].Token != "" || b.checks[0].ServerURL != b.resp.ServerURL {
+		t.Errorf("checks = %+v, want one clock-only check of the server", b.checks)
+	}
+}
+
+// TestDashboardAsksTheServer: v shows the server's verdict beside
+// lkdash's, quietly when they agree, loudly when they do not, never with
+// the token.
+func TestDashboardAsksTheServer(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		verdict tokens.ServerVerdict
+		want    []string
+	}{
+		{"agree", tokens.ServerVerdict{Status: 200, Accepted: true, Reason: "success"}, []string{"SERVER ACCEPTS", "agrees with lkdash"}},
+		{"disagree", tokens.ServerVerdict{Status: 401, Reason: "invalid token: ‹token›, error: token is expired"},
+			[]string{"SERVER REFUSES", "DISAGREES WITH LKDASH", "HTTP 401: invalid token: ‹token›", "please report it"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			b := &fakeBackend{resp: tokenResp(t, baseClaims(clk.Now(), time.Hour))}
+			b.check.Verdict = &tt.verdict
+			m := fetchAndCheck(t, testModel(t, clk, b, 120, 40))
+			m = ask(t, m)
+			view := m.View()
+			flat := strings.Join(strings.Fields(view), " ")
+			for _, want := range tt.want {
+				if !strings.Contains(flat, want) {
+					t.Errorf("view lacks %q:\n%s", want, view)
+				}
+			}
+			if last := b.checks[len(b.checks)-1]; last.Token != b.resp.ParticipantToken {
+				t.Errorf("asked about %q", last.Token)
+			}
+			assertNoToken(t, view, b.resp.ParticipantToken)
+		})
+	}
+}
+
+func assertNoToken(t *testing.T, view, raw string) {
+	t.Helper()
+	for _, part := range append(strings.Split(raw, "."), raw) {
+		if len(part) > 20 && strings.Contains(strings.Join(strings.Fields(view), ""), part) {
+			t.Errorf("the view shows the token (%.12s…)", part)
+		}
+	}
+}
+
+func tokenResp(t *testing.T, claims map[string]any) tokens.Response {
+	return tokens.Response{ServerURL: "ws://127.0.0.1:7880", ParticipantToken: mintJWT(t, claims)}
+}
+
+// serverBackend answers Fetch with a fixed response and CheckServer from
+// the real server, as the dashboard's live backend does.
+type serverBackend struct{ fakeBackend }
+
+func (b *serverBackend) CheckServer(ctx context.Context, req ServerCheckRequest) (ServerCheck, error) {
+	var out ServerCheck
+	out.Clock, out.ClockErr = tokens.ClockProbe{Spacing: -1}.Measure(ctx, req.ServerURL)
+	if req.Token == "" {
+		return out, nil
+	}
+	v, err := tokens.AskServer(ctx, nil, req.ServerURL, req.Token)
+	out.Verdict = &v
+	return out, err
+}
+
+// TestDashboardServerVerdictOnRealServer: against the real server, on
+// valid, expired, forged and grant-less tokens, the dashboard's verdict
+// and the server's agree, and the token never shows.
+func TestDashboardServerVerdictOnRealServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("the managed livekit-server must start for this test: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	now := time.Now()
+	sign := func(secret string, edit func(jwt.MapClaims)) string {
+		c := jwt.MapClaims{"iss": srv.APIKey, "sub": "alice", "nbf": now.Add(-time.Minute).Unix(), "exp": now.Add(time.Hour).Unix(),
+			"video": map[string]any{"roomJoin": true, "room": "dash"}}
+		if edit != nil {
+			edit(c)
+		}
+		s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString([]byte(secret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, tt := range []struct {
+		name, token, badge string
+	}{
+		{"valid", sign(srv.APISecret, nil), "SERVER ACCEPTS"},
+		{"expired", sign(srv.APISecret, func(c jwt.MapClaims) { c["exp"] = now.Add(-5 * time.Minute).Unix() }), "SERVER REFUSES"},
+		{"forged", sign("forged", nil), "SERVER REFUSES"},
+		{"no roomJoin grant", sign(srv.APISecret, func(c jwt.MapClaims) { c["video"] = map[string]any{"room": "dash"} }), "SERVER REFUSES"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &serverBackend{fakeBackend{resp: tokens.Response{ServerURL: srv.URL, ParticipantToken: tt.token}}}
+			st := styles.New(styles.DefaultTheme(), false)
+			m := New(Config{
+				Spec:    tokens.Spec{Kind: tokens.KindLiteral, ServerURL: srv.URL, Token: tt.token, APIKey: srv.APIKey, APISecret: srv.APISecret},
+				Backend: b, Styles: &st, Output: &strings.Builder{},
+			})
+			m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
+			m = ask(t, fetchAndCheck(t, m))
+			flat := strings.Join(strings.Fields(m.View()), " ")
+			if !strings.Contains(flat, tt.badge+" agrees with lkdash") {
+				t.Errorf("want %q agreeing:\n%s", tt.badge, m.View())
+			}
+			assertNoToken(t, m.View(), tt.token)
+		})
+	}
+}
