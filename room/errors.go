@@ -168,14 +168,17 @@ func networkReason(err error) JoinReason {
 	return ReasonOther
 }
 
-// redact removes the raw token from an error's text (the SDK quotes it in
-// full when the server rejects it). The error chain is kept when no token
-// text appears in it.
+// redact removes the token from an error's text (the SDK quotes it in full
+// when the server rejects it), as tokens.RedactTokens does for every
+// message shown. The error chain is kept when no token text appears in it.
 func redact(err error, token string) error {
-	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+	if err == nil {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), token, "<token>"))
+	if msg := tokens.RedactTokens(err.Error(), token); msg != err.Error() {
+		return errors.New(msg)
+	}
+	return err
 }
 
 // unrelay rewrites the relay's loopback address in an SDK error to the real
