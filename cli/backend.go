@@ -87,6 +87,8 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	s, err := room.Join(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
 		Progress: req.Progress, Now: b.now,
+		// Receive figures for the roster, about once a second.
+		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
 	})
 	if err != nil {
 		return nil, err // not a typed-nil *room.Session inside the interface

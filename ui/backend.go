@@ -67,6 +67,8 @@ type JoinRequest struct {
 	// Progress receives connection progress lines. It is called from the
 	// joining goroutine and never blocks.
 	Progress func(string)
+	// AutoSubscribe subscribes to what others publish from the start.
+	AutoSubscribe bool
 }
 
 // Session is a joined room. *room.Session satisfies it.
@@ -79,6 +81,14 @@ type Session interface {
 	// TriggerRefresh asks the server to issue a new token now (needs key and
 	// secret in the spec).
 	TriggerRefresh(ctx context.Context) error
+	// PublishDemo publishes the looping test pattern and tone; it blocks
+	// until the server accepted them.
+	PublishDemo() ([]room.Track, error)
+	// UnpublishDemo takes the demo tracks down.
+	UnpublishDemo() error
+	// SetAutoSubscribe subscribes to (or unsubscribes from) every track
+	// others publish, now and later.
+	SetAutoSubscribe(on bool) error
 	Leave()
 }
 

@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 )
 
@@ -153,6 +154,9 @@ func (l *eventLog) scroll(delta int) {
 func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 	switch msg := msg.(type) {
 	case roomEvMsg:
+		if _, ok := msg.ev.(room.TrackStats); ok {
+			return l, nil // every second per track: the roster shows them
+		}
 		l.add(eventEntry(msg.ev))
 	case tea.KeyMsg:
 		return l.onKey(msg)

@@ -69,6 +69,8 @@ type fakeBackend struct {
 	fetches []FetchRequest
 	sess    *fakeSession
 	joinErr error
+	// lastJoin is the latest JoinRequest.
+	lastJoin JoinRequest
 	// check and checkErr answer CheckServer; checks records the requests.
 	check    ServerCheck
 	checkErr error
@@ -94,6 +96,9 @@ func (b *fakeBackend) Fetch(_ context.Context, req FetchRequest) (FetchResult, e
 }
 
 func (b *fakeBackend) Join(_ context.Context, req JoinRequest) (Session, error) {
+	b.mu.Lock()
+	b.lastJoin = req
+	b.mu.Unlock()
 	if req.Progress != nil {
 		req.Progress("connecting to " + b.resp.ServerURL)
 	}
@@ -109,6 +114,9 @@ type fakeSession struct {
 	resp     tokens.Response
 	left     bool
 	refreshs int
+	demo     bool
+	autoSub  bool
+	mediaErr error
 }
 
 func newFakeSession(resp tokens.Response) *fakeSession {
@@ -125,6 +133,27 @@ func (s *fakeSession) TriggerRefresh(context.Context) error {
 	s.refreshs++
 	s.mu.Unlock()
 	return nil
+}
+func (s *fakeSession) PublishDemo() ([]room.Track, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.mediaErr != nil {
+		return nil, s.mediaErr
+	}
+	s.demo = true
+	return []room.Track{{SID: "TR_v", Name: room.DemoVideoName, Kind: "video"}, {SID: "TR_a", Name: room.DemoAudioName, Kind: "audio"}}, nil
+}
+func (s *fakeSession) UnpublishDemo() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.demo = false
+	return s.mediaErr
+}
+func (s *fakeSession) SetAutoSubscribe(on bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.autoSub = on
+	return s.mediaErr
 }
 func (s *fakeSession) Leave() {
 	s.mu.Lock()

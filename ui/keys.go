@@ -18,6 +18,7 @@ func on(b key.Binding, enabled bool) key.Binding {
 // globalKeys are the root's own bindings; each panel has its own key map.
 type globalKeys struct {
 	Fetch, Refetch, Join, Leave, ServerRefresh key.Binding
+	Demo, AutoSubscribe                        key.Binding
 	Copy, CopyJSON, Export, Original, Ask      key.Binding
 	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
@@ -29,6 +30,8 @@ var globalBindings = globalKeys{
 	Join:          bind("j", "join", "j"),
 	Leave:         bind("l", "leave", "l"),
 	ServerRefresh: bind("u", "server refresh", "u"),
+	Demo:          bind("p", "publish demo", "p"),
+	AutoSubscribe: bind("a", "auto-subscribe", "a"),
 	Copy:          bind("y", "copy token", "y"),
 	CopyJSON:      bind("Y", "copy JSON", "Y"),
 	Export:        bind("e", "export log", "e"),
@@ -55,6 +58,14 @@ func (m Model) keys() globalKeys {
 	k.Join = on(k.Join, free && ready && m.join == notJoined)
 	k.Leave = on(k.Leave, free && m.join != notJoined)
 	k.ServerRefresh = on(k.ServerRefresh, free && m.join == joined && spec.APIKey != "" && spec.APISecret != "")
+	k.Demo = on(k.Demo, free && m.join == joined && !m.media.busy)
+	if m.media.demo {
+		k.Demo.SetHelp("p", "unpublish demo")
+	}
+	k.AutoSubscribe = on(k.AutoSubscribe, free && !m.media.busy)
+	if m.media.autoSub {
+		k.AutoSubscribe.SetHelp("a", "stop subscribing")
+	}
 	k.Copy = on(k.Copy, free && cur != nil && cur.resp.ParticipantToken != "")
 	k.CopyJSON = on(k.CopyJSON, free && cur != nil && cur.tok != nil)
 	k.Export = on(k.Export, free && m.evs.Len() > 0)
@@ -84,6 +95,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
 	return append(h.panel.FullHelp(),
 		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh},
+		[]key.Binding{g.Demo, g.AutoSubscribe},
 		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original, g.Ask},
 		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},
 	)

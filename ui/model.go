@@ -82,6 +82,7 @@ type Model struct {
 
 	join       joinState
 	joinID     int // identifies the current join/session; stale messages carry an older id
+	media      mediaState
 	sess       Session
 	joinCancel context.CancelFunc
 

@@ -50,6 +50,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, m.exit()
 		}
 		return m, nil
+	case mediaDoneMsg:
+		return m.onMediaDone(msg)
 	case refreshDoneMsg:
 		if msg.err != nil {
 			m.setStatus("server refresh failed: "+msg.err.Error(), true)
@@ -151,6 +153,10 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.ServerRefresh):
 		m.setStatus("asking the server for a new token…", false)
 		return m, triggerRefresh(m.ctx, m.sess)
+	case key.Matches(msg, k.Demo):
+		return m.toggleDemo()
+	case key.Matches(msg, k.AutoSubscribe):
+		return m.toggleAutoSubscribe()
 	case key.Matches(msg, k.Copy):
 		return m, m.copyCmd("token", m.tok.current().resp.ParticipantToken)
 	case key.Matches(msg, k.CopyJSON):
@@ -250,7 +256,8 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.joinCancel = cancel
 	feed := newLineFeed(64)
-	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Progress: feed.send}
+	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Progress: feed.send,
+		AutoSubscribe: m.media.autoSub}
 	m.evs.add(newEntry(m.now(), entryProgress, "join", "joining…", nil, nil))
 	m.setStatus("joining…", false)
 	return m, tea.Batch(joinCmd(ctx, m.cfg.Backend, req, m.joinID, feed), waitJoinProgress(feed, m.joinID))
@@ -294,6 +301,7 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 	}
 	if msg.closed {
 		m.join, m.sess = notJoined, nil
+		m.media.sessionEnded()
 		m.evs.add(newEntry(m.now(), entryInfo, "session", "event stream ended", nil, nil))
 		m.setStatus("left the room", false)
 		return m, m.broadcast(leftRoomMsg{})
@@ -329,6 +337,7 @@ func (m Model) leave() (Model, tea.Cmd) {
 	}
 	sess, id := m.sess, m.joinID
 	m.join, m.sess = notJoined, nil
+	m.media.sessionEnded()
 	m.joinID++ // anything still arriving from that session is stale
 	m.evs.add(newEntry(m.now(), entryInfo, "leave", "left the room", nil, nil))
 	m.setStatus("left the room", false)

@@ -1,0 +1,107 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lkdash/lkdash/room"
+)
+
+func TestDemoKeyPublishesAndUnpublishes(t *testing.T) {
+	b := newFetchBackend(t)
+	b.sess = newFakeSession(b.resp)
+	m := testModel(t, newClock(), b, 160, 40)
+	if m.keys().Demo.Enabled() {
+		t.Fatal("p enabled before joining")
+	}
+	m = joinNow(t, m)
+	m.help.ShowAll = true
+	if !m.keys().Demo.Enabled() || !strings.Contains(m.help.View(m.helpKeys()), "publish demo") {
+		t.Fatal("p not offered while joined")
+	}
+
+	m, cmd := sendCmd(t, m, keyMsg("p"))
+	if m.keys().Demo.Enabled() {
+		t.Error("p enabled while the publish is on its way")
+	}
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if !b.sess.demo || !m.media.demo || !strings.Contains(m.status, "2 tracks") {
+		t.Fatalf("after p: session demo %v, model demo %v, status %q", b.sess.demo, m.media.demo, m.status)
+	}
+	if !strings.Contains(m.help.View(m.helpKeys()), "unpublish demo") {
+		t.Error("help does not offer to unpublish")
+	}
+
+	m, cmd = sendCmd(t, m, keyMsg("p"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if b.sess.demo || m.media.demo || m.status != "demo unpublished" {
+		t.Fatalf("after second p: session demo %v, model demo %v, status %q", b.sess.demo, m.media.demo, m.status)
+	}
+
+	b.sess.mediaErr = errors.New("server said no\x1b[2J")
+	m, cmd = sendCmd(t, m, keyMsg("p"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if m.media.demo || !m.statusErr || !strings.Contains(m.status, "server said no") {
+		t.Fatalf("failed publish: demo %v, status %q", m.media.demo, m.status)
+	}
+	if v := m.View(); strings.Contains(v, "\x1b[2J") {
+		t.Error("an error's escape sequence reached the screen")
+	}
+}
+
+func TestDemoResultOfAnOldSessionIsDropped(t *testing.T) {
+	b := newFetchBackend(t)
+	b.sess = newFakeSession(b.resp)
+	m := testModel(t, newClock(), b, 160, 40)
+	m = joinNow(t, m)
+	m, cmd := sendCmd(t, m, keyMsg("p"))
+	done := findMsg[mediaDoneMsg](t, cmd)
+	m, _ = sendCmd(t, m, keyMsg("l"))
+	m = send(t, m, done)
+	if m.media.demo || m.media.busy {
+		t.Fatalf("a late result changed the state: %+v", m.media)
+	}
+}
+
+func TestAutoSubscribeKey(t *testing.T) {
+	b := newFetchBackend(t)
+	b.sess = newFakeSession(b.resp)
+	m := testModel(t, newClock(), b, 160, 40)
+	// Before joining, a only sets the choice the join will use.
+	m = send(t, m, keyMsg("a"))
+	if !m.media.autoSub || !strings.Contains(m.status, "next join") {
+		t.Fatalf("a before joining: %+v, %q", m.media, m.status)
+	}
+	m = joinNow(t, m)
+	if !b.lastJoin.AutoSubscribe {
+		t.Error("the join did not ask to auto-subscribe")
+	}
+	m, cmd := sendCmd(t, m, keyMsg("a"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if m.media.autoSub || b.sess.autoSub {
+		t.Fatalf("a while joined did not turn it off: model %v, session %v", m.media.autoSub, b.sess.autoSub)
+	}
+	m, cmd = sendCmd(t, m, keyMsg("a"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if !m.media.autoSub || !b.sess.autoSub {
+		t.Fatal("a did not turn it back on")
+	}
+}
+
+func TestEventLogSkipsTrackStats(t *testing.T) {
+	b := newFetchBackend(t)
+	b.sess = newFakeSession(b.resp)
+	m := testModel(t, newClock(), b, 160, 40)
+	m = joinNow(t, m)
+	n := m.evs.Len()
+	m = send(t, m, roomEventMsg{id: m.joinID, ev: room.TrackStats{At: t0, Identity: "bob", BitrateBPS: 1000}})
+	if m.evs.Len() != n {
+		t.Error("track_stats went into the event log")
+	}
+	m = send(t, m, roomEventMsg{id: m.joinID, ev: room.TrackSubscribed{At: t0.Add(time.Second), Identity: "bob", Codec: "video/VP8"}})
+	if m.evs.Len() != n+1 {
+		t.Error("track_subscribed did not go into the event log")
+	}
+}
