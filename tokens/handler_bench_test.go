@@ -49,3 +49,18 @@ func BenchmarkHandlerOverhead(b *testing.B) {
 	b.ReportMetric(float64(handlerTime.Nanoseconds())/n, "handler-ns/op")
 	b.ReportMetric(float64(handlerTime)/float64(mintTime), "ratio")
 }
+
+// BenchmarkHandlerGuards is the price of the checks alone on an accepted
+// request: Host, Origin, the client's bucket and the bearer comparison.
+func BenchmarkHandlerGuards(b *testing.B) {
+	origins := newOriginPolicy([]string{"https://app.example"})
+	lim := newLimiter(1e9, 1<<30)
+	auth := newBearer("bench-auth-token-0123456789")
+	for range b.N {
+		ok, _ := origins.allow("http://localhost:3000")
+		if !loopbackHost("127.0.0.1:8080") || !ok || lim.wait("127.0.0.1:50000") != 0 ||
+			!auth.check("Bearer bench-auth-token-0123456789") {
+			b.Fatal("refused")
+		}
+	}
+}
