@@ -104,11 +104,17 @@ func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPu
 	go s.readTrack(track, sub)
 }
 
-// unsubscribed forgets a track once; whoever removes it reports it.
-func (s *Session) unsubscribed(sid string) {
+// unsubscribed forgets a track once; whoever removes it reports it. With
+// only set, it forgets the track only while that subscription is the
+// current one: after a reconnect the SDK subscribes the same track SID
+// anew, and the old reader's end must not take the new one down.
+func (s *Session) unsubscribed(sid string, only *subscription) {
 	s.recv.mu.Lock()
 	sub, ok := s.recv.subs[sid]
-	delete(s.recv.subs, sid)
+	ok = ok && (only == nil || sub == only)
+	if ok {
+		delete(s.recv.subs, sid)
+	}
 	s.recv.mu.Unlock()
 	if ok {
 		s.emit(TrackUnsubscribed{At: s.cfg.Now(), Identity: sub.identity, Track: sub.track})
@@ -119,7 +125,7 @@ func (s *Session) unsubscribed(sid string) {
 // resolution of VP8/VP9 keyframes. It reuses one buffer and one packet, so
 // reading costs no allocation per packet.
 func (s *Session) readTrack(track *webrtc.TrackRemote, sub *subscription) {
-	defer s.unsubscribed(sub.track.SID)
+	defer s.unsubscribed(sub.track.SID, sub)
 	video := track.Kind() == webrtc.RTPCodecTypeVideo
 	mime := strings.ToLower(sub.codec)
 	buf := make([]byte, 1500)
@@ -197,7 +203,7 @@ func (s *Session) trackStats() []Event {
 	var out []Event
 	for _, sub := range subs {
 		if !sub.pub.IsSubscribed() {
-			s.unsubscribed(sub.track.SID)
+			s.unsubscribed(sub.track.SID, sub)
 			continue
 		}
 		out = append(out, sub.sample(now, s.recv.inbound))

@@ -62,3 +62,22 @@ func TestSubscriptionSampleRates(t *testing.T) {
 		t.Errorf("zero interval %+v", ev)
 	}
 }
+
+func TestOldReaderKeepsNewSubscription(t *testing.T) {
+	s := &Session{cfg: Config{Now: time.Now}, events: make(chan Event, 4), ready: true}
+	old := &subscription{identity: "a", track: Track{SID: "TR_1"}}
+	cur := &subscription{identity: "a", track: Track{SID: "TR_1"}}
+	s.recv.subs = map[string]*subscription{"TR_1": cur}
+	s.unsubscribed("TR_1", old) // the replaced reader ending
+	if s.recv.subs["TR_1"] != cur || len(s.events) != 0 {
+		t.Fatal("the old subscription's end removed the new one")
+	}
+	s.unsubscribed("TR_1", nil) // the SDK's callback
+	if _, ok := s.recv.subs["TR_1"]; ok || len(s.events) != 1 {
+		t.Fatal("the track is still subscribed")
+	}
+	s.unsubscribed("TR_1", cur) // its reader ending afterwards
+	if len(s.events) != 1 {
+		t.Error("reported twice")
+	}
+}

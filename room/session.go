@@ -440,7 +440,7 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 	}
 	cb.OnTrackSubscribed = s.subscribed
 	cb.OnTrackUnsubscribed = func(_ *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, _ *lksdk.RemoteParticipant) {
-		s.unsubscribed(pub.SID())
+		s.unsubscribed(pub.SID(), nil)
 	}
 	cb.OnDataPacket = func(data lksdk.DataPacket, params lksdk.DataReceiveParams) {
 		if u, ok := data.(*lksdk.UserDataPacket); ok {
