@@ -109,3 +109,19 @@ func TestCompare(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRedactTokens: whatever the server's text, the token it is about
+// never survives redaction.
+func FuzzRedactTokens(f *testing.F) {
+	tok := sign(f, joinClaims(), testSecret)
+	f.Add("invalid token: "+tok+", error: token is expired", tok)
+	f.Add("permissions denied", tok)
+	f.Add(tok+tok, tok)
+	f.Add("x"+strings.ReplaceAll(tok, ".", ". "), tok)
+	f.Fuzz(func(t *testing.T, text, token string) {
+		got := RedactTokens(text, token)
+		if tr := strings.TrimSpace(token); tr != "" && strings.Contains(got, tr) && !strings.Contains(redactedToken, tr) {
+			t.Fatalf("RedactTokens(%q, %q) = %q still holds the token", text, token, got)
+		}
+	})
+}
