@@ -78,9 +78,10 @@ func TestRefreshGivesShortTokensTenMinutes(t *testing.T) {
 		if tr.Decoded == nil || tr.Decoded.ExpiresAt.IsZero() {
 			t.Fatalf("%v token: refresh %+v has no exp", ttl, tr.Decoded)
 		}
-		// exp has whole seconds; the refresh was issued just before we got it.
+		// exp has whole seconds and the refresh was issued before we got it:
+		// allow for both, generously on a loaded machine.
 		lives := tr.Decoded.ExpiresAt.Sub(tr.At)
-		if lives < 10*time.Minute-2*time.Second || lives > 10*time.Minute+time.Second {
+		if lives < 10*time.Minute-5*time.Second || lives > 10*time.Minute+time.Second {
 			t.Errorf("%v token: refreshed token lives %v from its arrival, want 10m", ttl, lives)
 		}
 		s.Leave()
