@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // relay sits between the SDK and the real server on a loopback port. The SDK
@@ -55,31 +57,8 @@ type relay struct {
 // it dials the server itself.
 const handshakeTimeout = 45 * time.Second
 
-// parseServerURL accepts ws, wss, http and https URLs with a host and
-// returns the WebSocket and HTTP forms.
-func parseServerURL(raw string) (wsBase, httpBase *url.URL, err error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, nil, fmt.Errorf("server URL %q: %w", raw, err)
-	}
-	if u.Host == "" {
-		return nil, nil, fmt.Errorf("server URL %q has no host (want ws://host:port or wss://host)", raw)
-	}
-	ws, h := *u, *u
-	switch u.Scheme {
-	case "ws", "http":
-		ws.Scheme, h.Scheme = "ws", "http"
-	case "wss", "https":
-		ws.Scheme, h.Scheme = "wss", "https"
-	default:
-		return nil, nil, fmt.Errorf("server URL %q: scheme must be ws, wss, http or https", raw)
-	}
-	ws.RawQuery, h.RawQuery, ws.Fragment, h.Fragment = "", "", "", ""
-	return &ws, &h, nil
-}
-
 func newRelay(serverURL string, onFrame func(int, []byte)) (*relay, error) {
-	wsBase, httpBase, err := parseServerURL(serverURL)
+	wsBase, httpBase, err := tokens.ServerURLs(serverURL)
 	if err != nil {
 		return nil, err
 	}

@@ -215,25 +215,6 @@ func TestRelayCloseEndsLiveConnections(t *testing.T) {
 	}
 }
 
-func TestParseServerURL(t *testing.T) {
-	for in, want := range map[string]string{
-		"wss://x.livekit.cloud":     "wss://x.livekit.cloud https://x.livekit.cloud",
-		"https://x.example/lk/":     "wss://x.example/lk/ https://x.example/lk/",
-		" ws://127.0.0.1:7880?a=b ": "ws://127.0.0.1:7880 http://127.0.0.1:7880",
-		"http://localhost:7880":     "ws://localhost:7880 http://localhost:7880",
-	} {
-		ws, h, err := parseServerURL(in)
-		if err != nil || ws.String()+" "+h.String() != want {
-			t.Errorf("parseServerURL(%q) = %v %v %v, want %s", in, ws, h, err, want)
-		}
-	}
-	for _, bad := range []string{"", "localhost:7880", "ftp://x", "ws://", "://x"} {
-		if _, _, err := parseServerURL(bad); err == nil {
-			t.Errorf("parseServerURL(%q) accepted", bad)
-		}
-	}
-}
-
 func TestDecodeSignal(t *testing.T) {
 	msg := &livekit.SignalResponse{Message: &livekit.SignalResponse_RefreshToken{RefreshToken: "t"}}
 	b, _ := proto.Marshal(msg)

@@ -21,6 +21,8 @@ import (
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // registerTimeout bounds the handshake when ctx has no earlier deadline;
@@ -77,9 +79,9 @@ func Register(ctx context.Context, cfg Config) (*Worker, error) {
 	if cfg.APIKey == "" || cfg.APISecret == "" {
 		return nil, errors.New("standin: a worker needs the API key and secret")
 	}
-	wsBase, err := wsURL(cfg.URL)
+	wsBase, _, err := tokens.ServerURLs(cfg.URL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("standin: %w", err)
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -331,26 +333,4 @@ func (w *Worker) emit(ev Event) {
 		default:
 		}
 	}
-}
-
-// wsURL accepts ws, wss, http and https server URLs.
-func wsURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, fmt.Errorf("standin: server URL %q: %w", raw, err)
-	}
-	switch u.Scheme {
-	case "ws", "wss":
-	case "http":
-		u.Scheme = "ws"
-	case "https":
-		u.Scheme = "wss"
-	default:
-		return nil, fmt.Errorf("standin: server URL %q: want ws://, wss://, http:// or https://", raw)
-	}
-	if u.Host == "" {
-		return nil, fmt.Errorf("standin: server URL %q has no host", raw)
-	}
-	u.RawQuery, u.Fragment = "", ""
-	return u, nil
 }

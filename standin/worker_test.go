@@ -180,7 +180,7 @@ func TestRegisterErrors(t *testing.T) {
 		want string
 	}{
 		{"no secret", Config{URL: srv.URL, APIKey: "k"}, "API key and secret"},
-		{"bad scheme", Config{URL: "ftp://x", APIKey: "k", APISecret: "s"}, "want ws://"},
+		{"bad scheme", Config{URL: "ftp://x", APIKey: "k", APISecret: "s"}, `standin: server URL: scheme must be ws/wss/http/https, not "ftp"`},
 		{"no host", Config{URL: "ws://", APIKey: "k", APISecret: "s"}, "no host"},
 		{"wrong secret", Config{URL: srv.URL, APIKey: srv.APIKey, APISecret: "not-the-secret"}, "HTTP 401"},
 	}

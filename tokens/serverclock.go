@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 )
 
@@ -84,19 +83,11 @@ func (o ClockOffset) MintWarning() string {
 // ServerHTTPURL turns a LiveKit server URL (ws, wss, http or https) into the
 // http(s) base its HTTP API answers on, without path, query or user info.
 func ServerHTTPURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
-		return nil, fmt.Errorf("server URL %q is not a URL with a host", redactURL(raw))
+	_, h, err := ServerURLs(raw)
+	if err != nil {
+		return nil, err
 	}
-	switch strings.ToLower(u.Scheme) {
-	case "ws", "http":
-		u.Scheme = "http"
-	case "wss", "https":
-		u.Scheme = "https"
-	default:
-		return nil, fmt.Errorf("server URL %q: want ws, wss, http or https", redactURL(raw))
-	}
-	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
+	return &url.URL{Scheme: h.Scheme, Host: h.Host}, nil
 }
 
 // Measure samples serverURL's Date header and estimates the offset.

@@ -87,8 +87,8 @@ func TestClockProbeErrors(t *testing.T) {
 	for _, tt := range []struct{ url, want string }{
 		{noDate.URL, "no Date header"},
 		{badDate.URL, "does not parse"},
-		{"ftp://127.0.0.1/", "want ws, wss, http or https"},
-		{"not a url", "not a URL"},
+		{"ftp://127.0.0.1/", `server URL: scheme must be ws/wss/http/https, not "ftp"`},
+		{"not a url", "server URL: scheme must be"},
 	} {
 		_, err := ClockProbe{Spacing: -1}.Measure(context.Background(), tt.url)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

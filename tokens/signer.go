@@ -2,7 +2,6 @@ package tokens
 
 import (
 	"net"
-	"net/url"
 	"strings"
 )
 
@@ -55,28 +54,16 @@ func (k SignerKeys) For(t *Token, serverURL string) (CheckConfig, string) {
 // (wss and https) reach the same one, host names are case-insensitive and
 // default ports are implied.
 func serverKey(raw string) (string, bool) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil || u.Host == "" {
+	_, h, err := ServerURLs(raw)
+	if err != nil {
 		return "", false
 	}
-	secure := false
-	switch strings.ToLower(u.Scheme) {
-	case "wss", "https":
-		secure = true
-	case "ws", "http":
-	default:
-		return "", false
-	}
-	port := u.Port()
+	port := h.Port()
 	if port == "" {
 		port = "80"
-		if secure {
+		if h.Scheme == "https" {
 			port = "443"
 		}
 	}
-	scheme := "http"
-	if secure {
-		scheme = "https"
-	}
-	return scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port), true
+	return h.Scheme + "://" + net.JoinHostPort(strings.ToLower(h.Hostname()), port), true
 }

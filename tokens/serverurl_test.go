@@ -1,0 +1,38 @@
+package tokens
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestServerURLs(t *testing.T) {
+	for in, want := range map[string]string{
+		"wss://x.livekit.cloud":          "wss://x.livekit.cloud https://x.livekit.cloud",
+		"https://x.example/lk/":          "wss://x.example/lk/ https://x.example/lk/",
+		" ws://127.0.0.1:7880?a=b ":      "ws://127.0.0.1:7880 http://127.0.0.1:7880",
+		"http://localhost:7880":          "ws://localhost:7880 http://localhost:7880",
+		"WSS://x.example/#frag":          "wss://x.example/ https://x.example/",
+		"wss://x.example/?access_token=": "wss://x.example/ https://x.example/",
+	} {
+		ws, h, err := ServerURLs(in)
+		if err != nil || ws.String()+" "+h.String() != want {
+			t.Errorf("ServerURLs(%q) = %v %v %v, want %s", in, ws, h, err, want)
+		}
+	}
+	for bad, msg := range map[string]string{
+		"":                            "scheme must be ws/wss/http/https",
+		"localhost:7880":              `not "localhost"`,
+		"ftp://x":                     `not "ftp"`,
+		"ws://":                       "has no host",
+		"://x":                        "not a URL",
+		"ftp://x/?access_token=eyJhb": "scheme must be",
+	} {
+		_, _, err := ServerURLs(bad)
+		if err == nil || !strings.HasPrefix(err.Error(), "server URL: ") || !strings.Contains(err.Error(), msg) {
+			t.Errorf("ServerURLs(%q) error %v, want %q", bad, err, msg)
+		}
+		if err != nil && strings.Contains(err.Error(), "eyJhb") {
+			t.Errorf("error quotes the URL's query: %v", err)
+		}
+	}
+}
