@@ -7,12 +7,17 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/standin"
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
 )
 
-// *room.Session is the ui.Session the real backend hands out.
-var _ ui.Session = (*room.Session)(nil)
+// *room.Session is the session the real backend hands out, which manages
+// dispatches; the real backend also runs stand-in agents.
+var (
+	_ ui.DispatchSession = (*room.Session)(nil)
+	_ ui.StandInBackend  = (*liveBackend)(nil)
+)
 
 // liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
 // decorator, and room.Join. It keeps the cache across fetches while the spec
@@ -21,9 +26,10 @@ var _ ui.Session = (*room.Session)(nil)
 type liveBackend struct {
 	now func() time.Time
 
-	mu    sync.Mutex
-	spec  tokens.Spec // the spec cache was built for
-	cache *tokens.Caching
+	mu       sync.Mutex
+	spec     tokens.Spec // the spec cache was built for
+	cache    *tokens.Caching
+	standIns map[*standin.Worker]bool // running, for closeStandIns and KnownAgents
 }
 
 // newBackend returns the real backend. now may be nil (time.Now).
@@ -86,7 +92,7 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	}
 	s, err := room.Join(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
-		Progress: req.Progress, Now: b.now,
+		Progress: req.Progress, Now: b.now, KnownAgents: b.standInNames,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
 	})
@@ -110,4 +116,61 @@ func (b *liveBackend) CheckServer(ctx context.Context, req ui.ServerCheckRequest
 	}
 	out.Verdict = &v
 	return out, nil
+}
+
+// StartStandIn implements ui.StandInBackend.
+func (b *liveBackend) StartStandIn(ctx context.Context, req ui.StandInRequest) (ui.StandIn, error) {
+	w, err := standin.Register(ctx, standin.Config{URL: req.ServerURL, APIKey: req.APIKey, APISecret: req.APISecret, AgentName: req.AgentName, Now: b.now})
+	if err != nil {
+		return nil, err
+	}
+	go func() { // nobody reads its events in the dashboard: the room shows them
+		for range w.Events() {
+		}
+	}()
+	b.mu.Lock()
+	if b.standIns == nil {
+		b.standIns = map[*standin.Worker]bool{}
+	}
+	b.standIns[w] = true
+	b.mu.Unlock()
+	return &backendStandIn{b: b, w: w}, nil
+}
+
+// backendStandIn forgets its worker once closed.
+type backendStandIn struct {
+	b *liveBackend
+	w *standin.Worker
+}
+
+func (s *backendStandIn) Close() error {
+	s.b.mu.Lock()
+	delete(s.b.standIns, s.w)
+	s.b.mu.Unlock()
+	return s.w.Close()
+}
+
+// standInNames lists the agent names of the running stand-ins.
+func (b *liveBackend) standInNames() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for w := range b.standIns {
+		out = append(out, w.AgentName())
+	}
+	return out
+}
+
+// closeStandIns deregisters every stand-in still running.
+func (b *liveBackend) closeStandIns() {
+	b.mu.Lock()
+	ws := make([]*standin.Worker, 0, len(b.standIns))
+	for w := range b.standIns {
+		ws = append(ws, w)
+	}
+	b.standIns = nil
+	b.mu.Unlock()
+	for _, w := range ws {
+		_ = w.Close()
+	}
 }

@@ -52,12 +52,14 @@ func addDashboard(root *cobra.Command, s *streams) {
 func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	backend := newBackend(nil)
+	defer backend.closeStandIns()
 	cfg := ui.Config{
 		Spec:    r.spec,
 		Options: r.opts,
 		Caching: caching,
 		Keys:    &r.keys,
-		Backend: newBackend(nil),
+		Backend: backend,
 		Log:     log,
 		Output:  s.out,
 		// A complete preset is fetched at once: the user asked for it on
@@ -154,7 +156,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		srv.Stop()
 	}
 	e.mu.Unlock()
-	return ui.DevServerReadyMsg{EndpointURL: endpoint, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	return ui.DevServerReadyMsg{EndpointURL: endpoint, ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
 }
 
 func (e *embedded) stopAll() {

@@ -61,6 +61,13 @@ func eventEntry(ev room.Event) *logEntry {
 	if r, ok := ev.(*room.TokenRefreshed); ok && r != nil {
 		return refreshEntry(*r)
 	}
+	if m, ok := ev.(room.AgentMissing); ok {
+		text := fmt.Sprintf("no agent %q joined after %s", m.AgentName, m.Waited)
+		if m.Waited == 0 {
+			text = fmt.Sprintf("agent %q will not be dispatched", m.AgentName)
+		}
+		return newEntry(m.Time(), entryError, m.Type(), text, m.Causes, m)
+	}
 	return newEntry(ev.Time(), entryEvent, ev.Type(), eventSummary(ev), nil, ev)
 }
 

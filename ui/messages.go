@@ -12,7 +12,10 @@ import (
 // source is preselected with EndpointURL, and APIKey/APISecret (when set)
 // enable signature checks and server-side refresh.
 type DevServerReadyMsg struct {
-	EndpointURL       string
+	EndpointURL string
+	// ServerURL is the managed LiveKit server itself, where stand-in
+	// agents register.
+	ServerURL         string
 	APIKey, APISecret string
 	Err               error
 }

@@ -72,9 +72,14 @@ type Model struct {
 	w, h  int
 	focus int // index into panelSlots
 
-	src sourcePanel
-	tok tokenPanel
-	evs eventLog
+	src    sourcePanel
+	tok    tokenPanel
+	evs    eventLog
+	agents agentsPanel
+
+	managed        managedServer      // zero until the managed server is up
+	standIns       map[string]bool    // stand-ins running or starting, by agent name
+	standInHandles map[string]StandIn // the running ones
 
 	fetchSeq int
 	checkSeq int // current server check; older answers are dropped
@@ -129,10 +134,14 @@ func New(cfg Config) Model {
 		cfg: cfg, now: cfg.Now, log: cfg.Log, out: cfg.Output,
 		tmux: os.Getenv("TMUX") != "", ctx: ctx, cancel: cancel,
 		st: st, help: h,
-		src:         newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
-		tok:         newTokenPanel(st, cfg.Now),
-		evs:         newEventLog(st),
-		devBuilding: cfg.DevProgress != nil,
+		src:    newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
+		tok:    newTokenPanel(st, cfg.Now),
+		evs:    newEventLog(st),
+		agents: newAgentsPanel(st),
+
+		standIns:       map[string]bool{},
+		standInHandles: map[string]StandIn{},
+		devBuilding:    cfg.DevProgress != nil,
 	}
 	m.refreshCache()
 	return m

@@ -18,6 +18,7 @@ const (
 	focusSource = iota
 	focusToken
 	focusLog
+	focusAgents
 )
 
 func newFetchBackend(t testing.TB) *fakeBackend {
@@ -135,7 +136,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []int{focusToken, focusLog, focusSource}
+	want := []int{focusToken, focusLog, focusAgents, focusSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -143,7 +144,7 @@ func TestFocusCycles(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyMsg("shift+tab"))
-	if m.focus != focusLog {
+	if m.focus != focusAgents {
 		t.Fatalf("shift+tab: focus %v", m.focus)
 	}
 	// In a field, tab moves to the next field instead of the next panel.

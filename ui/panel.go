@@ -86,12 +86,14 @@ var panelSlots = []slot{
 	place(0, 0, 1, func(m *Model) *sourcePanel { return &m.src }),
 	place(1, 0, 2, func(m *Model) *tokenPanel { return &m.tok }),
 	place(1, 1, 1, func(m *Model) *eventLog { return &m.evs }),
+	place(1, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
 }
 
 var (
 	_ Panel[sourcePanel] = sourcePanel{}
 	_ Panel[tokenPanel]  = tokenPanel{}
 	_ Panel[eventLog]    = eventLog{}
+	_ Panel[agentsPanel] = agentsPanel{}
 )
 
 // focused is the panel that has the keyboard.

@@ -94,12 +94,17 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 			return m, nil
 		}
 		m.src.setEndpoint(msg.EndpointURL, msg.APIKey, msg.APISecret)
+		m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret}
 		m.evs.add(newEntry(m.now(), entryInfo, "dev-server", "ready: "+msg.EndpointURL, nil, nil))
 		m.setStatus("dev server ready", false)
+		caps := m.broadcast(m.agentCaps())
 		if m.cfg.AutoFetch && m.src.Ready() {
-			return m.startFetch(false)
+			m, cmd := m.startFetch(false)
+			return m, tea.Batch(caps, cmd)
 		}
-		return m, nil
+		return m, caps
+	case createDispatchMsg, deleteDispatchMsg, dispatchDoneMsg, toggleStandInMsg, standInDoneMsg:
+		return m.updateAgents(msg)
 	}
 	return m, nil
 }
@@ -292,7 +297,7 @@ func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
 	m.tok.setCheck(check)
 	m.setStatus("connected to "+resp.ServerURL, false)
 	m, probe := m.checkServer(false)
-	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick(), probe)
+	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick(), probe, m.broadcast(m.agentCaps()))
 }
 
 func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
