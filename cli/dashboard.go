@@ -30,6 +30,7 @@ func addDashboard(root *cobra.Command, s *streams) {
 	f.register(root.Flags())
 	root.Flags().StringVar(&logFile, "log-file", "", "write the dashboard's log to this file (default: no log)")
 	root.Flags().BoolVar(&noCache, "no-cache", false, "start with the caching decorator off")
+	inGroup(root.Flags(), groupSession, "log-file", "no-cache")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.resolve()
 		if err != nil {

@@ -66,6 +66,9 @@ const (
 	groupSource  = "Token source"
 	groupOptions = "Request options"
 	groupGrants  = "Grants (mint)"
+	groupSession = "Session"
+	groupMedia   = "Media"
+	groupAgents  = "Agents"
 	groupOutput  = "Output"
 )
 

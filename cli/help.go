@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,7 +17,7 @@ func init() {
 
 // helpGroups is the order flag groups are listed in; flags in no group come
 // last.
-var helpGroups = []string{groupSource, groupOptions, groupGrants, groupOutput}
+var helpGroups = []string{groupSource, groupOptions, groupGrants, groupSession, groupMedia, groupAgents, groupOutput}
 
 // usageTemplate is cobra's default with the flags listed by group.
 const usageTemplate = `Usage:{{if .Runnable}}
@@ -64,6 +65,11 @@ func groupedFlagUsages(fs *pflag.FlagSet) string {
 	}
 	for _, g := range helpGroups {
 		section(g, sets[g])
+	}
+	for _, g := range order { // a group helpGroups does not know yet
+		if g != "" && !slices.Contains(helpGroups, g) {
+			section(g, sets[g])
+		}
 	}
 	other := "Flags"
 	if len(order) > 1 || sets[""] == nil {

@@ -80,6 +80,9 @@ func newJoinCmd(s *streams) *cobra.Command {
 	cmd.Flags().DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
 	cmd.Flags().StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
 	cmd.Flags().StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
+	inGroup(cmd.Flags(), groupSession, "for", "refresh-after")
+	inGroup(cmd.Flags(), groupMedia, "auto-subscribe", "publish-demo", "publish", "publish-data", "data-topic", "stats", "stats-interval")
+	inGroup(cmd.Flags(), groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
 	return cmd
 }
 
