@@ -296,12 +296,13 @@ func (p agentsPanel) rowLine(r agentRow) string {
 	case room.DispatchRequested, room.DispatchJobAssigned:
 		style = p.st.BadgeWarn
 	}
-	line := name + "  " + style.Render(textsafe.Line(state, 40)) + "  " + p.st.Muted.Render(textsafe.Line(r.d.Source, 20))
+	line := name
+	if p.caps.running[r.d.AgentName] {
+		line += " " + p.st.Faint.Render("[stand-in]")
+	}
+	line += "  " + style.Render(textsafe.Line(state, 40)) + "  " + p.st.Muted.Render(textsafe.Line(r.d.Source, 20))
 	if r.d.Agent != "" {
 		line += "  " + textsafe.Line(r.d.Agent, 40)
-	}
-	if p.caps.running[r.d.AgentName] {
-		line += "  " + p.st.Faint.Render("[stand-in]")
 	}
 	if r.d.Metadata != "" {
 		line += "  " + p.st.Faint.Render(textsafe.Line(r.d.Metadata, 60))
