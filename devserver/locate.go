@@ -175,28 +175,25 @@ func (b builder) run(ctx context.Context) error {
 
 	b.progress("building livekit-server " + Version + " with go install (first run only, takes a few minutes)…")
 	c := newBuildCounter(b.now)
-	var mu sync.Mutex // c is fed by the output reader and read by the ticker
+	// c is fed by the output reader and read by the ticker; reporting under
+	// the same lock keeps the reports in order.
+	var mu sync.Mutex
 	report := func() {
 		mu.Lock()
-		p := c.progress()
-		mu.Unlock()
-		b.report(p)
+		defer mu.Unlock()
+		b.report(c.progress())
 	}
 	stopTicks := b.ticker(report)
 	defer stopTicks()
 	report()
 
-	scratch := filepath.Join(tmp, "count")
-	want, countErr := map[string]bool(nil), os.Mkdir(scratch, 0o755)
-	if countErr == nil {
-		want, countErr = countPackages(ctx, b.goCmd, scratch)
-	}
+	want, countErr := b.count(ctx, filepath.Join(tmp, "count"))
 	if ctx.Err() != nil {
 		return &BuildError{Err: ctx.Err()}
 	}
 	mu.Lock()
 	if countErr != nil {
-		c.expect(nil, recordedPackages) // the counted total is only a better guess
+		c.expect(nil, recordedPackages) // counting failed: the recorded total stands in
 	} else {
 		c.expect(want, len(want))
 	}
@@ -205,10 +202,9 @@ func (b builder) run(ctx context.Context) error {
 
 	tail, err := b.install(ctx, tmp, func(line string) {
 		mu.Lock()
-		counted := c.line(line)
-		mu.Unlock()
-		if counted {
-			report()
+		defer mu.Unlock()
+		if c.line(line) {
+			b.report(c.progress())
 		}
 	})
 	stopTicks()
@@ -230,6 +226,14 @@ func (b builder) run(ctx context.Context) error {
 	mu.Unlock()
 	b.progress(fmt.Sprintf("built livekit-server %s in %s (%d packages compiled): %s", Version, roundDuration(p.Elapsed), p.Done, b.bin))
 	return nil
+}
+
+// count lists the packages to compile, in a scratch module made in dir.
+func (b builder) count(ctx context.Context, dir string) (map[string]bool, error) {
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return countPackages(ctx, b.goCmd, dir)
 }
 
 // ticker calls report every b.tick until stopped, so elapsed time moves
