@@ -12,7 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // TestServeAnswersAndStops runs `lkdash serve` on a free port, asks it for
@@ -124,4 +126,40 @@ func containsAny(list []any, want string) bool {
 		}
 	}
 	return false
+}
+
+// TestJoinShowsWhoIsAlreadyThere: the connected line of `lkdash join`
+// lists the participants already in the room, with their kind.
+func TestJoinShowsWhoIsAlreadyThere(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("cannot start livekit-server: %v", err)
+	}
+	defer srv.Stop()
+	mint := &tokens.Mint{ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	bob, err := room.Join(ctx, mint, tokens.Options{RoomName: "already", ParticipantIdentity: "bob", ParticipantName: "Bob"}, room.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bob.Leave()
+	r := lkdash(t, "", map[string]string{"LIVEKIT_API_SECRET": srv.APISecret}, "join", "--for", "1s", "--source", "mint",
+		"--url", srv.URL, "--api-key", srv.APIKey, "--room", "already", "--identity", "watcher")
+	if r.code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.err)
+	}
+	var first struct {
+		Type         string             `json:"type"`
+		Participants []room.Participant `json:"participants"`
+	}
+	if err := json.Unmarshal([]byte(strings.SplitN(r.stdout, "\n", 2)[0]), &first); err != nil {
+		t.Fatal(err)
+	}
+	if first.Type != "connected" || len(first.Participants) != 1 {
+		t.Fatalf("connected line: %s", strings.SplitN(r.stdout, "\n", 2)[0])
+	}
+	if p := first.Participants[0]; p.Identity != "bob" || p.Name != "Bob" || p.Kind != room.KindStandard || p.JoinedAt.IsZero() {
+		t.Errorf("bob in the connected line: %+v", p)
+	}
 }

@@ -31,6 +31,8 @@ var joinEvents = []room.Event{
 	room.ActiveSpeakers{}, room.Reconnecting{}, room.Reconnected{}, room.Disconnected{},
 	room.TokenRefreshed{}, room.TrackSubscribed{}, room.TrackUnsubscribed{}, room.TrackStats{},
 	room.DataReceived{}, room.AgentDispatch{}, room.AgentJoined{}, room.AgentMissing{},
+	room.TrackMuted{}, room.TrackUnmuted{}, room.TrackUpdated{}, room.PermissionsChanged{},
+	room.KindChanged{}, room.ConnectionQuality{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

@@ -178,7 +178,7 @@ func BenchmarkRelayRoundTrip(b *testing.B) {
 	}
 	b.Run("direct", func(b *testing.B) { run(b, strings.Replace(f.URL, "http", "ws", 1)) })
 	b.Run("relay", func(b *testing.B) {
-		s := &Session{cfg: Config{Now: time.Now}, events: make(chan Event, EventBuffer), names: map[string]string{}}
+		s := &Session{cfg: Config{Now: time.Now}, events: make(chan Event, EventBuffer), people: newTracker(), joinSeen: make(chan struct{})}
 		r, err := newRelay(f.URL, s.onServerFrame)
 		if err != nil {
 			b.Fatal(err)

@@ -16,13 +16,18 @@
 // # The event stream
 //
 // Session.Events delivers what happens in the session as values of the
-// Event types in this package: Connected first; then, as they happen,
-// participants arriving and leaving (ParticipantJoined, ParticipantLeft),
-// their names, metadata and attributes changing, tracks published and
-// subscribed with their receive statistics (TrackStats), data messages,
-// active speakers, reconnects and TokenRefreshed; and Disconnected last,
-// after which the channel is closed. Switch on the concrete type; every
-// type is listed, with its JSON form, in docs/json.md. The
+// Event types in this package: Connected first, with everyone already in
+// the room; then, as they happen, participants arriving and leaving
+// (ParticipantJoined, ParticipantLeft, with why), their names, metadata,
+// attributes, kinds and permissions changing, tracks published, muted,
+// updated and subscribed with their receive statistics (TrackStats), data
+// messages, active speakers, connection quality, reconnects and
+// TokenRefreshed; and Disconnected last, after which the channel is
+// closed. Switch on the concrete type; every type is listed, with its JSON
+// form, in docs/json.md. Participant changes are read from the server's
+// signal messages, which carry what the SDK's callbacks do not (renames,
+// permissions, mutes, kinds, leave reasons); Roster keeps a participant
+// list up to date from the events. The
 // channel holds EventBuffer events; a reader that falls further behind
 // loses the oldest ones (counted by Session.Dropped) rather than stalling
 // the SDK. Session.Leave ends the session from our side, and

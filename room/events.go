@@ -16,15 +16,6 @@ type Event interface {
 	Type() string
 }
 
-// Participant describes someone in the room as of the event.
-type Participant struct {
-	Identity   string            `json:"identity"`             // unique in the room
-	Name       string            `json:"name,omitempty"`       // display name
-	SID        string            `json:"sid,omitempty"`        // the server's participant id, "PA_…"
-	Metadata   string            `json:"metadata,omitempty"`   // free-form, often JSON
-	Attributes map[string]string `json:"attributes,omitempty"` // key/value attributes
-}
-
 // Connected is always the first event of a session.
 type Connected struct {
 	At            time.Time     `json:"-"`                        // when the session saw it
@@ -47,6 +38,11 @@ type ParticipantJoined struct {
 type ParticipantLeft struct {
 	At          time.Time   `json:"-"`           // when the session saw it
 	Participant Participant `json:"participant"` // as of the event
+	// Reason is human readable ("leave requested by user", "removed from
+	// the room", …); empty when the server gave none.
+	Reason string `json:"reason,omitempty"`
+	// Code is the protocol's DisconnectReason name when the server gave one.
+	Code string `json:"code,omitempty"`
 }
 
 // MetadataChanged is a participant's metadata changing; Local marks our own.
@@ -76,14 +72,6 @@ type AttributesChanged struct {
 	Changed  map[string]string `json:"changed"`  // new values of the changed keys
 }
 
-// Track identifies a published track.
-type Track struct {
-	SID    string `json:"sid"`              // the server's track id, "TR_…"
-	Name   string `json:"name,omitempty"`   // the name the publisher gave it
-	Kind   string `json:"kind,omitempty"`   // "audio", "video"
-	Source string `json:"source,omitempty"` // "CAMERA", "MICROPHONE", "SCREEN_SHARE", …
-}
-
 // TrackPublished is a participant publishing a track.
 type TrackPublished struct {
 	At       time.Time `json:"-"`        // when the session saw it
@@ -98,6 +86,58 @@ type TrackUnpublished struct {
 	Identity string    `json:"identity"` // whose track
 	Local    bool      `json:"local"`    // true when it is ours
 	Track    Track     `json:"track"`    // which track
+}
+
+// TrackMuted is a participant muting a track.
+type TrackMuted struct {
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose track
+	Local    bool      `json:"local"`    // true when it is ours
+	Track    Track     `json:"track"`    // as now known
+}
+
+// TrackUnmuted is a participant unmuting a track.
+type TrackUnmuted struct {
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose track
+	Local    bool      `json:"local"`    // true when it is ours
+	Track    Track     `json:"track"`    // as now known
+}
+
+// TrackUpdated is the server learning more about a published track: its
+// codec, simulcast layers or name.
+type TrackUpdated struct {
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose track
+	Local    bool      `json:"local"`    // true when it is ours
+	Track    Track     `json:"track"`    // as now known
+}
+
+// PermissionsChanged is a participant's permissions changing (e.g. through
+// RoomService.UpdateParticipant).
+type PermissionsChanged struct {
+	At       time.Time    `json:"-"`        // when the session saw it
+	Identity string       `json:"identity"` // whose
+	Local    bool         `json:"local"`    // true when they are ours
+	Old      *Permissions `json:"old"`      // before; nil when unknown
+	New      *Permissions `json:"new"`      // now
+}
+
+// KindChanged is the server reclassifying a participant (rare: the kind is
+// normally fixed by the token).
+type KindChanged struct {
+	At       time.Time `json:"-"`        // when the session saw it
+	Identity string    `json:"identity"` // whose
+	Local    bool      `json:"local"`    // true when it is ours
+	Old      string    `json:"old"`      // the kind before
+	New      string    `json:"new"`      // the kind now
+}
+
+// ConnectionQuality lists participants whose connection quality changed:
+// identity → "excellent", "good", "poor" or "lost".
+type ConnectionQuality struct {
+	At        time.Time         `json:"-"`         // when the session saw it
+	Qualities map[string]string `json:"qualities"` // only the changed ones
 }
 
 // ActiveSpeakers is the current speaker list, loudest first; empty = silence.
@@ -148,6 +188,24 @@ func (e Connected) Time() time.Time { return e.At }
 func (e ParticipantJoined) Time() time.Time { return e.At }
 
 // Time returns At.
+func (e TrackMuted) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TrackUnmuted) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e TrackUpdated) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e PermissionsChanged) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e KindChanged) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e ConnectionQuality) Time() time.Time { return e.At }
+
+// Time returns At.
 func (e ParticipantLeft) Time() time.Time { return e.At }
 
 // Time returns At.
@@ -185,6 +243,24 @@ func (Connected) Type() string { return "connected" }
 
 // Type returns "participant_joined".
 func (ParticipantJoined) Type() string { return "participant_joined" }
+
+// Type returns "track_muted".
+func (TrackMuted) Type() string { return "track_muted" }
+
+// Type returns "track_unmuted".
+func (TrackUnmuted) Type() string { return "track_unmuted" }
+
+// Type returns "track_updated".
+func (TrackUpdated) Type() string { return "track_updated" }
+
+// Type returns "permissions_changed".
+func (PermissionsChanged) Type() string { return "permissions_changed" }
+
+// Type returns "kind_changed".
+func (KindChanged) Type() string { return "kind_changed" }
+
+// Type returns "connection_quality".
+func (ConnectionQuality) Type() string { return "connection_quality" }
 
 // Type returns "participant_left".
 func (ParticipantLeft) Type() string { return "participant_left" }

@@ -24,7 +24,7 @@ import (
 // EventBuffer is the capacity of Session.Events. When a reader falls this
 // far behind, the oldest buffered event is dropped (and counted in
 // Session.Dropped) so SDK callbacks never block.
-const EventBuffer = 256
+const EventBuffer = 4096
 
 // Config tunes a session.
 type Config struct {
@@ -78,8 +78,8 @@ type Session struct {
 	pending  []Event // events seen while Join was still running
 	closed   bool    // Disconnected emitted, channel closed
 	dropped  int64
-	names    map[string]string // identity → name, to notice renames
-	localID  string
+	people   *tracker              // participants, from the signal stream
+	joinSeen chan struct{}         // closed once the join response was tracked
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
 
 	recv      receiver
@@ -127,7 +127,8 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 		resp:      resp,
 		token:     tok,
 		events:    make(chan Event, EventBuffer),
-		names:     map[string]string{},
+		people:    newTracker(),
+		joinSeen:  make(chan struct{}),
 		finished:  make(chan struct{}),
 		stopStats: make(chan struct{}),
 	}
@@ -192,28 +193,37 @@ func sdkLogger(l *slog.Logger) protoLogger.Logger {
 	return protoLogger.LogRLogger(logr.FromSlogHandler(l.Handler()))
 }
 
-// connected emits Connected, then whatever arrived while joining.
+// connected emits Connected, then whatever arrived while joining. Its
+// participants are the join response's, which the relay has normally
+// tracked long before the SDK returns (it still has to connect media);
+// should it not have, the SDK's view stands in.
 func (s *Session) connected(room *lksdk.Room) {
-	lp := room.LocalParticipant
 	ev := Connected{
 		At:        s.cfg.Now(),
 		Room:      room.Name(),
 		RoomSID:   roomSID(room),
-		Local:     participantOf(lp),
 		ServerURL: s.resp.ServerURL,
 	}
 	if info := room.ServerInfo(); info != nil {
 		ev.ServerVersion, ev.ServerRegion = info.GetVersion(), info.GetRegion()
 	}
-	for _, rp := range room.GetRemoteParticipants() {
-		ev.Participants = append(ev.Participants, participantOf(rp))
+	select {
+	case <-s.joinSeen:
+	case <-time.After(2 * time.Second):
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.people.joined {
+		ev.Local, ev.Participants = s.people.snapLocal, s.people.snapOthers
+	} else {
+		ev.Local = participantOf(room.LocalParticipant)
+		for _, rp := range room.GetRemoteParticipants() {
+			ev.Participants = append(ev.Participants, participantOf(rp))
+		}
+	}
 	if s.closed {
 		return
 	}
-	s.localID = ev.Local.Identity
 	s.ready = true
 	s.push(ev)
 	for _, p := range s.pending {
@@ -359,12 +369,44 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 		s.leaveMsg = m.Leave
 		s.mu.Unlock()
 	case *livekit.SignalResponse_Join:
-		s.notePeople(append([]*livekit.ParticipantInfo{m.Join.GetParticipant()}, m.Join.GetOtherParticipants()...), m.Join.GetParticipant().GetIdentity())
+		s.track(func(t *tracker, now time.Time) []Event {
+			evs := t.join(m.Join, now)
+			select {
+			case <-s.joinSeen:
+			default:
+				close(s.joinSeen)
+			}
+			return evs
+		})
 		s.agents.onJoin(m.Join)
 	case *livekit.SignalResponse_Update:
-		s.notePeople(m.Update.GetParticipants(), "")
+		s.track(func(t *tracker, now time.Time) []Event { return t.update(m.Update.GetParticipants(), now) })
 		s.agents.onParticipants(m.Update.GetParticipants())
+	case *livekit.SignalResponse_ConnectionQuality:
+		s.track(func(t *tracker, now time.Time) []Event {
+			if ev := t.connectionQuality(m.ConnectionQuality.GetUpdates(), now); ev != nil {
+				return []Event{ev}
+			}
+			return nil
+		})
 	}
+}
+
+// track applies one signal message to the participant tracker and emits
+// the events it produced, in order.
+func (s *Session) track(apply func(*tracker, time.Time) []Event) {
+	s.mu.Lock()
+	evs := apply(s.people, s.cfg.Now())
+	switch {
+	case s.closed:
+	case !s.ready:
+		s.pending = append(s.pending, evs...)
+	default:
+		for _, ev := range evs {
+			s.push(ev)
+		}
+	}
+	s.mu.Unlock()
 }
 
 func (s *Session) onRefresh(raw string) {
@@ -382,58 +424,12 @@ func (s *Session) onRefresh(raw string) {
 	s.emit(ev)
 }
 
-// notePeople tracks names from the signal stream: the SDK updates names
-// silently, so this is the only place a rename is visible.
-func (s *Session) notePeople(infos []*livekit.ParticipantInfo, local string) {
-	var renames []Event
-	s.mu.Lock()
-	if local != "" {
-		s.localID = local
-	}
-	for _, pi := range infos {
-		id := pi.GetIdentity()
-		if id == "" {
-			continue
-		}
-		if pi.GetState() == livekit.ParticipantInfo_DISCONNECTED {
-			delete(s.names, id)
-			continue
-		}
-		old, known := s.names[id]
-		s.names[id] = pi.GetName()
-		if known && old != pi.GetName() {
-			renames = append(renames, NameChanged{At: s.cfg.Now(), Identity: id, Local: id == s.localID, Old: old, New: pi.GetName()})
-		}
-	}
-	s.mu.Unlock()
-	for _, ev := range renames {
-		s.emit(ev)
-	}
-}
-
-func (s *Session) isLocal(p lksdk.Participant) bool {
-	_, ok := p.(*lksdk.LocalParticipant)
-	return ok
-}
-
 func (s *Session) callbacks() *lksdk.RoomCallback {
 	cb := lksdk.NewRoomCallback()
-	cb.OnParticipantConnected = func(rp *lksdk.RemoteParticipant) {
-		s.emit(ParticipantJoined{At: s.cfg.Now(), Participant: participantOf(rp)})
-	}
-	cb.OnParticipantDisconnected = func(rp *lksdk.RemoteParticipant) {
-		s.emit(ParticipantLeft{At: s.cfg.Now(), Participant: participantOf(rp)})
-	}
-	cb.OnMetadataChanged = func(old string, p lksdk.Participant) {
-		s.emit(MetadataChanged{At: s.cfg.Now(), Identity: p.Identity(), Local: s.isLocal(p), Old: old, New: p.Metadata()})
-	}
-	cb.OnAttributesChanged = func(changed map[string]string, p lksdk.Participant) {
-		s.emit(AttributesChanged{At: s.cfg.Now(), Identity: p.Identity(), Local: s.isLocal(p), Changed: maps.Clone(changed)})
-	}
-	cb.OnTrackPublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
-		s.emit(TrackPublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})
+	cb.OnTrackPublished = func(pub *lksdk.RemoteTrackPublication, _ *lksdk.RemoteParticipant) {
 		// The server subscribes us as the join asked; a later
-		// SetAutoSubscribe is ours to apply.
+		// SetAutoSubscribe is ours to apply. (The event itself comes from
+		// the signal stream, see tracker.)
 		if on := s.autoSub.Load(); on != s.cfg.AutoSubscribe {
 			_ = pub.SetSubscribed(on)
 		}
@@ -446,15 +442,6 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 		if u, ok := data.(*lksdk.UserDataPacket); ok {
 			s.emit(DataReceived{At: s.cfg.Now(), Identity: params.SenderIdentity, Topic: u.Topic, Text: string(u.Payload)})
 		}
-	}
-	cb.OnTrackUnpublished = func(pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
-		s.emit(TrackUnpublished{At: s.cfg.Now(), Identity: rp.Identity(), Track: trackOf(pub)})
-	}
-	cb.OnLocalTrackPublished = func(pub *lksdk.LocalTrackPublication, lp *lksdk.LocalParticipant) {
-		s.emit(TrackPublished{At: s.cfg.Now(), Identity: lp.Identity(), Local: true, Track: trackOf(pub)})
-	}
-	cb.OnLocalTrackUnpublished = func(pub *lksdk.LocalTrackPublication, lp *lksdk.LocalParticipant) {
-		s.emit(TrackUnpublished{At: s.cfg.Now(), Identity: lp.Identity(), Local: true, Track: trackOf(pub)})
 	}
 	cb.OnActiveSpeakersChanged = func(ps []lksdk.Participant) {
 		ids := make([]string, 0, len(ps))
@@ -494,6 +481,8 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 	return cb
 }
 
+// participantOf is the SDK's view of a participant, for when the join
+// response was not seen.
 func participantOf(p lksdk.Participant) Participant {
 	return Participant{
 		Identity:   p.Identity(),
@@ -504,6 +493,8 @@ func participantOf(p lksdk.Participant) Participant {
 	}
 }
 
+// trackOf is the SDK's view of a track, for our own publications and
+// subscriptions (the roster's tracks come from the signal stream).
 func trackOf(pub lksdk.TrackPublication) Track {
 	t := Track{SID: pub.SID(), Name: pub.Name(), Kind: string(pub.Kind())}
 	if src := pub.Source(); src != livekit.TrackSource_UNKNOWN {

@@ -14,7 +14,7 @@ import (
 // the few messages the session looks at; offers, answers and ICE
 // candidates pass by without being parsed.
 var (
-	wantedResponse = fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "update")
+	wantedResponse = fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "update", "connection_quality")
 	leaveRequest   = fieldNumbers(&livekit.SignalRequest{}, "leave")
 )
 

@@ -143,7 +143,9 @@ func (p agentsPanel) Update(msg tea.Msg) (agentsPanel, tea.Cmd) {
 	case agentCapsMsg:
 		p.caps = msg
 	case roomEvMsg:
-		p.onEvent(msg.ev)
+		for _, ev := range msg.evs {
+			p.onEvent(ev)
+		}
 	case leftRoomMsg:
 		p.caps.dispatch = false
 	case tea.KeyMsg:

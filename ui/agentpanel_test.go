@@ -18,7 +18,7 @@ func TestAgentsPanelFollowsDispatches(t *testing.T) {
 	p := newAgentsPanel(&st)
 	p.SetSize(100, 10)
 	ev := func(p agentsPanel, e room.Event) agentsPanel {
-		p, _ = p.Update(roomEvMsg{ev: e})
+		p, _ = p.Update(roomEvMsg{evs: []room.Event{e}})
 		return p
 	}
 	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "helper", Source: room.SourceToken, State: room.DispatchRequested}})
@@ -134,7 +134,7 @@ func TestAgentsFormDispatchesAndRunsStandIn(t *testing.T) {
 	m.cfg.Backend = b
 	m = send(t, m, DevServerReadyMsg{EndpointURL: "http://127.0.0.1:1", ServerURL: "ws://127.0.0.1:2", APIKey: "devkey", APISecret: "secret"})
 	m = runAll(t, m, m.broadcast(m.agentCaps()), 0)
-	m = send(t, m, keyMsg("4"))
+	m = send(t, m, keyMsg("5"))
 	if m.focus != focusAgents {
 		t.Fatalf("focus %d", m.focus)
 	}
@@ -172,7 +172,7 @@ func TestAgentsFormDispatchesAndRunsStandIn(t *testing.T) {
 	}
 
 	// The dispatch's row can be deleted, and its stand-in stopped.
-	m = send(t, m, roomEventMsg{id: m.joinID, ev: room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Source: room.SourceAPI, State: room.DispatchRequested}}})
+	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Source: room.SourceAPI, State: room.DispatchRequested}}}})
 	m, cmd = sendCmd(t, m, keyMsg("x"))
 	m = runAll(t, m, cmd, 2)
 	if len(b.ds.deleted) != 1 || b.ds.deleted[0] != "AD_new" {

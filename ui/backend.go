@@ -89,6 +89,8 @@ type Session interface {
 	// SetAutoSubscribe subscribes to (or unsubscribes from) every track
 	// others publish, now and later.
 	SetAutoSubscribe(on bool) error
+	// Dropped counts events lost because the dashboard fell behind.
+	Dropped() int64
 	Leave()
 }
 

@@ -7,6 +7,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/room"
+
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -61,6 +63,12 @@ func waitJoinProgress(feed *lineFeed, id int) tea.Cmd {
 	}
 }
 
+// eventBatchMax bounds how many waiting events one message carries.
+const eventBatchMax = 256
+
+// waitEvent delivers the session's next events: it waits for one, then
+// takes whatever else is already queued, so a burst (300 people joining)
+// costs a few Updates and frames rather than one each.
 func waitEvent(s Session, id int) tea.Cmd {
 	ch := s.Events()
 	return func() tea.Msg {
@@ -68,7 +76,20 @@ func waitEvent(s Session, id int) tea.Cmd {
 		if !ok || ev == nil {
 			return roomEventMsg{id: id, closed: true}
 		}
-		return roomEventMsg{id: id, ev: ev}
+		evs := []room.Event{ev}
+		for len(evs) < eventBatchMax {
+			select {
+			case ev, ok := <-ch:
+				if !ok || ev == nil {
+					return roomEventMsg{id: id, evs: evs, closed: true}
+				}
+				evs = append(evs, ev)
+				continue
+			default:
+			}
+			break
+		}
+		return roomEventMsg{id: id, evs: evs}
 	}
 }
 

@@ -68,7 +68,23 @@ func eventEntry(ev room.Event) *logEntry {
 		}
 		return newEntry(m.Time(), entryError, m.Type(), text, m.Causes, m)
 	}
-	return newEntry(ev.Time(), entryEvent, ev.Type(), eventSummary(ev), nil, ev)
+	return newEntry(ev.Time(), entryEvent, ev.Type(), headline(ev)+eventSummary(ev), nil, ev)
+}
+
+// headline says in words what a participant event means, ahead of its
+// fields, so a narrow log still reads "bob left: removed from the room".
+func headline(ev room.Event) string {
+	switch e := ev.(type) {
+	case room.ParticipantJoined:
+		return e.Participant.Identity + " joined (" + orDash(e.Participant.Kind) + ") · "
+	case room.ParticipantLeft:
+		why := ""
+		if e.Reason != "" {
+			why = ": " + e.Reason
+		}
+		return e.Participant.Identity + " left" + why + " · "
+	}
+	return ""
 }
 
 // eventSummary lists an event's fields as k=v, from its JSON form, so every

@@ -26,6 +26,7 @@ type eventLog struct {
 	input   textinput.Model
 	typing  bool // filter input has the keyboard
 	offset  int  // entries scrolled up from the newest; 0 follows new entries
+	dropped int64
 
 	w, h int
 }
@@ -81,6 +82,10 @@ func (l eventLog) Title() string { return "Events" }
 
 // Capturing reports whether the filter input has the keyboard.
 func (l eventLog) Capturing() bool { return l.typing }
+
+// setDropped records how many events the session dropped (it buffers
+// thousands, so this stays 0 unless the dashboard stalls).
+func (l *eventLog) setDropped(n int64) { l.dropped = n }
 
 // Len is the number of entries kept.
 func (l eventLog) Len() int { return l.entries.len() }
@@ -154,10 +159,12 @@ func (l *eventLog) scroll(delta int) {
 func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 	switch msg := msg.(type) {
 	case roomEvMsg:
-		if _, ok := msg.ev.(room.TrackStats); ok {
-			return l, nil // every second per track: the roster shows them
+		for _, ev := range msg.evs {
+			if _, ok := ev.(room.TrackStats); ok {
+				continue // every second per track: the media panel shows them
+			}
+			l.add(eventEntry(ev))
 		}
-		l.add(eventEntry(msg.ev))
 	case tea.KeyMsg:
 		return l.onKey(msg)
 	}
@@ -241,6 +248,9 @@ func (l eventLog) View() string {
 
 func (l eventLog) statusLine() string {
 	s := itoa(l.entries.len()) + " events (max " + itoa(LogCap) + ")"
+	if l.dropped > 0 {
+		s += " · " + itoa(int(l.dropped)) + " dropped"
+	}
 	if l.offset > 0 {
 		s += " · scrolled " + itoa(l.offset) + " up, end to follow"
 	}

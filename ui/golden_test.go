@@ -25,6 +25,10 @@ func runGolden(t *testing.T, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
 	runGoldenAt(t, 160, 40, b, waitFor, msgs...)
 }
 
+// waitScreen among a golden's messages waits until the screen shows it
+// before the next message is sent.
+type waitScreen string
+
 func runGoldenAt(t *testing.T, w, h int, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
 	t.Helper()
 	clk := newClock()
@@ -32,6 +36,11 @@ func runGoldenAt(t *testing.T, w, h int, b *fakeBackend, waitFor string, msgs ..
 	m := testModel(t, clk, b, w, h)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	for _, msg := range msgs {
+		if w, ok := msg.(waitScreen); ok {
+			teatest.WaitFor(t, tm.Output(), func(out []byte) bool { return bytes.Contains(out, []byte(w)) },
+				teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+			continue
+		}
 		tm.Send(msg)
 	}
 	if waitFor != "" {
@@ -60,8 +69,10 @@ func joinedBackend(t *testing.T, refresh bool) *fakeBackend {
 	b := newFetchBackend(t)
 	s := newFakeSession(b.resp)
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
-	s.ch <- room.Connected{At: at(1), Room: "demo", Local: room.Participant{Identity: "alice", Name: "Alice"}, ServerVersion: "1.13.5", ServerURL: "ws://127.0.0.1:7880"}
-	s.ch <- room.ParticipantJoined{At: at(3), Participant: room.Participant{Identity: "bob", Name: "Bob"}}
+	s.ch <- room.Connected{At: at(1), Room: "demo", Local: room.Participant{Identity: "alice", Name: "Alice", Kind: room.KindStandard, JoinedAt: at(1)},
+		ServerVersion: "1.13.5", ServerURL: "ws://127.0.0.1:7880",
+		Participants: []room.Participant{{Identity: "agent-7", Name: "Helper", Kind: room.KindAgent, JoinedAt: at(-60)}}}
+	s.ch <- room.ParticipantJoined{At: at(3), Participant: room.Participant{Identity: "bob", Name: "Bob", Kind: room.KindStandard, JoinedAt: at(3)}}
 	s.ch <- room.TrackPublished{At: at(4), Identity: "bob", Track: room.Track{SID: "TR_1", Kind: "audio", Source: "MICROPHONE"}}
 	s.ch <- room.MetadataChanged{At: at(6), Identity: "alice", Local: true, Old: "", New: `{"role":"host"}`}
 	if refresh {
@@ -104,4 +115,37 @@ func TestGoldenSmallTerminal(t *testing.T) {
 // Narrow: one panel at a time; "2" shows the token.
 func TestGoldenNarrowFetched(t *testing.T) {
 	runGoldenAt(t, 80, 24, newFetchBackend(t), "cached until", keyMsg("f"), keyMsg("2"))
+}
+
+// rosterBackend: a joined room with people of every kind, tracks, quality
+// and a speaker.
+func rosterBackend(t *testing.T) *fakeBackend {
+	b := joinedBackend(t, false)
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	s := b.sess
+	s.ch <- room.ParticipantJoined{At: at(5), Participant: room.Participant{Identity: "+15550100", Name: "Phone caller", Kind: room.KindSIP, JoinedAt: at(5),
+		Metadata: `{"trunk":"main","caller":"+15550100"}`, Attributes: map[string]string{"sip.callStatus": "active"},
+		Permissions: &room.Permissions{CanSubscribe: true, CanPublish: true}}}
+	s.ch <- room.ParticipantJoined{At: at(6), Participant: room.Participant{Identity: "EG_recorder", Kind: room.KindEgress, JoinedAt: at(6)}}
+	s.ch <- room.TrackPublished{At: at(7), Identity: "bob", Track: room.Track{SID: "TR_2", Kind: "video", Source: "CAMERA", MimeType: "video/VP8", Simulcast: true,
+		Layers: []room.Layer{{Quality: "LOW", Width: 320, Height: 180}, {Quality: "HIGH", Width: 1280, Height: 720}}}}
+	s.ch <- room.TrackMuted{At: at(8), Identity: "bob", Track: room.Track{SID: "TR_1", Kind: "audio", Source: "MICROPHONE", Muted: true}}
+	s.ch <- room.ConnectionQuality{At: at(8), Qualities: map[string]string{"alice": "excellent", "bob": "good", "+15550100": "poor"}}
+	s.ch <- room.ActiveSpeakers{At: at(9), Identities: []string{"+15550100"}}
+	return b
+}
+
+func TestGoldenRosterWide(t *testing.T) {
+	runGolden(t, rosterBackend(t), "active_speakers", keyMsg("j"), keyMsg("4"))
+}
+
+// Narrow: the roster alone, filtered by name ("ph": Phone caller).
+func TestGoldenRosterNarrowFiltered(t *testing.T) {
+	runGoldenAt(t, 80, 24, rosterBackend(t), "/ph", append([]tea.Msg{keyMsg("j"), keyMsg("4"), waitScreen("EG_recorder"), keyMsg("/")}, keys("p", "h")...)...)
+}
+
+// Details of the SIP caller: pretty metadata, attributes, permissions,
+// history.
+func TestGoldenRosterDetails(t *testing.T) {
+	runGoldenAt(t, 100, 30, rosterBackend(t), "history", keyMsg("j"), keyMsg("4"), waitScreen("EG_recorder"), keyMsg("down"), keyMsg("down"), keyMsg("down"), keyMsg("enter"))
 }

@@ -155,6 +155,7 @@ func (s *fakeSession) SetAutoSubscribe(on bool) error {
 	s.autoSub = on
 	return s.mediaErr
 }
+func (s *fakeSession) Dropped() int64 { return 0 }
 func (s *fakeSession) Leave() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -73,10 +73,11 @@ type joinProgressMsg struct {
 	feed   *lineFeed // to wait for the next line
 }
 
-// roomEventMsg is one event from session id; closed when its channel is.
+// roomEventMsg is the next events from session id, in order; closed when
+// its channel is (after evs).
 type roomEventMsg struct {
 	id     int
-	ev     room.Event
+	evs    []room.Event
 	closed bool
 }
 

@@ -75,6 +75,7 @@ type Model struct {
 	src    sourcePanel
 	tok    tokenPanel
 	evs    eventLog
+	roster rosterPanel
 	agents agentsPanel
 
 	managed        managedServer      // zero until the managed server is up
@@ -137,6 +138,7 @@ func New(cfg Config) Model {
 		src:    newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
 		tok:    newTokenPanel(st, cfg.Now),
 		evs:    newEventLog(st),
+		roster: newRosterPanel(st, cfg.Now),
 		agents: newAgentsPanel(st),
 
 		standIns:       map[string]bool{},

@@ -18,6 +18,7 @@ const (
 	focusSource = iota
 	focusToken
 	focusLog
+	focusRoster
 	focusAgents
 )
 
@@ -136,7 +137,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []int{focusToken, focusLog, focusAgents, focusSource}
+	want := []int{focusToken, focusLog, focusRoster, focusAgents, focusSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -308,7 +309,7 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := room.TokenRefreshed{Token: newTok, Decoded: dec, Diff: tokens.TokenDiff{LifetimeChange: -4 * time.Minute}}
-	m = send(t, m, roomEventMsg{id: m.joinID, ev: ev})
+	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{ev}})
 	if m.tok.current().origin != "refreshed" {
 		t.Fatal("token panel did not switch to the refreshed token")
 	}

@@ -13,8 +13,9 @@ import (
 //
 //   - Update(tea.Msg) (P, tea.Cmd): it returns its own type, so the root
 //     never type-asserts. Keys arrive only while the panel is focused;
-//     broadcast messages (roomEventMsg, leftRoomMsg, tea.WindowSizeMsg is
-//     not one: sizes come through SetSize) arrive whatever the focus.
+//     broadcast messages (roomEvMsg: the session's next events;
+//     leftRoomMsg: the session is over) arrive whatever the focus. Sizes come through
+//     SetSize, not tea.WindowSizeMsg.
 //   - View() string, exactly the size given to SetSize (the inside of its
 //     box), and Title() for the box.
 //   - ShortHelp/FullHelp (help.KeyMap) listing its own bindings, each
@@ -44,9 +45,10 @@ type panelView interface {
 	Capturing() bool
 }
 
-// roomEvMsg is one room event of the current session, broadcast to every
-// panel.
-type roomEvMsg struct{ ev room.Event }
+// roomEvMsg is the current session's next room events, in order,
+// broadcast to every panel (a burst arrives as one message, so a panel
+// redoes its derived state once per burst).
+type roomEvMsg struct{ evs []room.Event }
 
 // leftRoomMsg tells every panel the session is over (left, or ended).
 type leftRoomMsg struct{}
@@ -84,15 +86,17 @@ func place[P Panel[P], PP sizer[P]](col, row, weight int, field func(*Model) *P)
 // panelSlots is the dashboard's panel list, in focus order.
 var panelSlots = []slot{
 	place(0, 0, 1, func(m *Model) *sourcePanel { return &m.src }),
-	place(1, 0, 2, func(m *Model) *tokenPanel { return &m.tok }),
+	place(1, 0, 1, func(m *Model) *tokenPanel { return &m.tok }),
 	place(1, 1, 1, func(m *Model) *eventLog { return &m.evs }),
-	place(1, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
+	place(1, 1, 1, func(m *Model) *rosterPanel { return &m.roster }),
+	place(0, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
 }
 
 var (
 	_ Panel[sourcePanel] = sourcePanel{}
 	_ Panel[tokenPanel]  = tokenPanel{}
 	_ Panel[eventLog]    = eventLog{}
+	_ Panel[rosterPanel] = rosterPanel{}
 	_ Panel[agentsPanel] = agentsPanel{}
 )
 

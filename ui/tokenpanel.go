@@ -168,8 +168,10 @@ func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
 			return t, func() tea.Msg { return fetchRequestMsg{} }
 		}
 	case roomEvMsg:
-		if r, ok := asRefresh(msg.ev); ok {
-			t.onRefresh(r)
+		for _, ev := range msg.evs {
+			if r, ok := asRefresh(ev); ok {
+				t.onRefresh(r)
+			}
 		}
 	}
 	return t, nil

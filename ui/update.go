@@ -304,21 +304,26 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 	if msg.id != m.joinID || m.sess == nil {
 		return m, nil
 	}
+	cmds := []tea.Cmd{m.broadcast(roomEvMsg{evs: msg.evs})}
+	for _, ev := range msg.evs {
+		if _, ok := asRefresh(ev); ok {
+			cmds = append(cmds, m.startTick())
+		}
+		if _, ok := ev.(room.Disconnected); ok {
+			m.setStatus("disconnected", true)
+		}
+	}
+	m.evs.setDropped(m.sess.Dropped())
 	if msg.closed {
 		m.join, m.sess = notJoined, nil
 		m.media.sessionEnded()
 		m.evs.add(newEntry(m.now(), entryInfo, "session", "event stream ended", nil, nil))
-		m.setStatus("left the room", false)
-		return m, m.broadcast(leftRoomMsg{})
+		if !m.statusErr {
+			m.setStatus("left the room", false)
+		}
+		return m, tea.Batch(append(cmds, m.broadcast(leftRoomMsg{}))...)
 	}
-	cmds := []tea.Cmd{waitEvent(m.sess, msg.id), m.broadcast(roomEvMsg{ev: msg.ev})}
-	if _, ok := asRefresh(msg.ev); ok {
-		cmds = append(cmds, m.startTick())
-	}
-	if _, ok := msg.ev.(room.Disconnected); ok {
-		m.setStatus("disconnected", true)
-	}
-	return m, tea.Batch(cmds...)
+	return m, tea.Batch(append(cmds, waitEvent(m.sess, msg.id))...)
 }
 
 func asRefresh(ev room.Event) (room.TokenRefreshed, bool) {

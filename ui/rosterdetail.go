@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
+	"github.com/lkdash/lkdash/room"
+)
+
+// detailView shows one participant: who, what they may do, their tracks,
+// metadata (pretty when JSON), attributes and their history from the log.
+func (r rosterPanel) detailView() string {
+	st := r.st
+	var head string
+	var m room.Member
+	if cur, ok := r.people.Get(r.detail); ok && r.gone == nil {
+		m = *cur
+		head = st.Muted.Render("esc: back to the list")
+	} else if r.gone != nil {
+		m = r.gone.member
+		head = st.BadgeBad.Render("LEFT") + st.Muted.Render(" "+textsafe.Line(r.gone.reason, r.w)+" · esc: back")
+	} else {
+		head = st.Muted.Render("no longer in the room · esc: back")
+	}
+	vw := max(r.w-labelWidth-1, 4)
+	out := []string{head}
+	row := func(label string, vals ...string) {
+		for i, v := range vals {
+			l := strings.Repeat(" ", labelWidth+1)
+			if i == 0 {
+				l = st.Label.Render(padRight(label, labelWidth)) + " "
+			}
+			out = append(out, l+st.Value.Render(v))
+		}
+	}
+	line := func(s string) string { return textsafe.Line(s, vw) }
+	name := orDash(m.Name)
+	if m.Local {
+		name += " (you)"
+	}
+	row("identity", line(orDash(m.Identity)))
+	row("name", line(name))
+	row("kind", line(orDash(m.Kind)))
+	if m.SID != "" {
+		row("sid", line(m.SID))
+	}
+	if !m.JoinedAt.IsZero() {
+		now := r.now()
+		row("joined", line(m.JoinedAt.In(now.Location()).Format("15:04:05")+" ("+fmtDur(now.Sub(m.JoinedAt))+" ago)"))
+	}
+	state := orDash(m.Quality)
+	if m.Speaking {
+		state += " · speaking"
+	}
+	row("quality", line(state))
+	row("permissions", wrapWords(r.permissionWords(m.Permissions, vw), vw)...)
+	if len(m.Tracks) == 0 {
+		row("tracks", st.Muted.Render("none"))
+	} else {
+		var ts []string
+		for _, t := range m.Tracks {
+			ts = append(ts, trackLine(t))
+		}
+		row("tracks", fitLines(ts, vw)...)
+	}
+	if m.Metadata != "" {
+		row("metadata", prettyValue(m.Metadata, vw)...)
+	}
+	if len(m.Attributes) > 0 {
+		row("attributes", fitLines(sortedPairs(m.Attributes, " = "), vw)...)
+	}
+	hist := r.history[m.Identity]
+	if len(hist) > 0 {
+		out = append(out, st.Label.Render("history"))
+		for i := len(hist) - 1; i >= 0; i-- { // newest first
+			e := hist[i]
+			out = append(out, " "+st.EventTime.Render(e.at.In(r.now().Location()).Format("15:04:05"))+" "+
+				st.EventType.Render(e.typ)+" "+st.EventText.Render(e.text))
+		}
+	}
+	scroll := min(r.scroll, max(len(out)-r.h, 0))
+	out = out[scroll:]
+	if len(out) > r.h {
+		out = out[:r.h]
+	}
+	for i, l := range out {
+		out[i] = ansi.Truncate(l, r.w, "…")
+	}
+	for len(out) < r.h {
+		out = append(out, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+func (r rosterPanel) permissionWords(p *room.Permissions, vw int) []string {
+	st := r.st
+	if p == nil {
+		return []string{st.Muted.Render("unknown")}
+	}
+	flag := func(on bool, label string) string {
+		if on {
+			return st.FlagOn.Render("+" + label)
+		}
+		return st.FlagOff.Render("-" + label)
+	}
+	words := []string{flag(p.CanSubscribe, "subscribe"), flag(p.CanPublish, "publish"),
+		flag(p.CanPublishData, "data"), flag(p.CanUpdateMetadata, "metadata")}
+	for _, x := range []struct {
+		on    bool
+		label string
+	}{{p.Hidden, "hidden"}, {p.Recorder, "recorder"}, {p.Agent, "agent"}} {
+		if x.on {
+			words = append(words, st.FlagOn.Render(x.label))
+		}
+	}
+	if len(p.CanPublishSources) > 0 {
+		words = append(words, st.Value.Render(textsafe.Line("sources("+strings.ToLower(strings.Join(p.CanPublishSources, ","))+")", vw)))
+	}
+	return words
+}
+
+// trackLine describes a track in full: media, name, codec, layers, mute.
+func trackLine(t room.Track) string {
+	parts := []string{t.Media()}
+	if t.Name != "" {
+		parts = append(parts, fmt.Sprintf("%q", t.Name))
+	}
+	if t.MimeType != "" {
+		parts = append(parts, t.MimeType)
+	}
+	if t.Simulcast {
+		parts = append(parts, "simulcast")
+	}
+	for _, l := range t.Layers {
+		s := strings.ToLower(l.Quality)
+		if l.Width > 0 {
+			s += fmt.Sprintf(" %d×%d", l.Width, l.Height)
+		}
+		parts = append(parts, s)
+	}
+	if t.Muted {
+		parts = append(parts, "muted")
+	}
+	parts = append(parts, t.SID)
+	return strings.Join(parts, " · ")
+}
