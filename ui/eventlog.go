@@ -161,7 +161,7 @@ func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 	case roomEvMsg:
 		for _, ev := range msg.evs {
 			if _, ok := ev.(room.TrackStats); ok {
-				continue // every second per track: the media panel shows them
+				continue // every second per track: the roster's details show them
 			}
 			l.add(eventEntry(ev))
 		}

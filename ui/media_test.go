@@ -105,3 +105,49 @@ func TestEventLogSkipsTrackStats(t *testing.T) {
 		t.Error("track_subscribed did not go into the event log")
 	}
 }
+
+func TestRosterShowsReceiveFigures(t *testing.T) {
+	video := room.Track{SID: "TR_v", Name: room.DemoVideoName, Kind: "video", Source: "CAMERA"}
+	stats := room.TrackStats{At: t0, Identity: "bob", Track: video, Codec: "video/VP8", BitrateBPS: 312_400, FPS: 15,
+		Packets: 283, PacketsLost: 2, JitterMS: 0.84, Width: 640, Height: 360}
+	mine := room.Track{SID: "TR_mine", Name: room.DemoAudioName, Kind: "audio", Source: "MICROPHONE"}
+	r := newTestRoster(110, 20)
+	for _, msg := range append(rosterEvents(),
+		evMsg(room.TrackPublished{Identity: "alice", Local: true, Track: mine}),
+		evMsg(room.TrackPublished{Identity: "bob", Track: video}),
+		evMsg(room.TrackSubscribed{Identity: "bob", Track: video, Codec: "video/VP8"}),
+		evMsg(stats),
+		rosterKey("down"), rosterKey("enter"),
+	) {
+		r, _ = r.Update(msg)
+	}
+	v := r.View()
+	checkFrame(t, v, 110, 20)
+	want := "↓ 312 kb/s · 15 fps · 640×360 · video/VP8 · 283 pkts · 2 lost · jitter 0.8 ms"
+	if !strings.Contains(v, want) || !strings.Contains(v, "track_subscribed") {
+		t.Fatalf("bob's details lack the receive figures %q:\n%s", want, v)
+	}
+
+	// Our own demo track is on our row.
+	r, _ = r.Update(rosterKey("esc"))
+	if v := r.View(); !strings.Contains(v, "mic") {
+		t.Errorf("our published track is not in the roster:\n%s", v)
+	}
+
+	r, _ = r.Update(rosterKey("enter"))
+	if r.detail != "bob" || !strings.Contains(r.View(), want) {
+		t.Fatalf("back in %q's details, without the figures", r.detail)
+	}
+	r, _ = r.Update(evMsg(room.TrackUnsubscribed{Identity: "bob", Track: video}))
+	if v := r.View(); strings.Contains(v, "↓") || !strings.Contains(v, "track_unsubscribed") {
+		t.Errorf("figures stay after unsubscribing:\n%s", v)
+	}
+}
+
+func TestFmtBitrate(t *testing.T) {
+	for bps, want := range map[float64]string{0: "0 b/s", 999: "999 b/s", 46_000: "46 kb/s", 2_540_000: "2.5 Mb/s"} {
+		if got := fmtBitrate(bps); got != want {
+			t.Errorf("fmtBitrate(%v) = %q, want %q", bps, got, want)
+		}
+	}
+}

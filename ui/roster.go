@@ -29,7 +29,8 @@ type rosterPanel struct {
 	now func() time.Time
 
 	people  *room.Roster
-	history map[string][]*logEntry // identity → their events, oldest first
+	history map[string][]*logEntry     // identity → their events, oldest first
+	recv    map[string]room.TrackStats // track SID → latest receive figures, while subscribed
 
 	table  table.Model
 	ids    []string // identity of each table row (the filter's matches)
@@ -63,7 +64,8 @@ func newRosterPanel(st *styles.Styles, now func() time.Time) rosterPanel {
 		Cell:     lipgloss.NewStyle().PaddingRight(1),
 		Selected: st.Cursor,
 	}))
-	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]*logEntry{}, table: t, input: in}
+	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]*logEntry{},
+		recv: map[string]room.TrackStats{}, table: t, input: in}
 }
 
 // SetSize sets the inner size (inside the border).
@@ -153,6 +155,7 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 	case leftRoomMsg:
 		r.people.Reset()
 		clear(r.history)
+		clear(r.recv)
 		r.rebuild()
 	case tea.KeyMsg:
 		return r.onKey(msg)
@@ -162,8 +165,18 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 
 // onEvent applies one event and reports whether the rows need rebuilding.
 func (r *rosterPanel) onEvent(ev room.Event) bool {
-	if _, ok := ev.(room.Connected); ok {
+	switch e := ev.(type) {
+	case room.Connected:
 		clear(r.history)
+		clear(r.recv)
+	case room.TrackStats:
+		// Shown by the details view as it renders; the rows do not change.
+		r.recv[e.Track.SID] = e
+		return false
+	case room.TrackUnsubscribed:
+		delete(r.recv, e.Track.SID)
+	case room.TrackUnpublished:
+		delete(r.recv, e.Track.SID)
 	}
 	r.remember(ev)
 	if l, ok := ev.(room.ParticipantLeft); ok && l.Participant.Identity == r.detail && r.gone == nil {
@@ -214,6 +227,10 @@ func (r *rosterPanel) remember(ev room.Event) {
 	case room.TrackUnmuted:
 		ids = []string{e.Identity}
 	case room.TrackUpdated:
+		ids = []string{e.Identity}
+	case room.TrackSubscribed:
+		ids = []string{e.Identity}
+	case room.TrackUnsubscribed:
 		ids = []string{e.Identity}
 	}
 	if len(ids) == 0 {

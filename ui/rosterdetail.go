@@ -62,9 +62,12 @@ func (r rosterPanel) detailView() string {
 	} else {
 		var ts []string
 		for _, t := range m.Tracks {
-			ts = append(ts, trackLine(t))
+			ts = append(ts, textsafe.Line(trackLine(t), vw))
+			if s, ok := r.recv[t.SID]; ok {
+				ts = append(ts, st.Muted.Render(textsafe.Line("  ↓ "+receiveLine(s), vw)))
+			}
 		}
-		row("tracks", fitLines(ts, vw)...)
+		row("tracks", ts...)
 	}
 	if m.Metadata != "" {
 		row("metadata", prettyValue(m.Metadata, vw)...)
@@ -120,6 +123,38 @@ func (r rosterPanel) permissionWords(p *room.Permissions, vw int) []string {
 		words = append(words, st.Value.Render(textsafe.Line("sources("+strings.ToLower(strings.Join(p.CanPublishSources, ","))+")", vw)))
 	}
 	return words
+}
+
+// receiveLine is what a subscribed track delivers: rate, frame rate and
+// size for video, counts, loss and jitter.
+func receiveLine(s room.TrackStats) string {
+	parts := []string{fmtBitrate(s.BitrateBPS)}
+	if s.FPS > 0 {
+		parts = append(parts, fmt.Sprintf("%.0f fps", s.FPS))
+	}
+	if s.Width > 0 && s.Height > 0 {
+		parts = append(parts, fmt.Sprintf("%d×%d", s.Width, s.Height))
+	}
+	if s.Codec != "" {
+		parts = append(parts, s.Codec)
+	}
+	parts = append(parts,
+		fmt.Sprintf("%d pkts", s.Packets),
+		fmt.Sprintf("%d lost", s.PacketsLost),
+		fmt.Sprintf("jitter %.1f ms", s.JitterMS))
+	return strings.Join(parts, " · ")
+}
+
+// fmtBitrate renders bits per second in the largest unit that keeps a
+// whole number in front.
+func fmtBitrate(bps float64) string {
+	switch {
+	case bps >= 1e6:
+		return fmt.Sprintf("%.1f Mb/s", bps/1e6)
+	case bps >= 1e3:
+		return fmt.Sprintf("%.0f kb/s", bps/1e3)
+	}
+	return fmt.Sprintf("%.0f b/s", bps)
 }
 
 // trackLine describes a track in full: media, name, codec, layers, mute.
