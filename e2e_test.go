@@ -15,7 +15,9 @@ import (
 // TestDashboardEndToEnd runs the real binary in a real terminal (tmux) with
 // nothing configured, so it starts the managed livekit-server and its own
 // token endpoint, then fetches, joins, sees the server's TokenRefreshed,
-// asks for a server-side refresh, and quits. Assertions read the screen.
+// asks for a server-side refresh, watches a second participant join and
+// leave in the roster, switches to the narrow layout, and quits with
+// ctrl+c. Assertions read the screen.
 func TestDashboardEndToEnd(t *testing.T) {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
@@ -62,10 +64,47 @@ func TestDashboardEndToEnd(t *testing.T) {
 	}
 
 	term.keys("u")
-	term.waitFor("a refresh carrying the new attribute", time.Minute, "attributes_changed", "lkdash.refreshed_at")
+	screen = term.waitFor("a refresh carrying the new attribute", time.Minute, "attributes_changed", "lkdash.refreshed_at")
 
-	term.keys("q")
-	term.waitFor("dashboard exit", 30*time.Second, "LKDASH-EXIT=0")
+	// A second participant: `lkdash join` as Bob, through the dashboard's
+	// own token endpoint, into the dashboard's room.
+	endpoint := regexp.MustCompile(`token endpoint (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(term.log())
+	roomName := regexp.MustCompile(`room\s+(room-[A-Za-z0-9]+)`).FindStringSubmatch(screen)
+	if endpoint == nil || roomName == nil {
+		t.Fatalf("no endpoint in the log or room on the screen:\n%s\n%s", screen, term.log())
+	}
+	var bobOut strings.Builder
+	bob := exec.Command(bin, "join", "--endpoint", endpoint[1], "--room", roomName[1], "--identity", "bob", "--name", "Bob")
+	bob.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	bob.Stdout, bob.Stderr = &bobOut, &bobOut
+	if err := bob.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = bob.Process.Kill() })
+	screen = term.waitFor("Bob in the roster", time.Minute, "Roster (2)", "bob joined (standard)")
+	if !regexp.MustCompile(`bob\s+Bob\s+standard`).MatchString(screen) {
+		t.Errorf("the roster should list bob, Bob, standard:\n%s", screen)
+	}
+	// Bob leaves (Ctrl-C makes lkdash join leave the room).
+	if err := bob.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if err := bob.Wait(); err != nil {
+		t.Errorf("lkdash join as bob: %v\n%s", err, bobOut.String())
+	}
+	screen = term.waitFor("Bob gone, with why", time.Minute, "Roster (1)", "bob left: leave requested")
+	if regexp.MustCompile(`bob\s+Bob\s+standard`).MatchString(screen) {
+		t.Errorf("bob is still in the roster:\n%s", screen)
+	}
+
+	// Narrow: one panel at a time; 4 shows the roster.
+	term.run("resize-window", "-t", "e2e", "-x", "80", "-y", "24")
+	term.keys("4")
+	term.waitFor("the roster alone at 80 columns", 30*time.Second, "[ 4 Roster (1) ]", "1 participant ·")
+
+	// Ctrl+C leaves the room and exits like an interrupted shell command.
+	term.keys("C-c")
+	term.waitFor("dashboard exit", 30*time.Second, "LKDASH-EXIT=130")
 
 	if serverAddr != nil {
 		if c, err := net.DialTimeout("tcp", serverAddr[1], time.Second); err == nil {

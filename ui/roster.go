@@ -28,8 +28,10 @@ type rosterPanel struct {
 	st  *styles.Styles
 	now func() time.Time
 
-	people  *room.Roster
-	history map[string][]*logEntry     // identity → their events, oldest first
+	people *room.Roster
+	// history is each participant's events, oldest first, kept as events:
+	// they are formatted only when their details are shown.
+	history map[string][]room.Event
 	recv    map[string]room.TrackStats // track SID → latest receive figures, while subscribed
 
 	table  table.Model
@@ -64,7 +66,7 @@ func newRosterPanel(st *styles.Styles, now func() time.Time) rosterPanel {
 		Cell:     lipgloss.NewStyle().PaddingRight(1),
 		Selected: st.Cursor,
 	}))
-	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]*logEntry{},
+	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]room.Event{},
 		recv: map[string]room.TrackStats{}, table: t, input: in}
 }
 
@@ -201,7 +203,7 @@ func (r *rosterPanel) remember(ev room.Event) {
 			ids = append(ids, p.Identity)
 		}
 		for _, id := range ids {
-			r.history[id] = []*logEntry{newEntry(e.At, entryInfo, "in_room", "in the room when we joined", nil, nil)}
+			r.history[id] = []room.Event{e}
 		}
 		return
 	case room.ParticipantJoined:
@@ -236,9 +238,8 @@ func (r *rosterPanel) remember(ev room.Event) {
 	if len(ids) == 0 {
 		return
 	}
-	entry := eventEntry(ev)
 	for _, id := range ids {
-		h := append(r.history[id], entry)
+		h := append(r.history[id], ev)
 		if len(h) > historyMax {
 			h = h[len(h)-historyMax:]
 		}

@@ -192,3 +192,28 @@ func BenchmarkRosterApply500(b *testing.B) {
 }
 
 func evMsg(evs ...room.Event) roomEvMsg { return roomEvMsg{evs: evs} }
+
+// BenchmarkBurstUpdate is the dashboard absorbing one message carrying 300
+// participant_joined events (how the server batches a burst), Update and
+// View.
+func BenchmarkBurstUpdate(b *testing.B) {
+	b.ReportAllocs()
+	evs := make([]room.Event, 300)
+	for i := range evs {
+		evs[i] = room.ParticipantJoined{At: t0, Participant: room.Participant{Identity: fmt.Sprintf("load-%03d", i), Kind: room.KindStandard, JoinedAt: t0,
+			SID: "PA_x", Permissions: &room.Permissions{CanSubscribe: true, CanPublish: true, CanPublishData: true}}}
+	}
+	fb := newFetchBackend(b)
+	fb.sess = newFakeSession(fb.resp)
+	base := joinNow(b, testModel(b, newClock(), fb, 160, 40))
+	base = send(b, base, roomEventMsg{id: base.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "watcher"}}}})
+	for b.Loop() {
+		b.StopTimer()
+		m := base
+		m.roster.people = room.NewRoster()
+		m.roster.people.Apply(room.Connected{Local: room.Participant{Identity: "watcher"}})
+		b.StartTimer()
+		m = send(b, m, roomEventMsg{id: m.joinID, evs: evs})
+		_ = m.View()
+	}
+}

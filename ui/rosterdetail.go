@@ -79,7 +79,7 @@ func (r rosterPanel) detailView() string {
 	if len(hist) > 0 {
 		out = append(out, st.Label.Render("history"))
 		for i := len(hist) - 1; i >= 0; i-- { // newest first
-			e := hist[i]
+			e := historyEntry(hist[i])
 			out = append(out, " "+st.EventTime.Render(e.at.In(r.now().Location()).Format("15:04:05"))+" "+
 				st.EventType.Render(e.typ)+" "+st.EventText.Render(e.text))
 		}
@@ -181,4 +181,13 @@ func trackLine(t room.Track) string {
 	}
 	parts = append(parts, t.SID)
 	return strings.Join(parts, " · ")
+}
+
+// historyEntry formats one event of a participant's history like the log
+// does; Connected stands for "already there when we joined".
+func historyEntry(ev room.Event) *logEntry {
+	if c, ok := ev.(room.Connected); ok {
+		return newEntry(c.At, entryInfo, "in_room", "in the room when we joined", nil, nil)
+	}
+	return eventEntry(ev)
 }

@@ -1,0 +1,174 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/livekit/protocol/auth"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+
+	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// sessionBackend hands out one session that is already joined.
+type sessionBackend struct {
+	noBackend
+	sess Session
+}
+
+func (b sessionBackend) Join(context.Context, JoinRequest) (Session, error) { return b.sess, nil }
+
+// burstResult is what a join burst did to the dashboard.
+type burstResult struct {
+	latencies    []time.Duration // participant_joined seen by the session → roster row shown
+	joined, left int             // entries in the event log
+	roster       int             // roster size at the peak
+	dropped      int64
+	took         time.Duration // first join started → last one shown
+	batches      int
+}
+
+func (r burstResult) percentile(p int) time.Duration {
+	s := slices.Clone(r.latencies)
+	slices.Sort(s)
+	return s[min(len(s)*p/100, len(s)-1)]
+}
+
+// joinBurst starts a managed livekit-server, joins the dashboard's model
+// to a room through room.Join, then has n SDK participants join in
+// parallel while the model consumes events the way Bubble Tea would (one
+// Update and one View per message), then has them all leave.
+func joinBurst(tb testing.TB, n int) burstResult {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: tb.TempDir()})
+	if err != nil {
+		tb.Fatalf("cannot start livekit-server: %v", err)
+	}
+	defer srv.Stop()
+	name := fmt.Sprintf("burst-%d", time.Now().UnixNano())
+	mint := &tokens.Mint{ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	sess, err := room.Join(ctx, mint, tokens.Options{RoomName: name, ParticipantIdentity: "watcher"}, room.Config{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer sess.Leave()
+
+	m := testModel(tb, newClock(), &fakeBackend{}, 160, 40)
+	m.cfg.Backend = sessionBackend{sess: sess}
+	m = joinNow(tb, m)
+	if m.join != joined {
+		tb.Fatalf("the model did not join: %v", m.join)
+	}
+
+	var res burstResult
+	consume := func(until func() bool, what string) {
+		deadline := time.After(3 * time.Minute)
+		for !until() {
+			got := make(chan tea.Msg, 1)
+			go func() { got <- waitEvent(m.sess, m.joinID)() }()
+			var msg tea.Msg
+			select {
+			case msg = <-got:
+			case <-deadline:
+				tb.Fatalf("%s: roster at %d, %d joined and %d left in the log", what, m.roster.people.Len(), res.joined, res.left)
+			}
+			m = send(tb, m, msg)
+			_ = m.View()
+			shown := time.Now()
+			rm := msg.(roomEventMsg)
+			for _, ev := range rm.evs {
+				switch ev.(type) {
+				case room.ParticipantJoined:
+					res.joined++
+					res.latencies = append(res.latencies, shown.Sub(ev.Time()))
+				case room.ParticipantLeft:
+					res.left++
+				}
+			}
+			res.roster = max(res.roster, m.roster.people.Len())
+			res.batches++
+			if rm.closed {
+				tb.Fatalf("%s: the session ended", what)
+			}
+		}
+	}
+
+	toks := make([]string, n)
+	for i := range n {
+		toks[i], err = auth.NewAccessToken(srv.APIKey, srv.APISecret).SetIdentity(fmt.Sprintf("load-%03d", i)).
+			SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: name}).SetValidFor(time.Hour).ToJWT()
+		if err != nil {
+			tb.Fatal(err)
+		}
+	}
+	rooms := make([]*lksdk.Room, n)
+	errs := make(chan error, n)
+	start := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 32) // the 2-core box: bounded, still a burst
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			r, err := lksdk.ConnectToRoomWithToken(srv.URL, toks[i], lksdk.NewRoomCallback(), lksdk.WithAutoSubscribe(false))
+			if err != nil {
+				errs <- fmt.Errorf("participant %d: %w", i, err)
+				return
+			}
+			rooms[i] = r
+		}()
+	}
+	consume(func() bool { return res.joined >= n }, "joining")
+	res.took = time.Since(start)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		tb.Fatal(err)
+	}
+	for _, r := range rooms {
+		go r.Disconnect()
+	}
+	consume(func() bool { return res.left >= n }, "leaving")
+	if m.roster.people.Len() != 1 {
+		tb.Errorf("after everyone left the roster has %d rows", m.roster.people.Len())
+	}
+	res.dropped = sess.Dropped()
+	return res
+}
+
+// TestLoad300Joins: 300 participants join at once; the roster ends at 301
+// (them and us), the log has exactly 300 participant_joined and, once
+// they leave, 300 participant_left, and no event was dropped.
+func TestLoad300Joins(t *testing.T) {
+	t.Parallel()
+	res := joinBurst(t, 300)
+	if res.roster != 301 || res.joined != 300 || res.left != 300 || res.dropped != 0 {
+		t.Fatalf("roster peak %d, joined %d, left %d, dropped %d", res.roster, res.joined, res.left, res.dropped)
+	}
+	t.Logf("300 joins shown in %s over %d messages; join → roster p50 %s p99 %s; dropped %d",
+		res.took.Round(time.Millisecond), res.batches, res.percentile(50), res.percentile(99), res.dropped)
+}
+
+// BenchmarkJoinBurst reports how long a participant_joined takes from the
+// session seeing it to the roster showing it, at p50 and p99, during a
+// burst of 300 joins, and how many events were dropped (must be 0).
+func BenchmarkJoinBurst(b *testing.B) {
+	for b.Loop() {
+		res := joinBurst(b, 300)
+		b.ReportMetric(float64(res.percentile(50).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(res.percentile(99).Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(res.dropped), "dropped")
+		b.ReportMetric(res.took.Seconds(), "burst-s")
+	}
+}
