@@ -76,25 +76,47 @@ func (r *rosterPanel) SetSize(w, h int) {
 	r.input.Width = max(w-2, 1)
 	r.table.SetWidth(w)
 	r.table.SetHeight(max(h-1, 2)) // the status line takes one
+	// The rows are built for the old columns: drop them first, since the
+	// table renders its rows when the columns change and a row longer than
+	// the columns panics.
+	r.table.SetRows(nil)
 	r.table.SetColumns(rosterColumns(w))
 	r.rebuild()
 }
 
+// Column titles; the row builder fills cells by title, so narrow panels
+// can leave columns out.
+const (
+	colMark, colIdentity, colName, colKind = " ", "Identity", "Name", "Kind"
+	colSince, colTracks, colQuality        = "Since", "Tracks", "Q"
+)
+
 // rosterColumns fits the columns to w cells: fixed ones for the speaker
 // mark, kind, join time and quality; the rest shared by identity, name and
-// tracks. Each cell is followed by a space.
+// tracks. Below 54 cells the join time goes, below 44 the tracks too
+// (both stay in the details). Each cell is followed by a space.
 func rosterColumns(w int) []table.Column {
-	flex := max(w-(1+8+8+3)-7, 12)
-	id, name := flex*4/10, flex*3/10
-	return []table.Column{
-		{Title: " ", Width: 1},
-		{Title: "Identity", Width: id},
-		{Title: "Name", Width: name},
-		{Title: "Kind", Width: 8},
-		{Title: "Since", Width: 8},
-		{Title: "Tracks", Width: flex - id - name},
-		{Title: "Q", Width: 3},
+	since, tracks := w >= 54, w >= 44
+	fixed, n := 1+8+3, 5
+	if since {
+		fixed, n = fixed+8, n+1
 	}
+	if tracks {
+		n++
+	}
+	flex := max(w-fixed-n, 12)
+	id, name := flex*4/10, flex*3/10
+	if !tracks {
+		id, name = flex*5/10, flex-flex*5/10
+	}
+	cols := []table.Column{{Title: colMark, Width: 1}, {Title: colIdentity, Width: id}, {Title: colName, Width: name}, {Title: colKind, Width: 8}}
+	if since {
+		cols = append(cols, table.Column{Title: colSince, Width: 8})
+	}
+	if tracks {
+		cols = append(cols, table.Column{Title: colTracks, Width: flex - id - name})
+	}
+	return append(cols, table.Column{Title: colQuality, Width: 3})
 }
 
 // rosterKeys are the roster's bindings.
@@ -288,33 +310,35 @@ func (r rosterPanel) selected() string {
 // row renders one participant; untrusted strings are sanitised and cut
 // to their column here.
 func (r rosterPanel) row(m *room.Member, cols []table.Column) table.Row {
-	width := func(i int) int {
-		if i < len(cols) {
-			return max(cols[i].Width, 1)
+	row := make(table.Row, len(cols))
+	for i, c := range cols {
+		w := max(c.Width, 1)
+		switch c.Title {
+		case colMark:
+			if m.Speaking {
+				row[i] = "●"
+			}
+		case colIdentity:
+			row[i] = textsafe.Line(m.Identity, w)
+		case colName:
+			name := m.Name
+			if m.Local {
+				name = strings.TrimSpace(name + " (you)")
+			}
+			row[i] = textsafe.Line(name, w)
+		case colKind:
+			row[i] = textsafe.Line(orDash(m.Kind), w)
+		case colSince:
+			if !m.JoinedAt.IsZero() {
+				row[i] = m.JoinedAt.In(r.now().Location()).Format("15:04:05")
+			}
+		case colTracks:
+			row[i] = textsafe.Line(trackSummary(m.Tracks), w)
+		case colQuality:
+			row[i] = qualityBars(m.Quality)
 		}
-		return 1
 	}
-	mark := " "
-	if m.Speaking {
-		mark = "●"
-	}
-	name := m.Name
-	if m.Local {
-		name = strings.TrimSpace(name + " (you)")
-	}
-	since := ""
-	if !m.JoinedAt.IsZero() {
-		since = m.JoinedAt.In(r.now().Location()).Format("15:04:05")
-	}
-	return table.Row{
-		mark,
-		textsafe.Line(m.Identity, width(1)),
-		textsafe.Line(name, width(2)),
-		textsafe.Line(orDash(m.Kind), width(3)),
-		since,
-		textsafe.Line(trackSummary(m.Tracks), width(5)),
-		qualityBars(m.Quality),
-	}
+	return row
 }
 
 // trackSummary is a compact track list: mic, cam, screen, data…; × marks

@@ -217,3 +217,38 @@ func BenchmarkBurstUpdate(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// TestRosterResizeChangesColumns: narrowing the terminal drops columns
+// (join time, then tracks) with rows on screen, in the list and in the
+// details, without a panic or a garbled frame.
+func TestRosterResizeChangesColumns(t *testing.T) {
+	b := rosterBackend(t)
+	m := joinNow(t, testModel(t, newClock(), b, 160, 40))
+	m = send(t, m, roomEventMsg{id: m.joinID, evs: drain(b.sess.ch)})
+	if m.roster.people.Len() != 5 {
+		t.Fatalf("roster has %d", m.roster.people.Len())
+	}
+	m = send(t, m, keyMsg("4"))
+	for _, details := range []bool{false, true} {
+		if details {
+			m = send(t, m, keyMsg("down"), keyMsg("enter"))
+		}
+		for _, sz := range [][2]int{{120, 34}, {200, 60}, {100, 30}, {80, 24}, {60, 16}, {121, 17}, {160, 40}} {
+			m = send(t, m, tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			checkInert(t, m.View(), sz[0], sz[1])
+		}
+	}
+}
+
+// drain takes what is queued on ch.
+func drain(ch chan room.Event) []room.Event {
+	var evs []room.Event
+	for {
+		select {
+		case ev := <-ch:
+			evs = append(evs, ev)
+		default:
+			return evs
+		}
+	}
+}
