@@ -37,11 +37,11 @@ func TestDashboardAgentEndToEnd(t *testing.T) {
 
 	term.waitFor("dev server ready", 3*time.Minute, "ready")
 	term.keys("4") // the Agents panel
-	screen := term.waitFor("the Agents panel offering a stand-in", 10*time.Second, "ctrl+t: run a stand-in")
+	screen := term.waitFor("the Agents panel offering a stand-in", time.Minute, "ctrl+t: run a stand-in")
 	term.keys("n")
 	term.keys("-l", "helper")
 	term.keys("C-t")
-	term.waitFor("the stand-in registered", 30*time.Second, "stand-in helper registered")
+	term.waitFor("the stand-in registered", time.Minute, "stand-in helper registered")
 	term.keys("Escape")
 
 	term.keys("j")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -36,8 +37,9 @@ func firstOf(evs []map[string]any, typ string) map[string]any {
 
 // TestAgentAndJoin runs `lkdash agent --name helper` and `lkdash join
 // --agent-name helper` against one real server: the join reports the
-// dispatch and the agent joining, the agent prints the job, and stopping
-// the agent deregisters it after leaving the room.
+// dispatch and the agent joining, the agent prints the job, a join asking
+// for "HELPER" is told about the case mismatch, and stopping the agent
+// deregisters it after leaving the room.
 func TestAgentAndJoin(t *testing.T) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -102,6 +104,19 @@ func TestAgentAndJoin(t *testing.T) {
 			t.Fatalf("the agent never left the emptied room:\n%s", agentOut.String())
 		}
 	}
+	// Another process asking for "HELPER" learns that "helper" runs.
+	out.Reset()
+	errOut.Reset()
+	code = run(ctx, append([]string{"join", "--room", "agent-cli-2", "--agent-name", "HELPER", "--agent-timeout", "1s", "--for", "3s"}, server...),
+		&streams{in: strings.NewReader(""), out: &out, err: &errOut, now: time.Now})
+	if code != 0 {
+		t.Fatalf("second join exited %d: %s", code, errOut.String())
+	}
+	missing := firstOf(jsonLines(t, out.String()), "agent_missing")
+	if missing == nil || !strings.Contains(fmt.Sprint(missing["causes"]), `a worker is registered as "helper": agent names are case-sensitive`) {
+		t.Errorf("agent_missing = %v", missing)
+	}
+
 	stopAgent()
 	if code := <-agentDone; code != 0 {
 		t.Fatalf("agent exited %d after Ctrl-C: %s", code, agentErr.String())

@@ -29,7 +29,7 @@ type liveBackend struct {
 	mu       sync.Mutex
 	spec     tokens.Spec // the spec cache was built for
 	cache    *tokens.Caching
-	standIns map[*standin.Worker]bool // running, for closeStandIns and KnownAgents
+	standIns map[*standin.Worker]bool // running, for closeStandIns
 }
 
 // newBackend returns the real backend. now may be nil (time.Now).
@@ -92,7 +92,7 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	}
 	s, err := room.Join(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
-		Progress: req.Progress, Now: b.now, KnownAgents: b.standInNames,
+		Progress: req.Progress, Now: b.now, KnownAgents: standin.Running,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
 	})
@@ -148,17 +148,6 @@ func (s *backendStandIn) Close() error {
 	delete(s.b.standIns, s.w)
 	s.b.mu.Unlock()
 	return s.w.Close()
-}
-
-// standInNames lists the agent names of the running stand-ins.
-func (b *liveBackend) standInNames() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	var out []string
-	for w := range b.standIns {
-		out = append(out, w.AgentName())
-	}
-	return out
 }
 
 // closeStandIns deregisters every stand-in still running.

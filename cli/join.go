@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/standin"
 )
 
 func newJoinCmd(s *streams) *cobra.Command {
@@ -55,6 +56,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 				APIKey:        r.spec.APIKey,
 				APISecret:     r.spec.APISecret,
 				AgentTimeout:  agentTimeout,
+				KnownAgents:   standin.Running,
 				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
 			})
 			if err != nil {

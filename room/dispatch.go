@@ -35,7 +35,7 @@ const (
 type dispatchWatch struct {
 	s       *Session
 	timeout time.Duration
-	known   func() []string
+	known   func(serverURL string) []string
 	client  *lksdk.AgentDispatchClient // nil without API key and secret
 
 	stop     chan struct{}

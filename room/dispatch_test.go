@@ -123,7 +123,7 @@ func TestCaseMismatchIsReported(t *testing.T) {
 	w := standIn(t, srv, "casey")
 	cfg := creds(srv)
 	cfg.AgentTimeout = 2 * time.Second
-	cfg.KnownAgents = func() []string { return []string{w.AgentName()} }
+	cfg.KnownAgents = func(string) []string { return []string{w.AgentName()} }
 	s := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "carol", AgentName: "Casey"}, cfg)
 	m, _ := waitWithin[AgentMissing](t, s, 10*time.Second, nil)
 	if !hasCause(m.Causes, `a worker is registered as "casey": agent names are case-sensitive`) ||

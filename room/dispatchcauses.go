@@ -91,7 +91,7 @@ func (w *dispatchWatch) nearMisses(want string) []string {
 		}
 	}
 	if w.known != nil {
-		for _, k := range w.known() {
+		for _, k := range w.known(w.s.resp.ServerURL) {
 			check(k, "a worker is registered as")
 		}
 	}

@@ -45,9 +45,10 @@ type Config struct {
 	// AgentMissing is reported; 0 means DefaultAgentTimeout.
 	AgentTimeout time.Duration
 	// KnownAgents, when set, lists the agent names of workers known to be
-	// registered with this server (stand-ins lkdash runs); a missing
-	// agent is compared against them for case and typo mismatches.
-	KnownAgents func() []string
+	// registered with the server at serverURL (standin.Running: the
+	// stand-ins lkdash runs on this machine); a missing agent is compared
+	// against them for case and typo mismatches.
+	KnownAgents func(serverURL string) []string
 	// Log receives the SDK's per-room logging; nil discards it (it would
 	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
 	// process-wide in the SDK and always discarded.

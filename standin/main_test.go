@@ -21,7 +21,15 @@ var shared struct {
 }
 
 func TestMain(m *testing.M) {
+	// Keep the stand-ins' registry files out of the user's cache.
+	regDir, err := os.MkdirTemp("", "lkdash-standin-registry-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	registryDir = func() (string, error) { return regDir, nil }
 	code := m.Run()
+	os.RemoveAll(regDir)
 	if shared.srv != nil {
 		if err := shared.srv.Stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "stopping livekit-server:", err)

@@ -58,6 +58,7 @@ type Worker struct {
 	conn          *websocket.Conn
 	id            string
 	serverVersion string
+	regPath       string // this worker's registry file, if written
 
 	writeMu sync.Mutex
 	events  chan Event
@@ -114,6 +115,7 @@ func Register(ctx context.Context, cfg Config) (*Worker, error) {
 		conn.Close()
 		return nil, err
 	}
+	w.advertise()
 	w.emit(Event{Type: EventRegistered, WorkerID: w.id, AgentName: cfg.AgentName, ServerVersion: w.serverVersion})
 	go w.readLoop()
 	return w, nil
@@ -225,6 +227,7 @@ func (w *Worker) readLoop() {
 		close(w.events)
 	}()
 	defer close(w.readDone)
+	defer w.unadvertise()
 	for {
 		msg, err := w.read()
 		if err != nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -207,5 +210,34 @@ func TestEventJSONStartsWithTypeAndTime(t *testing.T) {
 	want := `{"type":"job_started","time":"2026-01-02T03:04:05Z","agent_name":"a","room":"r","job_id":"AJ_1"}`
 	if string(data) != want {
 		t.Errorf("got  %s\nwant %s", data, want)
+	}
+}
+
+func TestRunningListsLiveStandIns(t *testing.T) {
+	srv := sharedServer(t)
+	dir := t.TempDir()
+	old := registryDir
+	registryDir = func() (string, error) { return dir, nil }
+	t.Cleanup(func() { registryDir = old })
+
+	// A file left by a process that is gone is ignored and removed.
+	stale := filepath.Join(dir, "AW_stale.json")
+	if err := os.WriteFile(stale, []byte(`{"server":"127.0.0.1:1","agent_name":"ghost","pid":2147483647}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := register(t, srv, "Helper")
+	register(t, srv, "other")
+	if got := Running(srv.HTTPURL); !slices.Equal(got, []string{"Helper", "other"}) {
+		t.Errorf("Running = %v", got)
+	}
+	if got := Running("ws://127.0.0.1:1"); len(got) != 0 {
+		t.Errorf("Running on another server = %v", got)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale registry file kept: %v", err)
+	}
+	w.Close()
+	if got := Running(srv.URL); !slices.Equal(got, []string{"other"}) {
+		t.Errorf("after Close, Running = %v", got)
 	}
 }
