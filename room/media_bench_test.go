@@ -54,6 +54,59 @@ func BenchmarkPublishDemoCPU(b *testing.B) {
 	}
 }
 
+// BenchmarkReceiveDemoCPU measures what receiving the demo costs, stats
+// included: a publisher and a watcher (stats every second) share this
+// process; each iteration spends one window with the demo published but
+// not subscribed, then one with the watcher subscribed. The difference is
+// the receive side: decrypting, reading every packet, pion's statistics.
+func BenchmarkReceiveDemoCPU(b *testing.B) {
+	const window = 3 * time.Second
+	srv := sharedServer(b)
+	name := roomName(b)
+	var sessions []*Session
+	for _, id := range []string{"bench-publisher", "bench-watcher"} {
+		s, err := Join(b.Context(), mint(srv), tokens.Options{RoomName: name, ParticipantIdentity: id}, Config{StatsInterval: time.Second})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Leave()
+		go func() {
+			for range s.Events() {
+			}
+		}()
+		sessions = append(sessions, s)
+	}
+	pub, watcher := sessions[0], sessions[1]
+	if _, err := pub.PublishDemo(); err != nil {
+		b.Fatal(err)
+	}
+	var sending, receiving time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		sending += cpuDuring(window)
+		b.StopTimer()
+		if err := watcher.SetAutoSubscribe(true); err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(time.Second) // subscribed and flowing
+		b.StartTimer()
+		receiving += cpuDuring(window)
+		b.StopTimer()
+		if got := watcher.trackStats(); len(got) != 2 || got[0].(TrackStats).Bytes == 0 || got[1].(TrackStats).Bytes == 0 {
+			b.Fatalf("the watcher did not receive both demo tracks: %+v", got)
+		}
+		if err := watcher.SetAutoSubscribe(false); err != nil {
+			b.Fatal(err)
+		}
+		time.Sleep(time.Second)
+		b.StartTimer()
+	}
+	n := float64(b.N) * window.Seconds()
+	b.ReportMetric(100*sending.Seconds()/n, "publish-only-%core")
+	b.ReportMetric(100*receiving.Seconds()/n, "publish+receive-%core")
+	b.ReportMetric(100*(receiving-sending).Seconds()/n, "receive-%core")
+}
+
 // cpuDuring is the user+system CPU time this process used over d.
 func cpuDuring(d time.Duration) time.Duration {
 	before := cpuTime()

@@ -217,6 +217,13 @@ func TestSetAutoSubscribeAtRuntime(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitBoth(t, b, func(e TrackUnsubscribed) string { return e.Track.Name })
+
+	// And back: the SDK still calls the tracks subscribed, which must not
+	// stop us from asking again.
+	if err := b.SetAutoSubscribe(true); err != nil {
+		t.Fatal(err)
+	}
+	latestStats(t, b, 10*time.Second, flowing(DemoVideoName, DemoAudioName))
 }
 
 // waitAll returns what arrives during d.

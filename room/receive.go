@@ -36,7 +36,6 @@ type subscription struct {
 	track    Track
 	codec    string
 	ssrc     uint32
-	pub      *lksdk.RemoteTrackPublication
 
 	frames        atomic.Uint64
 	width, height atomic.Uint32
@@ -87,7 +86,6 @@ func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPu
 		track:    trackOf(pub),
 		codec:    track.Codec().MimeType,
 		ssrc:     uint32(track.SSRC()),
-		pub:      pub,
 		lastAt:   s.cfg.Now(),
 	}
 	if info := pub.TrackInfo(); info != nil {
@@ -190,8 +188,9 @@ func (s *Session) statsLoop(interval time.Duration, stop <-chan struct{}) {
 	}
 }
 
-// trackStats samples every subscribed track, dropping those the SDK
-// unsubscribed without telling (SetSubscribed(false) has no callback).
+// trackStats samples every subscribed track. An unsubscribed one has left
+// the map when its reader saw the end of the track: SetSubscribed(false)
+// has no SDK callback, and the SDK's IsSubscribed stays true.
 func (s *Session) trackStats() []Event {
 	now := s.cfg.Now()
 	s.recv.mu.Lock()
@@ -202,10 +201,6 @@ func (s *Session) trackStats() []Event {
 	s.recv.mu.Unlock()
 	var out []Event
 	for _, sub := range subs {
-		if !sub.pub.IsSubscribed() {
-			s.unsubscribed(sub.track.SID, sub)
-			continue
-		}
 		out = append(out, sub.sample(now, s.recv.inbound))
 	}
 	return out
@@ -249,7 +244,9 @@ func (s *Session) SetAutoSubscribe(on bool) error {
 	var errs []error
 	for _, rp := range room.GetRemoteParticipants() {
 		for _, p := range rp.TrackPublications() {
-			if pub, ok := p.(*lksdk.RemoteTrackPublication); ok && pub.IsSubscribed() != on {
+			// Not only those whose IsSubscribed differs: the SDK keeps a
+			// track it was unsubscribed from, so IsSubscribed stays true.
+			if pub, ok := p.(*lksdk.RemoteTrackPublication); ok {
 				if err := pub.SetSubscribed(on); err != nil {
 					errs = append(errs, err)
 				}
