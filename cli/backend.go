@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 	"github.com/lkdash/lkdash/tokens"
@@ -27,7 +28,7 @@ type liveBackend struct {
 	now func() time.Time
 
 	mu       sync.Mutex
-	spec     tokens.Spec // the spec cache was built for
+	spec     source.Spec // the spec cache was built for
 	cache    *tokens.Caching
 	standIns map[*standin.Worker]bool // running, for closeStandIns
 }
@@ -41,7 +42,7 @@ func newBackend(now func() time.Time) *liveBackend {
 }
 
 // source returns the source for spec, through the (kept) cache if caching.
-func (b *liveBackend) source(spec tokens.Spec, caching bool) (tokens.ConfigurableSource, *tokens.Caching, error) {
+func (b *liveBackend) source(spec source.Spec, caching bool) (tokens.ConfigurableSource, *tokens.Caching, error) {
 	if err := spec.Validate(); err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
 )
@@ -25,7 +26,7 @@ func TestLiveBackendCaching(t *testing.T) {
 	defer srv.Close()
 	b := newBackend(nil)
 	ctx := context.Background()
-	req := ui.FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: srv.URL}, Options: tokens.Options{RoomName: "demo"}, Caching: true}
+	req := ui.FetchRequest{Spec: source.Spec{Kind: source.KindEndpoint, Endpoint: srv.URL}, Options: tokens.Options{RoomName: "demo"}, Caching: true}
 	steps := []struct {
 		name  string
 		mod   func(*ui.FetchRequest)
@@ -56,7 +57,7 @@ func TestLiveBackendCaching(t *testing.T) {
 	if err != nil || res.Cache.Enabled || hits.Load() != 5 {
 		t.Fatalf("uncached: %+v %v %d", res.Cache, err, hits.Load())
 	}
-	if _, err := b.Fetch(ctx, ui.FetchRequest{Spec: tokens.Spec{Kind: tokens.KindEndpoint}}); err == nil {
+	if _, err := b.Fetch(ctx, ui.FetchRequest{Spec: source.Spec{Kind: source.KindEndpoint}}); err == nil {
 		t.Fatal("empty endpoint accepted")
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -100,7 +101,7 @@ func runDecode(ctx context.Context, s *streams, f decodeFlags, args []string) er
 		}
 		return err
 	}
-	keys := tokens.SignerKeys{Explicit: tokens.CheckConfig{APIKey: orEnv(f.apiKey, "LIVEKIT_API_KEY"), APISecret: orEnv(f.secret, "LIVEKIT_API_SECRET")}}
+	keys := source.SignerKeys{Explicit: tokens.CheckConfig{APIKey: orEnv(f.apiKey, "LIVEKIT_API_KEY"), APISecret: orEnv(f.secret, "LIVEKIT_API_SECRET")}}
 	if cfg := savedLKConfig(); cfg != nil {
 		keys.Saved = cfg.savedKeys()
 	}

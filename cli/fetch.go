@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -76,7 +77,7 @@ func newFetchCmd(s *streams) *cobra.Command {
 
 // buildSource validates a spec (a usage error: the flags are wrong) and
 // builds its source.
-func buildSource(spec tokens.Spec) (tokens.ConfigurableSource, error) {
+func buildSource(spec source.Spec) (tokens.ConfigurableSource, error) {
 	if err := validSource(spec.Kind); err != nil {
 		return nil, err
 	}

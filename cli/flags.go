@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -16,7 +17,7 @@ import (
 type sourceFlags struct {
 	source   string
 	project  string
-	settings []*settingValue // one per tokens.SettingFields entry
+	settings []*settingValue // one per source.SettingFields entry
 	grants   tokens.Grants
 
 	room, identity, name, metadata            string
@@ -27,7 +28,7 @@ type sourceFlags struct {
 // settingValue is the flag of one source setting. It records whether the
 // command line set it, since a flag beats the environment and lk projects.
 type settingValue struct {
-	field tokens.Field
+	field source.Field
 	lines []string // the values given, several for a Lines field
 	given bool
 }
@@ -85,17 +86,17 @@ func inGroup(fs *pflag.FlagSet, group string, names ...string) {
 func (f *sourceFlags) register(fs *pflag.FlagSet) {
 	f.grants = tokens.DefaultGrants()
 	fs.SortFlags = false // the help lists each group in this order
-	fs.StringVar(&f.source, "source", "", "token source: "+strings.Join(tokens.KindNames(), "|")+" (default: inferred from the other flags)")
+	fs.StringVar(&f.source, "source", "", "token source: "+strings.Join(source.KindNames(), "|")+" (default: inferred from the other flags)")
 	fs.StringVar(&f.project, "project", "", "use this project saved by the lk CLI (~/.livekit/cli-config.yaml)")
 	inGroup(fs, groupSource, "source", "project")
 	f.settings = nil
-	for _, field := range tokens.SettingFields() {
+	for _, field := range source.SettingFields() {
 		v := &settingValue{field: field}
 		f.settings = append(f.settings, v)
 		fs.Var(v, field.Name, settingUsage(field))
 		inGroup(fs, groupSource, field.Name)
 	}
-	for _, g := range tokens.GrantFields() {
+	for _, g := range source.GrantFields() {
 		p := g.Ptr(&f.grants)
 		fs.BoolVar(p, g.Flag, *p, "grant "+g.Claim)
 		inGroup(fs, groupGrants, g.Flag)
@@ -114,9 +115,9 @@ func (f *sourceFlags) register(fs *pflag.FlagSet) {
 
 // settingUsage is a setting's flag help: its usage, which kinds read it,
 // and its environment variable.
-func settingUsage(field tokens.Field) string {
+func settingUsage(field source.Field) string {
 	var kinds []string
-	for _, d := range tokens.Kinds() {
+	for _, d := range source.Kinds() {
 		for _, kf := range d.Fields {
 			if kf.Name == field.Name {
 				kinds = append(kinds, string(d.Kind))
@@ -124,7 +125,7 @@ func settingUsage(field tokens.Field) string {
 		}
 	}
 	s := field.Usage
-	if len(kinds) > 0 && len(kinds) < len(tokens.Kinds()) {
+	if len(kinds) > 0 && len(kinds) < len(source.Kinds()) {
 		s += " [" + strings.Join(kinds, ", ") + "]"
 	}
 	if field.Env != "" {
@@ -155,11 +156,11 @@ func (f *sourceFlags) given(name, value string) {
 
 // resolved is what the flags, environment and lk project add up to.
 type resolved struct {
-	spec tokens.Spec
+	spec source.Spec
 	opts tokens.Options
 	// keys are the pairs a fetched token may be judged with: only those
 	// given explicitly, and the saved projects by issuer or server URL.
-	keys tokens.SignerKeys
+	keys source.SignerKeys
 	// configured is false when nothing at all names a source, which is when
 	// the dashboard and join fall back to the managed local server.
 	configured bool
@@ -176,8 +177,8 @@ func (f *sourceFlags) resolve() (resolved, error) {
 	if err != nil {
 		return r, err
 	}
-	spec := tokens.Spec{Grants: f.grants}
-	var given tokens.Spec                 // only the settings given explicitly
+	spec := source.Spec{Grants: f.grants}
+	var given source.Spec                 // only the settings given explicitly
 	var fromFlags, fromElsewhere []string // names of the settings with a value
 	for _, v := range f.settings {
 		text, flagged, explicit := v.String(), v.given, v.given
@@ -211,7 +212,7 @@ func (f *sourceFlags) resolve() (resolved, error) {
 		AgentDeployment:     f.agentDeployment,
 	}
 	for _, kv := range f.attributes {
-		k, v, err := tokens.ParseAttribute(kv)
+		k, v, err := source.ParseAttribute(kv)
 		if err != nil {
 			return r, usageErrorf("--attribute %q: %v", kv, err)
 		}
@@ -228,7 +229,7 @@ func (f *sourceFlags) resolve() (resolved, error) {
 // project. Settings without an environment variable take their default.
 // explicit is false for a value from the default project or a default,
 // which nobody gave for this command.
-func (f *sourceFlags) fallback(field tokens.Field, proj *lkProject) (text string, explicit bool) {
+func (f *sourceFlags) fallback(field source.Field, proj *lkProject) (text string, explicit bool) {
 	if field.Env == "" {
 		return field.Default, false
 	}
@@ -247,12 +248,12 @@ func (f *sourceFlags) fallback(field tokens.Field, proj *lkProject) (text string
 // kind picks the source: --source when given, else the first kind in the
 // table implied by a setting from a flag, else by one from the environment
 // or a project. A bare URL configures nothing on its own.
-func (f *sourceFlags) kind(fromFlags, fromElsewhere []string) (tokens.Kind, bool) {
+func (f *sourceFlags) kind(fromFlags, fromElsewhere []string) (source.Kind, bool) {
 	if f.source != "" {
-		return tokens.Kind(strings.ToLower(f.source)), true
+		return source.Kind(strings.ToLower(f.source)), true
 	}
 	for _, names := range [][]string{fromFlags, fromElsewhere} {
-		for _, d := range tokens.Kinds() {
+		for _, d := range source.Kinds() {
 			for _, n := range names {
 				if d.Implies(n) {
 					return d.Kind, true
@@ -288,8 +289,8 @@ func (f *sourceFlags) lkProject() (*lkConfig, *lkProject, error) {
 // signerKeys says which key pairs may judge the tokens spec fetches. A
 // minting spec signs with its own pair; otherwise a pair from the default
 // project counts only through the saved-project rule, like any other.
-func signerKeys(spec tokens.Spec, cfg *lkConfig, keyExplicit, secretExplicit bool) tokens.SignerKeys {
-	var k tokens.SignerKeys
+func signerKeys(spec source.Spec, cfg *lkConfig, keyExplicit, secretExplicit bool) source.SignerKeys {
+	var k source.SignerKeys
 	switch {
 	case spec.Mints():
 		k.Explicit = tokens.CheckConfig{APIKey: spec.APIKey, APISecret: spec.APISecret}
@@ -308,8 +309,8 @@ func signerKeys(spec tokens.Spec, cfg *lkConfig, keyExplicit, secretExplicit boo
 }
 
 // validSource checks --source names a known kind.
-func validSource(k tokens.Kind) error {
-	if err := tokens.CheckKind(k); err != nil {
+func validSource(k source.Kind) error {
+	if err := source.CheckKind(k); err != nil {
 		return usageErrorf("--source: %v", err)
 	}
 	return nil

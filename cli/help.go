@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
-	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/internal/source"
 )
 
 func init() {
@@ -86,10 +86,10 @@ func sourceHelp() string {
 	var b strings.Builder
 	b.WriteString("Token sources (--source, or inferred from the flags marked *):\n")
 	var envs []string
-	for _, d := range tokens.Kinds() {
+	for _, d := range source.Kinds() {
 		fmt.Fprintf(&b, "  %-9s %s\n  %-9s %s\n", d.Kind, d.Summary, "", kindFlags(d.Kind))
 	}
-	for _, f := range tokens.SettingFields() {
+	for _, f := range source.SettingFields() {
 		if f.Env != "" {
 			envs = append(envs, f.Env)
 		}
@@ -99,8 +99,8 @@ func sourceHelp() string {
 }
 
 // kindFlags lists a kind's flags, marking with * those that imply it.
-func kindFlags(k tokens.Kind) string {
-	d, _ := tokens.LookupKind(k)
+func kindFlags(k source.Kind) string {
+	d, _ := source.LookupKind(k)
 	var flags []string
 	for _, f := range d.Fields {
 		name := "--" + f.Name

@@ -7,12 +7,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lkdash/lkdash/internal/kindtest"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 )
 
 // kindArgs are the flags that configure spec's kind, derived from its
 // fields: the same way a user would spell the example.
-func kindArgs(d tokens.KindDef, spec tokens.Spec) []string {
+func kindArgs(d source.KindDef, spec source.Spec) []string {
 	var args []string
 	for _, f := range d.Fields {
 		v := f.Get(spec)
@@ -43,7 +44,7 @@ func TestEveryKindThroughFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, d := range tokens.Kinds() {
+	for _, d := range source.Kinds() {
 		t.Run(string(d.Kind), func(t *testing.T) {
 			for _, f := range d.Fields {
 				for _, c := range []*cobra.Command{fetch, join, root} {
@@ -79,7 +80,7 @@ func TestEveryKindThroughFlags(t *testing.T) {
 // TestEveryKindNeedsItsFields: naming a kind with none of its settings is a
 // usage error that names each required field.
 func TestEveryKindNeedsItsFields(t *testing.T) {
-	for _, d := range tokens.Kinds() {
+	for _, d := range source.Kinds() {
 		r := lkdash(t, "", nil, "fetch", "--source", string(d.Kind))
 		if r.code != exitUsage {
 			t.Errorf("%s: exit %d, want %d\n%s", d.Kind, r.code, exitUsage, r.err)
@@ -91,7 +92,7 @@ func TestEveryKindNeedsItsFields(t *testing.T) {
 		}
 	}
 	r := lkdash(t, "", nil, "fetch", "--source", "magic")
-	if r.code != exitUsage || !strings.Contains(r.err, tokens.KindList()) {
+	if r.code != exitUsage || !strings.Contains(r.err, source.KindList()) {
 		t.Errorf("unknown kind: exit %d\n%s", r.code, r.err)
 	}
 }

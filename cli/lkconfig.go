@@ -9,7 +9,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/internal/source"
 )
 
 // lkProject is one project saved by the `lk` CLI (lk project add).
@@ -74,10 +74,10 @@ func (c *lkConfig) project(name string) (*lkProject, error) {
 }
 
 // savedKeys lists every project's key pair, for judging tokens they signed.
-func (c *lkConfig) savedKeys() []tokens.SavedKey {
-	keys := make([]tokens.SavedKey, 0, len(c.Projects))
+func (c *lkConfig) savedKeys() []source.SavedKey {
+	keys := make([]source.SavedKey, 0, len(c.Projects))
 	for _, p := range c.Projects {
-		keys = append(keys, tokens.SavedKey{Name: p.Name, URL: p.URL, APIKey: p.APIKey, APISecret: p.APISecret})
+		keys = append(keys, source.SavedKey{Name: p.Name, URL: p.URL, APIKey: p.APIKey, APISecret: p.APISecret})
 	}
 	return keys
 }

@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/lkdash/lkdash/devserver"
-	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/internal/source"
 )
 
 // startLocalServer starts the managed livekit-server, reporting progress on
@@ -27,8 +27,8 @@ func logDir() string {
 }
 
 // localSpec mints tokens for the managed server.
-func localSpec(base tokens.Spec, srv *devserver.Server) tokens.Spec {
-	base.Kind = tokens.KindMint
+func localSpec(base source.Spec, srv *devserver.Server) source.Spec {
+	base.Kind = source.KindMint
 	base.ServerURL = srv.URL
 	base.APIKey = srv.APIKey
 	base.APISecret = srv.APISecret

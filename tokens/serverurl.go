@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -24,4 +25,27 @@ func ServerURLs(raw string) (ws, http *url.URL, err error) {
 		w.Scheme, h.Scheme = "wss", "https"
 	}
 	return &w, &h, nil
+}
+
+// CheckURL wants an absolute URL with a host and one of the schemes
+// (compared case-insensitively). Errors do not quote the URL: its query or
+// userinfo may hold a credential, and a form shows it beside the error.
+func CheckURL(raw string, schemes ...string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return errors.New("not a URL")
+	}
+	for _, s := range schemes {
+		if strings.EqualFold(u.Scheme, s) {
+			if u.Host == "" {
+				return errors.New("URL has no host")
+			}
+			return nil
+		}
+	}
+	msg := "scheme must be " + strings.Join(schemes, "/")
+	if u.Scheme != "" {
+		msg += fmt.Sprintf(", not %q", u.Scheme)
+	}
+	return errors.New(msg)
 }

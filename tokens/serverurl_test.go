@@ -36,3 +36,26 @@ func TestServerURLs(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct{ in, err string }{
+		{"https://x/token", ""},
+		{"HTTP://x", ""},
+		{"wss://x", `scheme must be http/https, not "wss"`},
+		{"cloud-api", "scheme must be http/https"},
+		{"http:///token", "URL has no host"},
+		{"http://x/%zz", "not a URL"},
+		{"ftp://user:hunter2@x/?key=hunter2", `not "ftp"`},
+	}
+	for _, tt := range tests {
+		err := CheckURL(tt.in, "http", "https")
+		switch {
+		case tt.err == "" && err != nil:
+			t.Errorf("%q: %v", tt.in, err)
+		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+			t.Errorf("%q: err = %v, want %q", tt.in, err, tt.err)
+		case err != nil && strings.Contains(err.Error(), "hunter2"):
+			t.Errorf("error leaks a credential: %v", err)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -38,7 +39,7 @@ type ServerCheck struct {
 
 // FetchRequest is one fetch as the user asked for it.
 type FetchRequest struct {
-	Spec    tokens.Spec
+	Spec    source.Spec
 	Options tokens.Options
 	Caching bool // go through the caching decorator
 	Force   bool // drop the cached entry first (the "r" key)
@@ -61,7 +62,7 @@ type CacheInfo struct {
 
 // JoinRequest is one join as the user asked for it.
 type JoinRequest struct {
-	Spec    tokens.Spec
+	Spec    source.Spec
 	Options tokens.Options
 	Caching bool
 	// Progress receives connection progress lines. It is called from the

@@ -9,15 +9,15 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/styles"
-	"github.com/lkdash/lkdash/tokens"
 )
 
 // devModel is a dashboard waiting for the embedded dev server, sized w×h.
 func devModel(t *testing.T, w, h int) Model {
 	t.Helper()
 	st := styles.New(styles.DefaultTheme(), false)
-	m := New(Config{Spec: tokens.Spec{Kind: tokens.KindEndpoint}, Backend: newFetchBackend(t), Now: newClock().Now,
+	m := New(Config{Spec: source.Spec{Kind: source.KindEndpoint}, Backend: newFetchBackend(t), Now: newClock().Now,
 		Styles: &st, Output: &strings.Builder{}, DevProgress: make(chan DevProgress)})
 	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }

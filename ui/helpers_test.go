@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/muesli/termenv"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
@@ -175,7 +176,7 @@ func testModel(t testing.TB, clk *fakeClock, b *fakeBackend, w, h int) Model {
 	t.Helper()
 	st := styles.New(styles.DefaultTheme(), false)
 	m := New(Config{
-		Spec:    tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
+		Spec:    source.Spec{Kind: source.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
 		Options: tokens.Options{RoomName: "demo", ParticipantIdentity: "alice"},
 		Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
 	})

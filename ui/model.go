@@ -15,19 +15,20 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
 
 // Config is everything New needs. Only Backend is required.
 type Config struct {
-	Spec    tokens.Spec    // initial source settings
+	Spec    source.Spec    // initial source settings
 	Options tokens.Options // initial request options
 	Caching bool
 	// Keys are the key pairs that may judge fetched tokens (see
-	// tokens.SignerKeys); nil means Spec's pair was given explicitly.
+	// source.SignerKeys); nil means Spec's pair was given explicitly.
 	// A pair typed into the form is always explicit.
-	Keys    *tokens.SignerKeys
+	Keys    *source.SignerKeys
 	Backend Backend
 	// Now is the clock for countdowns and validity (nil: time.Now).
 	Now func() time.Time

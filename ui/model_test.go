@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -369,7 +370,7 @@ func TestDevServerReadyPreselectsEndpoint(t *testing.T) {
 	ch <- DevProgress{Line: "building livekit-server v1.13.5…"}
 	close(ch)
 	b := newFetchBackend(t)
-	m := New(Config{Spec: tokens.Spec{Kind: tokens.KindLiteral}, Backend: b, Now: newClock().Now, DevProgress: ch, AutoFetch: true})
+	m := New(Config{Spec: source.Spec{Kind: source.KindLiteral}, Backend: b, Now: newClock().Now, DevProgress: ch, AutoFetch: true})
 	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
 	for _, msg := range runCmd(m.Init()) {
 		m = send(t, m, msg)
@@ -378,7 +379,7 @@ func TestDevServerReadyPreselectsEndpoint(t *testing.T) {
 		t.Fatalf("progress not shown:\n%s", m.View())
 	}
 	m, cmd := sendCmd(t, m, DevServerReadyMsg{EndpointURL: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"})
-	if m.src.kind != tokens.KindEndpoint || m.src.spec.Endpoint != "http://127.0.0.1:7890/token" {
+	if m.src.kind != source.KindEndpoint || m.src.spec.Endpoint != "http://127.0.0.1:7890/token" {
 		t.Fatalf("endpoint not preselected: %+v", m.src.spec)
 	}
 	findMsg[fetchDoneMsg](t, cmd) // AutoFetch fires once the server is ready
@@ -449,7 +450,7 @@ func TestKindSelectorAndMintGrants(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
 	// cursor starts on the kind row: → cycles endpoint → sandbox → command → mint
 	m = send(t, m, keyMsg("right"), keyMsg("right"), keyMsg("right"))
-	if m.src.kind != tokens.KindMint {
+	if m.src.kind != source.KindMint {
 		t.Fatalf("kind %s", m.src.kind)
 	}
 	if !strings.Contains(m.View(), "+admin") || !strings.Contains(m.View(), "TTL") {
@@ -465,13 +466,13 @@ func TestKindSelectorAndMintGrants(t *testing.T) {
 	}
 	m = cursorTo(t, m, fKind)
 	m = send(t, m, keyMsg("left"), keyMsg("left"), keyMsg("left"), keyMsg("left"))
-	if m.src.kind != tokens.KindLiteral || strings.Contains(m.View(), "Room ") {
+	if m.src.kind != source.KindLiteral || strings.Contains(m.View(), "Room ") {
 		t.Fatalf("literal: kind %s, options shown:\n%s", m.src.kind, m.View())
 	}
 }
 
 func TestNilBackendIsAnErrorNotAPanic(t *testing.T) {
-	m := New(Config{Spec: tokens.Spec{Kind: tokens.KindLiteral, ServerURL: "ws://x", Token: "t"}, Now: newClock().Now})
+	m := New(Config{Spec: source.Spec{Kind: source.KindLiteral, ServerURL: "ws://x", Token: "t"}, Now: newClock().Now})
 	m = fetched(t, send(t, m, tea.WindowSizeMsg{Width: 160, Height: 40}))
 	if !strings.Contains(m.View(), "no backend configured") {
 		t.Fatalf("no error shown:\n%s", m.View())

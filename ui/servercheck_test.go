@@ -10,6 +10,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -154,7 +155,7 @@ func TestDashboardServerVerdictOnRealServer(t *testing.T) {
 			b := &serverBackend{fakeBackend{resp: tokens.Response{ServerURL: srv.URL, ParticipantToken: tt.token}}}
 			st := styles.New(styles.DefaultTheme(), false)
 			m := New(Config{
-				Spec:    tokens.Spec{Kind: tokens.KindLiteral, ServerURL: srv.URL, Token: tt.token, APIKey: srv.APIKey, APISecret: srv.APISecret},
+				Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: srv.URL, Token: tt.token, APIKey: srv.APIKey, APISecret: srv.APISecret},
 				Backend: b, Styles: &st, Output: &strings.Builder{},
 			})
 			m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -15,16 +16,16 @@ import (
 // default project for another key shows a good token from elsewhere as
 // valid and unverified; a saved project holding the signer's key verifies.
 func TestDashboardVerifiesOnlyWithTheSigner(t *testing.T) {
-	lab := tokens.SavedKey{Name: "lab", URL: "wss://lab.example", APIKey: "labkey", APISecret: "labsecret"}
-	dev := tokens.SavedKey{Name: "dev", URL: "wss://dev.example", APIKey: "devkey", APISecret: "secret"}
+	lab := source.SavedKey{Name: "lab", URL: "wss://lab.example", APIKey: "labkey", APISecret: "labsecret"}
+	dev := source.SavedKey{Name: "dev", URL: "wss://dev.example", APIKey: "devkey", APISecret: "secret"}
 	tests := []struct {
 		name  string
-		saved []tokens.SavedKey
+		saved []source.SavedKey
 		want  tokens.Signature
 		badge string
 	}{
-		{"unrelated default project", []tokens.SavedKey{lab}, tokens.SignatureUnverified, "VALID"},
-		{"project with the signer's key", []tokens.SavedKey{lab, dev}, tokens.SignatureVerified, "SIG OK"},
+		{"unrelated default project", []source.SavedKey{lab}, tokens.SignatureUnverified, "VALID"},
+		{"project with the signer's key", []source.SavedKey{lab, dev}, tokens.SignatureVerified, "SIG OK"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,8 +33,8 @@ func TestDashboardVerifiesOnlyWithTheSigner(t *testing.T) {
 			b := &fakeBackend{resp: tokens.Response{ServerURL: "wss://sandbox.example", ParticipantToken: mintJWT(t, baseClaims(clk.Now(), time.Hour))}}
 			st := styles.New(styles.DefaultTheme(), false)
 			m := New(Config{
-				Spec:    tokens.Spec{Kind: tokens.KindSandbox, SandboxID: "demo", APIKey: lab.APIKey, APISecret: lab.APISecret},
-				Keys:    &tokens.SignerKeys{Saved: tt.saved},
+				Spec:    source.Spec{Kind: source.KindSandbox, SandboxID: "demo", APIKey: lab.APIKey, APISecret: lab.APISecret},
+				Keys:    &source.SignerKeys{Saved: tt.saved},
 				Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
 			})
 			m = fetched(t, send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40}))

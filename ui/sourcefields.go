@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -45,8 +46,8 @@ type field struct {
 	id      fieldID
 	label   string
 	typ     fieldType
-	setting tokens.Field      // for fSetting
-	grant   tokens.GrantField // for fGrant
+	setting source.Field      // for fSetting
+	grant   source.GrantField // for fGrant
 	input   textinput.Model
 	area    textarea.Model
 	on      bool
@@ -69,8 +70,8 @@ func (f *field) setValue(v string) {
 }
 
 // shownFor reports whether the row belongs to kind k's form.
-func (f field) shownFor(k tokens.Kind) bool {
-	d, _ := tokens.LookupKind(k)
+func (f field) shownFor(k source.Kind) bool {
+	d, _ := source.LookupKind(k)
 	switch {
 	case f.id == fSetting:
 		return d.Shows(f.setting.Name)
@@ -104,7 +105,7 @@ func newArea(id fieldID, label, placeholder string) field {
 }
 
 // settingField is the row of one source setting.
-func settingField(s tokens.Field, spec tokens.Spec) field {
+func settingField(s source.Field, spec source.Spec) field {
 	var f field
 	if s.Lines {
 		f = newArea(fSetting, s.Label, s.Placeholder)
@@ -122,19 +123,19 @@ func settingField(s tokens.Field, spec tokens.Spec) field {
 
 // newFields lays out the form for spec and opts: the kind, caching, every
 // source setting, the grants, then the request options.
-func newFields(spec tokens.Spec, opts tokens.Options, caching bool) []field {
+func newFields(spec source.Spec, opts tokens.Options, caching bool) []field {
 	fs := []field{
 		{id: fKind, label: "Source", typ: typeKind},
 		{id: fCaching, label: "Caching", typ: typeToggle, on: caching},
 	}
-	for _, s := range tokens.SettingFields() {
+	for _, s := range source.SettingFields() {
 		fs = append(fs, settingField(s, spec))
 	}
 	g := spec.Grants
 	if g == (tokens.Grants{}) {
 		g = tokens.DefaultGrants()
 	}
-	for _, gf := range tokens.GrantFields() {
+	for _, gf := range source.GrantFields() {
 		fs = append(fs, field{id: fGrant, label: "+" + gf.Label, typ: typeToggle, grant: gf, on: *gf.Ptr(&g)})
 	}
 	options := []field{
@@ -185,7 +186,7 @@ func validateField(f field) string {
 	case fSetting:
 		return errText(0, f.setting.Parse(v))
 	case fAttributes:
-		return errText(tokens.ParseAttributeLines(v))
+		return errText(source.ParseAttributeLines(v))
 	}
 	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/lkdash/lkdash/internal/kindtest"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -16,11 +17,11 @@ import (
 // the form ready, and the spec it builds fetches the example's token.
 func TestEveryKindHasFormFields(t *testing.T) {
 	st := styles.New(styles.DefaultTheme(), false)
-	for _, d := range tokens.Kinds() {
+	for _, d := range source.Kinds() {
 		t.Run(string(d.Kind), func(t *testing.T) {
-			p := newSourcePanel(&st, tokens.Spec{}, tokens.Options{}, false)
+			p := newSourcePanel(&st, source.Spec{}, tokens.Options{}, false)
 			p.SetSize(60, 200)
-			for range tokens.Kinds() {
+			for range source.Kinds() {
 				if p.kind == d.Kind {
 					break
 				}

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
@@ -20,13 +21,13 @@ const labelWidth = 11
 type sourcePanel struct {
 	st *styles.Styles
 
-	kind    tokens.Kind
+	kind    source.Kind
 	fields  []field
 	cursor  int // index into fields, always a shown field
 	editing bool
 
 	// Built from the fields after every change.
-	spec    tokens.Spec
+	spec    source.Spec
 	opts    tokens.Options
 	caching bool
 	specErr string // Spec.Validate or a field error; "" = ready to fetch
@@ -37,9 +38,9 @@ type sourcePanel struct {
 	w, h int
 }
 
-func newSourcePanel(st *styles.Styles, spec tokens.Spec, opts tokens.Options, caching bool) sourcePanel {
+func newSourcePanel(st *styles.Styles, spec source.Spec, opts tokens.Options, caching bool) sourcePanel {
 	if spec.Kind == "" {
-		spec.Kind = tokens.KindEndpoint
+		spec.Kind = source.KindEndpoint
 	}
 	p := sourcePanel{st: st, kind: spec.Kind, fields: newFields(spec, opts, caching)}
 	p.rebuild()
@@ -88,7 +89,7 @@ func (p sourcePanel) Capturing() bool { return p.editing }
 func (p sourcePanel) Ready() bool { return p.specErr == "" }
 
 // Spec, Options and Caching are what the form describes now.
-func (p sourcePanel) Spec() tokens.Spec { return p.spec }
+func (p sourcePanel) Spec() source.Spec { return p.spec }
 
 // Options is the request options the form describes.
 func (p sourcePanel) Options() tokens.Options { return p.opts.Clone() }
@@ -116,11 +117,11 @@ func (p *sourcePanel) SetSize(w, h int) {
 
 // setEndpoint preselects the Endpoint source (the embedded dev server).
 func (p *sourcePanel) setEndpoint(url, apiKey, apiSecret string) {
-	p.preset(tokens.Spec{Kind: tokens.KindEndpoint, Endpoint: url, APIKey: apiKey, APISecret: apiSecret})
+	p.preset(source.Spec{Kind: source.KindEndpoint, Endpoint: url, APIKey: apiKey, APISecret: apiSecret})
 }
 
 // preset selects spec's kind and fills in every setting spec has a value for.
-func (p *sourcePanel) preset(spec tokens.Spec) {
+func (p *sourcePanel) preset(spec source.Spec) {
 	p.kind = spec.Kind
 	for i := range p.fields {
 		f := &p.fields[i]
@@ -159,7 +160,7 @@ func (p *sourcePanel) move(delta int) {
 }
 
 func (p *sourcePanel) cycleKind(delta int) {
-	kinds := tokens.Kinds()
+	kinds := source.Kinds()
 	i := 0
 	for j, d := range kinds {
 		if d.Kind == p.kind {
@@ -257,7 +258,7 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd) {
 
 // rebuild validates every field and rebuilds spec and options.
 func (p *sourcePanel) rebuild() {
-	s := tokens.Spec{Kind: p.kind}
+	s := source.Spec{Kind: p.kind}
 	var o tokens.Options
 	firstErr := ""
 	for i := range p.fields {
@@ -283,7 +284,7 @@ func (p *sourcePanel) rebuild() {
 		case fMetadata:
 			o.ParticipantMetadata = f.value() // metadata keeps its spaces
 		case fAttributes:
-			o.ParticipantAttributes, _ = tokens.ParseAttributeLines(v)
+			o.ParticipantAttributes, _ = source.ParseAttributeLines(v)
 		case fAgentName:
 			o.AgentName = v
 		case fAgentMetadata:

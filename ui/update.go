@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -218,8 +219,8 @@ func (m Model) startFetch(force bool) (Model, tea.Cmd) {
 // source: the form's pair when it was given for it (typed, preset
 // explicitly, from the managed server) or when it mints; the saved ones
 // only for the tokens they can have signed.
-func (m Model) signerKeys() tokens.SignerKeys {
-	var k tokens.SignerKeys
+func (m Model) signerKeys() source.SignerKeys {
+	var k source.SignerKeys
 	if m.cfg.Keys != nil {
 		k = *m.cfg.Keys
 	}

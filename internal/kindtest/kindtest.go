@@ -1,6 +1,6 @@
-// Package kindtest gives tests a working tokens.Spec for every token source
+// Package kindtest gives tests a working source.Spec for every token source
 // kind, backed by loopback httptest servers and a local shell command, so a
-// test can walk tokens.Kinds() and prove each kind works end to end. A kind
+// test can walk source.Kinds() and prove each kind works end to end. A kind
 // without an example here fails those tests: adding a kind means adding its
 // example.
 package kindtest
@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -37,17 +38,17 @@ func Options() tokens.Options {
 // Spec returns a Spec of kind k whose source yields a token for Room and
 // Identity at ServerURL, signed with APISecret. It fails t for a kind it has
 // no example for.
-func Spec(t testing.TB, k tokens.Kind) tokens.Spec {
+func Spec(t testing.TB, k source.Kind) source.Spec {
 	t.Helper()
 	switch k {
-	case tokens.KindLiteral:
-		return tokens.Spec{Kind: k, ServerURL: ServerURL, Token: token(t)}
-	case tokens.KindEndpoint:
+	case source.KindLiteral:
+		return source.Spec{Kind: k, ServerURL: ServerURL, Token: token(t)}
+	case source.KindEndpoint:
 		srv := httptest.NewServer(handler())
 		t.Cleanup(srv.Close)
-		return tokens.Spec{Kind: k, Endpoint: srv.URL + "/token", Method: http.MethodPost,
+		return source.Spec{Kind: k, Endpoint: srv.URL + "/token", Method: http.MethodPost,
 			Headers: http.Header{"Authorization": {"Bearer kindtest"}}, Timeout: 5 * time.Second}
-	case tokens.KindSandbox:
+	case source.KindSandbox:
 		h := handler()
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path != "/api/v2/sandbox/connection-details" || r.Header.Get("X-Sandbox-Id") != SandboxID {
@@ -57,17 +58,17 @@ func Spec(t testing.TB, k tokens.Kind) tokens.Spec {
 			h.ServeHTTP(w, r)
 		}))
 		t.Cleanup(srv.Close)
-		return tokens.Spec{Kind: k, SandboxID: SandboxID, SandboxBaseURL: srv.URL, Timeout: 5 * time.Second}
-	case tokens.KindCommand:
+		return source.Spec{Kind: k, SandboxID: SandboxID, SandboxBaseURL: srv.URL, Timeout: 5 * time.Second}
+	case source.KindCommand:
 		// The response JSON holds no single quote, so it quotes safely.
 		line := fmt.Sprintf(`cat >/dev/null; printf '%%s' '{"server_url":%q,"participant_token":%q}'`, ServerURL, token(t))
-		return tokens.Spec{Kind: k, Command: line, Timeout: 5 * time.Second}
-	case tokens.KindMint:
-		return tokens.Spec{Kind: k, ServerURL: ServerURL, APIKey: APIKey, APISecret: APISecret, TTL: time.Hour,
+		return source.Spec{Kind: k, Command: line, Timeout: 5 * time.Second}
+	case source.KindMint:
+		return source.Spec{Kind: k, ServerURL: ServerURL, APIKey: APIKey, APISecret: APISecret, TTL: time.Hour,
 			Grants: tokens.DefaultGrants()}
 	}
 	t.Fatalf("kindtest has no example for source kind %q: add one", k)
-	return tokens.Spec{}
+	return source.Spec{}
 }
 
 // handler is a token endpoint minting like the Mint example.

@@ -1,10 +1,12 @@
-package tokens
+package source
 
 import (
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // Kind names a token source. Each kind has its name and KindDef in
@@ -29,7 +31,7 @@ type KindDef struct {
 	// the tokens.
 	Mints bool
 	// Build makes the source from a Spec that passed Validate.
-	Build func(Spec) ConfigurableSource
+	Build func(Spec) tokens.ConfigurableSource
 }
 
 // kinds is the table, in the order the form cycles through it.

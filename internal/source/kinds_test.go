@@ -1,4 +1,4 @@
-package tokens_test
+package source_test
 
 import (
 	"context"
@@ -6,21 +6,21 @@ import (
 	"testing"
 
 	"github.com/lkdash/lkdash/internal/kindtest"
-	"github.com/lkdash/lkdash/tokens"
+	"github.com/lkdash/lkdash/internal/source"
 )
 
 // TestEveryKind walks the kind table: each kind is fully described, says
 // what it needs when empty, accepts a working example and builds a source
 // that fetches a real token from it.
 func TestEveryKind(t *testing.T) {
-	kinds := tokens.Kinds()
+	kinds := source.Kinds()
 	if len(kinds) == 0 {
 		t.Fatal("no kinds")
 	}
-	if got, want := len(tokens.KindNames()), len(kinds); got != want {
+	if got, want := len(source.KindNames()), len(kinds); got != want {
 		t.Fatalf("%d names for %d kinds", got, want)
 	}
-	seen := map[tokens.Kind]bool{}
+	seen := map[source.Kind]bool{}
 	for _, d := range kinds {
 		t.Run(string(d.Kind), func(t *testing.T) {
 			if seen[d.Kind] {
@@ -30,11 +30,11 @@ func TestEveryKind(t *testing.T) {
 			if d.Summary == "" || d.Build == nil || len(d.Fields) == 0 {
 				t.Fatalf("incomplete: summary %q, build %v, %d fields", d.Summary, d.Build != nil, len(d.Fields))
 			}
-			if err := tokens.CheckKind(d.Kind); err != nil {
+			if err := source.CheckKind(d.Kind); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(tokens.KindList(), string(d.Kind)) {
-				t.Errorf("kind list %q lacks it", tokens.KindList())
+			if !strings.Contains(source.KindList(), string(d.Kind)) {
+				t.Errorf("kind list %q lacks it", source.KindList())
 			}
 			if len(d.ImpliedBy) == 0 {
 				t.Error("nothing implies it: it can only be picked with --source")
@@ -55,7 +55,7 @@ func TestEveryKind(t *testing.T) {
 					required = append(required, f.Label+" is required")
 				}
 				// The text a form or flag holds sets the same value again.
-				var round tokens.Spec
+				var round source.Spec
 				if err := f.Set(&round, f.Get(example)); err != nil || f.Get(round) != f.Get(example) {
 					t.Errorf("%s: %q does not round-trip: %q, %v", f.Name, f.Get(example), f.Get(round), err)
 				}
@@ -66,7 +66,7 @@ func TestEveryKind(t *testing.T) {
 			if len(required) == 0 {
 				t.Fatal("no required field: an empty spec would pass")
 			}
-			err := tokens.Spec{Kind: d.Kind}.Validate()
+			err := source.Spec{Kind: d.Kind}.Validate()
 			if err == nil {
 				t.Fatal("an empty spec validates")
 			}
@@ -91,8 +91,8 @@ func TestEveryKind(t *testing.T) {
 // TestSharedFieldsAgree: a field used by several kinds (the server URL, the
 // timeout) is one flag, so every use must describe it the same way.
 func TestSharedFieldsAgree(t *testing.T) {
-	byName := map[string]tokens.Field{}
-	for _, d := range tokens.Kinds() {
+	byName := map[string]source.Field{}
+	for _, d := range source.Kinds() {
 		for _, f := range d.Fields {
 			prev, ok := byName[f.Name]
 			if !ok {
@@ -105,14 +105,14 @@ func TestSharedFieldsAgree(t *testing.T) {
 			}
 		}
 	}
-	if got := len(tokens.SettingFields()); got < len(byName) {
+	if got := len(source.SettingFields()); got < len(byName) {
 		t.Errorf("SettingFields has %d fields, the kinds use %d", got, len(byName))
 	}
 }
 
 func TestFieldParse(t *testing.T) {
-	var timeout, header tokens.Field
-	for _, f := range tokens.SettingFields() {
+	var timeout, header source.Field
+	for _, f := range source.SettingFields() {
 		switch f.Name {
 		case "timeout":
 			timeout = f
@@ -121,7 +121,7 @@ func TestFieldParse(t *testing.T) {
 		}
 	}
 	tests := []struct {
-		f       tokens.Field
+		f       source.Field
 		in, err string
 	}{
 		{timeout, "", ""},
@@ -141,29 +141,6 @@ func TestFieldParse(t *testing.T) {
 			t.Errorf("%s %q: err = %v, want %q", tt.f.Name, tt.in, err, tt.err)
 		case err != nil && strings.Contains(err.Error(), "hunter2"):
 			t.Errorf("error shows a header value: %v", err)
-		}
-	}
-}
-
-func TestCheckURL(t *testing.T) {
-	tests := []struct{ in, err string }{
-		{"https://x/token", ""},
-		{"HTTP://x", ""},
-		{"wss://x", `scheme must be http/https, not "wss"`},
-		{"cloud-api", "scheme must be http/https"},
-		{"http:///token", "URL has no host"},
-		{"http://x/%zz", "not a URL"},
-		{"ftp://user:hunter2@x/?key=hunter2", `not "ftp"`},
-	}
-	for _, tt := range tests {
-		err := tokens.CheckURL(tt.in, "http", "https")
-		switch {
-		case tt.err == "" && err != nil:
-			t.Errorf("%q: %v", tt.in, err)
-		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
-			t.Errorf("%q: err = %v, want %q", tt.in, err, tt.err)
-		case err != nil && strings.Contains(err.Error(), "hunter2"):
-			t.Errorf("error leaks a credential: %v", err)
 		}
 	}
 }

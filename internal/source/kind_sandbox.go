@@ -1,4 +1,6 @@
-package tokens
+package source
+
+import "github.com/lkdash/lkdash/tokens"
 
 // KindSandbox asks a LiveKit Cloud sandbox token server.
 const KindSandbox Kind = "sandbox"
@@ -14,13 +16,13 @@ var sandboxKind = KindDef{
 		}, func(s *Spec) *string { return &s.SandboxID }),
 		textField(Field{
 			Name: "sandbox-base-url", Label: "Base URL", Usage: "sandbox token server base URL",
-			Placeholder: DefaultSandboxBaseURL, Default: DefaultSandboxBaseURL, Check: urlCheck("http", "https"),
+			Placeholder: tokens.DefaultSandboxBaseURL, Default: tokens.DefaultSandboxBaseURL, Check: urlCheck("http", "https"),
 		}, func(s *Spec) *string { return &s.SandboxBaseURL }),
 		timeoutField,
 	},
 	ImpliedBy: []string{"sandbox-id"},
 	Options:   true,
-	Build: func(s Spec) ConfigurableSource {
-		return &Sandbox{ID: s.SandboxID, BaseURL: s.SandboxBaseURL, Timeout: s.Timeout}
+	Build: func(s Spec) tokens.ConfigurableSource {
+		return &tokens.Sandbox{ID: s.SandboxID, BaseURL: s.SandboxBaseURL, Timeout: s.Timeout}
 	},
 }

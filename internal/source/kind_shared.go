@@ -1,5 +1,6 @@
-package tokens
+package source
 
+import "github.com/lkdash/lkdash/tokens"
 import "time"
 
 // Fields that more than one kind reads.
@@ -11,7 +12,7 @@ var (
 
 	timeoutField = durationField(Field{
 		Name: "timeout", Label: "Timeout", Usage: "how long one fetch may take",
-		Placeholder: "30s", Default: DefaultTimeout.String(),
+		Placeholder: "30s", Default: tokens.DefaultTimeout.String(),
 	}, func(s *Spec) *time.Duration { return &s.Timeout })
 
 	apiKeyField = textField(Field{

@@ -1,8 +1,10 @@
-package tokens
+package source
 
 import (
 	"strings"
 	"time"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // KindMint signs tokens locally.
@@ -18,13 +20,13 @@ var mintKind = KindDef{
 		required(apiSecretField),
 		durationField(Field{
 			Name: "ttl", Label: "TTL", Usage: "lifetime of minted tokens",
-			Placeholder: "1h", Default: DefaultTTL.String(),
+			Placeholder: "1h", Default: tokens.DefaultTTL.String(),
 		}, func(s *Spec) *time.Duration { return &s.TTL }),
 	},
 	ImpliedBy: []string{"api-key", "api-secret"},
 	Options:   true,
 	Mints:     true,
-	Build: func(s Spec) ConfigurableSource {
-		return &Mint{ServerURL: strings.TrimSpace(s.ServerURL), APIKey: s.APIKey, APISecret: s.APISecret, TTL: s.TTL, Grants: s.Grants}
+	Build: func(s Spec) tokens.ConfigurableSource {
+		return &tokens.Mint{ServerURL: strings.TrimSpace(s.ServerURL), APIKey: s.APIKey, APISecret: s.APISecret, TTL: s.TTL, Grants: s.Grants}
 	},
 }

@@ -1,4 +1,6 @@
-package tokens
+package source
+
+import "github.com/lkdash/lkdash/tokens"
 
 // KindCommand runs a user command.
 const KindCommand Kind = "command"
@@ -16,7 +18,7 @@ var commandKind = KindDef{
 	},
 	ImpliedBy: []string{"command"},
 	Options:   true,
-	Build: func(s Spec) ConfigurableSource {
-		return &Command{Line: s.Command, Timeout: s.Timeout}
+	Build: func(s Spec) tokens.ConfigurableSource {
+		return &tokens.Command{Line: s.Command, Timeout: s.Timeout}
 	},
 }

@@ -1,4 +1,4 @@
-package tokens
+package source
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 func TestSpecValidate(t *testing.T) {
@@ -71,38 +73,38 @@ func TestSpecBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := src.Fetch(context.Background(), Options{RoomName: "ignored"}); err != nil || r != (Response{ServerURL: "wss://x", ParticipantToken: "t"}) {
+	if r, err := src.Fetch(context.Background(), tokens.Options{RoomName: "ignored"}); err != nil || r != (tokens.Response{ServerURL: "wss://x", ParticipantToken: "t"}) {
 		t.Errorf("literal: %+v %v", r, err)
 	}
 	hdr := http.Header{"X-A": {"1"}}
 	src, _ = Spec{Kind: KindEndpoint, Endpoint: "http://x", Method: "PUT", Headers: hdr, Timeout: time.Second}.Build()
-	e := src.(*Endpoint)
+	e := src.(*tokens.Endpoint)
 	hdr.Set("X-A", "changed")
 	if e.URL != "http://x" || e.Method != "PUT" || e.Timeout != time.Second || e.Headers.Get("X-A") != "1" {
 		t.Errorf("endpoint %+v", e)
 	}
 	src, _ = Spec{Kind: KindSandbox, SandboxID: "id", SandboxBaseURL: "http://s", Timeout: time.Second}.Build()
-	if s := src.(*Sandbox); s.ID != "id" || s.BaseURL != "http://s" || s.Timeout != time.Second {
+	if s := src.(*tokens.Sandbox); s.ID != "id" || s.BaseURL != "http://s" || s.Timeout != time.Second {
 		t.Errorf("sandbox %+v", s)
 	}
 	src, _ = Spec{Kind: KindCommand, Command: "echo", Timeout: time.Second}.Build()
-	if c := src.(*Command); c.Line != "echo" || c.Timeout != time.Second {
+	if c := src.(*tokens.Command); c.Line != "echo" || c.Timeout != time.Second {
 		t.Errorf("command %+v", c)
 	}
-	src, _ = Spec{Kind: KindMint, ServerURL: "ws://l", APIKey: "k", APISecret: "s", TTL: time.Minute, Grants: Grants{Hidden: true}}.Build()
-	if m := src.(*Mint); m.APIKey != "k" || m.APISecret != "s" || m.TTL != time.Minute || !m.Grants.Hidden {
+	src, _ = Spec{Kind: KindMint, ServerURL: "ws://l", APIKey: "k", APISecret: "s", TTL: time.Minute, Grants: tokens.Grants{Hidden: true}}.Build()
+	if m := src.(*tokens.Mint); m.APIKey != "k" || m.APISecret != "s" || m.TTL != time.Minute || !m.Grants.Hidden {
 		t.Errorf("mint %v", m)
 	}
 }
 
 func TestLiteralEmpty(t *testing.T) {
-	if _, err := (Literal{ParticipantToken: "t"}).Fetch(context.Background()); !errors.Is(err, ErrEmptyURL) {
+	if _, err := (tokens.Literal{ParticipantToken: "t"}).Fetch(context.Background()); !errors.Is(err, tokens.ErrEmptyURL) {
 		t.Errorf("err = %v", err)
 	}
-	if _, err := (Literal{ServerURL: "wss://x", ParticipantToken: " "}).Fetch(context.Background()); !errors.Is(err, ErrEmptyToken) {
+	if _, err := (tokens.Literal{ServerURL: "wss://x", ParticipantToken: " "}).Fetch(context.Background()); !errors.Is(err, tokens.ErrEmptyToken) {
 		t.Errorf("err = %v", err)
 	}
-	if s := (Literal{ServerURL: "wss://x", ParticipantToken: "secret-token"}).String(); strings.Contains(s, "secret-token") {
+	if s := (tokens.Literal{ServerURL: "wss://x", ParticipantToken: "secret-token"}).String(); strings.Contains(s, "secret-token") {
 		t.Errorf("String shows the token: %s", s)
 	}
 }

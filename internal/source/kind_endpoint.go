@@ -1,5 +1,6 @@
-package tokens
+package source
 
+import "github.com/lkdash/lkdash/tokens"
 import "strings"
 
 // KindEndpoint asks a token server over HTTP.
@@ -31,7 +32,7 @@ var endpointKind = KindDef{
 	},
 	ImpliedBy: []string{"endpoint"},
 	Options:   true,
-	Build: func(s Spec) ConfigurableSource {
-		return &Endpoint{URL: strings.TrimSpace(s.Endpoint), Method: s.Method, Headers: s.Headers.Clone(), Timeout: s.Timeout}
+	Build: func(s Spec) tokens.ConfigurableSource {
+		return &tokens.Endpoint{URL: strings.TrimSpace(s.Endpoint), Method: s.Method, Headers: s.Headers.Clone(), Timeout: s.Timeout}
 	},
 }

@@ -1,15 +1,16 @@
-package tokens
+package source
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // Field is one setting of a source kind, described once: its flag, its form
@@ -61,32 +62,9 @@ func (f Field) validate(s Spec) error {
 	return nil
 }
 
-// CheckURL wants an absolute URL with a host and one of the schemes
-// (compared case-insensitively). Errors do not quote the URL: its query or
-// userinfo may hold a credential, and a form shows it beside the error.
-func CheckURL(raw string, schemes ...string) error {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return errors.New("not a URL")
-	}
-	for _, s := range schemes {
-		if strings.EqualFold(u.Scheme, s) {
-			if u.Host == "" {
-				return errors.New("URL has no host")
-			}
-			return nil
-		}
-	}
-	msg := "scheme must be " + strings.Join(schemes, "/")
-	if u.Scheme != "" {
-		msg += fmt.Sprintf(", not %q", u.Scheme)
-	}
-	return errors.New(msg)
-}
-
 // urlCheck is a Field.Check for URLs with these schemes.
 func urlCheck(schemes ...string) func(string) error {
-	return func(v string) error { return CheckURL(v, schemes...) }
+	return func(v string) error { return tokens.CheckURL(v, schemes...) }
 }
 
 // textField is a one-line string setting held at *p.

@@ -1,4 +1,6 @@
-package tokens
+package source
+
+import "github.com/lkdash/lkdash/tokens"
 
 // KindLiteral is a fixed URL and token.
 const KindLiteral Kind = "literal"
@@ -15,7 +17,7 @@ var literalKind = KindDef{
 		}, func(s *Spec) *string { return &s.Token }),
 	},
 	ImpliedBy: []string{"token"},
-	Build: func(s Spec) ConfigurableSource {
-		return IgnoreOptions(Literal{ServerURL: s.ServerURL, ParticipantToken: s.Token})
+	Build: func(s Spec) tokens.ConfigurableSource {
+		return tokens.IgnoreOptions(tokens.Literal{ServerURL: s.ServerURL, ParticipantToken: s.Token})
 	},
 }

@@ -1,8 +1,10 @@
-package tokens
+package source
 
 import (
 	"net"
 	"strings"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // SavedKey is an API key pair saved for a server, such as an lk CLI project.
@@ -19,7 +21,7 @@ type SavedKey struct {
 type SignerKeys struct {
 	// Explicit was given for this token (flag, environment, the form, the
 	// managed server): always used, even when it is not the signer.
-	Explicit CheckConfig
+	Explicit tokens.CheckConfig
 	// Saved pairs are used only for a token whose iss is their key, or
 	// whose server URL is their URL.
 	Saved []SavedKey
@@ -28,33 +30,33 @@ type SignerKeys struct {
 // For returns the key pair to judge t with, fetched for serverURL ("" when
 // unknown), and the name of the saved pair it came from ("" otherwise). No
 // pair at all leaves the signature unverified and the claims judged alone.
-func (k SignerKeys) For(t *Token, serverURL string) (CheckConfig, string) {
-	if k.Explicit != (CheckConfig{}) {
+func (k SignerKeys) For(t *tokens.Token, serverURL string) (tokens.CheckConfig, string) {
+	if k.Explicit != (tokens.CheckConfig{}) {
 		return k.Explicit, ""
 	}
 	if t == nil {
-		return CheckConfig{}, ""
+		return tokens.CheckConfig{}, ""
 	}
 	for _, s := range k.Saved {
 		if s.APIKey != "" && s.APIKey == t.Issuer {
-			return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
+			return tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
 		}
 	}
 	if want, ok := serverKey(serverURL); ok {
 		for _, s := range k.Saved {
 			if got, ok := serverKey(s.URL); ok && got == want {
-				return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
+				return tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}, s.Name
 			}
 		}
 	}
-	return CheckConfig{}, ""
+	return tokens.CheckConfig{}, ""
 }
 
 // serverKey reduces a LiveKit URL to what identifies the server: ws and http
 // (wss and https) reach the same one, host names are case-insensitive and
 // default ports are implied.
 func serverKey(raw string) (string, bool) {
-	_, h, err := ServerURLs(raw)
+	_, h, err := tokens.ServerURLs(raw)
 	if err != nil {
 		return "", false
 	}

@@ -1,4 +1,4 @@
-package tokens
+package source
 
 import (
 	"errors"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"golang.org/x/net/http/httpguts"
+
+	"github.com/lkdash/lkdash/tokens"
 )
 
 // Spec is one flat description of "which source with which settings",
@@ -22,7 +24,7 @@ type Spec struct {
 	Command                   string        // command
 	APIKey, APISecret         string        // mint; for the others, to verify tokens and trigger refreshes
 	TTL                       time.Duration // mint
-	Grants                    Grants        // mint
+	Grants                    tokens.Grants // mint
 }
 
 // Validate reports every problem with the fields Kind needs, one per line
@@ -36,7 +38,7 @@ func (s Spec) Validate() error {
 }
 
 // Build validates the spec and returns its source.
-func (s Spec) Build() (ConfigurableSource, error) {
+func (s Spec) Build() (tokens.ConfigurableSource, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,8 +55,8 @@ func (s Spec) Mints() bool {
 
 // CheckConfig is what the spec knows of the server's key pair; a token's
 // signature is judged only when the secret is at hand.
-func (s Spec) CheckConfig() CheckConfig {
-	return CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
+func (s Spec) CheckConfig() tokens.CheckConfig {
+	return tokens.CheckConfig{APIKey: s.APIKey, APISecret: s.APISecret}
 }
 
 // ParseAttribute splits "k=v" at the first '='; the key is trimmed and must
