@@ -8,8 +8,8 @@
 // the client SDKs' token source API takes: it fetches a token (one that is
 // not a JWT fails at once; expiry and signature are left to the server,
 // whose leeway is the truth), connects with server-sdk-go and returns a
-// *Session once the room is joined. Wrap the source with tokens.NewCaching to reuse
-// a still-valid token across joins. A failed join is a *JoinError whose
+// *Session once the room is joined. Wrap the source with tokens.NewCaching
+// to reuse a still-valid token across joins. A failed join is a *JoinError whose
 // Reason (ReasonExpired, ReasonBadSignature, ReasonUnreachable, …) says
 // why in one word, for code, and whose message says it for people.
 //
@@ -27,11 +27,21 @@
 // form, in docs/json.md. Participant changes are read from the server's
 // signal messages, which carry what the SDK's callbacks do not (renames,
 // permissions, mutes, kinds, leave reasons); Roster keeps a participant
-// list up to date from the events. The
-// channel holds EventBuffer events; a reader that falls further behind
-// loses the oldest ones (counted by Session.Dropped) rather than stalling
-// the SDK. Session.Leave ends the session from our side, and
-// MarshalEvent renders an event as the JSON line `lkdash join` prints.
+// list up to date from the events. The channel holds EventBuffer events; a
+// reader that falls further behind loses the oldest ones (counted by
+// Session.Dropped) rather than stalling the SDK. Session.Leave ends the
+// session from our side, and MarshalEvent renders an event as the JSON line
+// `lkdash join` prints.
+//
+// # Publishing, subscribing and agents
+//
+// A session can also act: PublishDemo publishes an embedded test pattern
+// and tone, PublishFile a media file (see FileTypes), PublishData a data
+// message; SetAutoSubscribe subscribes to what others publish, after which
+// TrackStats reports what arrives. With the API key and secret in Config,
+// CreateDispatch and DeleteDispatch manage agent dispatches, and
+// AgentDispatch, AgentJoined and AgentMissing events follow each one to
+// the agent joining, or to the likely reason it did not.
 //
 // # Refreshed tokens
 //
