@@ -43,7 +43,7 @@ func (m Model) copyReport() tea.Cmd {
 	if cur == nil || cur.tok == nil {
 		return nil
 	}
-	rep := tokens.NewReport(cur.tok, m.now(), m.tok.check)
+	rep := tokens.NewReport(cur.tok, m.now(), m.tok.checkConfig())
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return func() tea.Msg { return copiedMsg{err: err} }

@@ -87,6 +87,10 @@ func (l eventLog) Capturing() bool { return l.typing }
 // thousands, so this stays 0 unless the dashboard stalls).
 func (l *eventLog) setDropped(n int64) { l.dropped = n }
 
+// snapshot copies the kept entries, oldest first, for a command that
+// reads them off the Update goroutine (the export).
+func (l eventLog) snapshot() []*logEntry { return l.entries.snapshot() }
+
 // Len is the number of entries kept.
 func (l eventLog) Len() int { return l.entries.len() }
 

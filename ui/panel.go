@@ -14,8 +14,8 @@ import (
 //   - Update(tea.Msg) (P, tea.Cmd): it returns its own type, so the root
 //     never type-asserts. Keys arrive only while the panel is focused;
 //     broadcast messages (roomEvMsg: the session's next events;
-//     leftRoomMsg: the session is over) arrive whatever the focus. Sizes come through
-//     SetSize, not tea.WindowSizeMsg.
+//     leftRoomMsg: the session is over) arrive whatever the focus. Sizes
+//     come through SetSize, not tea.WindowSizeMsg.
 //   - View() string, exactly the size given to SetSize (the inside of its
 //     box), and Title() for the box.
 //   - ShortHelp/FullHelp (help.KeyMap) listing its own bindings, each

@@ -107,6 +107,9 @@ func (t *tokenPanel) flip() { t.showOriginal = !t.showOriginal }
 // setBusy shows what is under way ("" when nothing).
 func (t *tokenPanel) setBusy(busy string) { t.busy = busy }
 
+// checkConfig is what the shown token is judged with.
+func (t tokenPanel) checkConfig() tokens.CheckConfig { return t.check }
+
 // setCheck sets what the shown token is judged with (its signer's keys).
 func (t *tokenPanel) setCheck(c tokens.CheckConfig) { t.check = c }
 

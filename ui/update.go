@@ -168,7 +168,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.CopyJSON):
 		return m, m.copyReport()
 	case key.Matches(msg, k.Export):
-		return m, exportLog(m.cfg.ExportDir, m.now(), m.evs.entries.snapshot())
+		return m, exportLog(m.cfg.ExportDir, m.now(), m.evs.snapshot())
 	case key.Matches(msg, k.Original):
 		m.tok.flip()
 		return m, nil
