@@ -1,16 +1,20 @@
 package ui
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/livekit/protocol/auth"
-	lksdk "github.com/livekit/server-sdk-go/v2"
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
@@ -102,44 +106,14 @@ func joinBurst(tb testing.TB, n int) burstResult {
 		}
 	}
 
-	toks := make([]string, n)
-	for i := range n {
-		toks[i], err = auth.NewAccessToken(srv.APIKey, srv.APISecret).SetIdentity(fmt.Sprintf("load-%03d", i)).
-			SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: name}).SetValidFor(time.Hour).ToJWT()
-		if err != nil {
-			tb.Fatal(err)
-		}
-	}
-	rooms := make([]*lksdk.Room, n)
-	errs := make(chan error, n)
+	joiners := startJoiners(tb, srv, name, n)
 	start := time.Now()
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 32) // the 2-core box: bounded, still a burst
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			r, err := lksdk.ConnectToRoomWithToken(srv.URL, toks[i], lksdk.NewRoomCallback(), lksdk.WithAutoSubscribe(false))
-			if err != nil {
-				errs <- fmt.Errorf("participant %d: %w", i, err)
-				return
-			}
-			rooms[i] = r
-		}()
-	}
 	consume(func() bool { return res.joined >= n }, "joining")
 	res.took = time.Since(start)
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		tb.Fatal(err)
-	}
-	for _, r := range rooms {
-		go r.Disconnect()
-	}
+	joiners.expect("joined")
+	joiners.leaveAll()
 	consume(func() bool { return res.left >= n }, "leaving")
+	joiners.expect("left")
 	if m.roster.people.Len() != 1 {
 		tb.Errorf("after everyone left the roster has %d rows", m.roster.people.Len())
 	}
@@ -172,3 +146,79 @@ func BenchmarkJoinBurst(b *testing.B) {
 		b.ReportMetric(res.took.Seconds(), "burst-s")
 	}
 }
+
+// joinersBin is the joiners helper (testdata/joiners), built once without
+// the race detector: 300 WebRTC clients instrumented by it, in the test's
+// process, time out on a 2-core machine.
+var joinersBin struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+type joinersProc struct {
+	tb    testing.TB
+	cmd   *exec.Cmd
+	stdin io.WriteCloser
+	lines chan string
+}
+
+// startJoiners runs n SDK participants joining room at once, in another
+// process.
+func startJoiners(tb testing.TB, srv *devserver.Server, room string, n int) *joinersProc {
+	tb.Helper()
+	joinersBin.once.Do(func() {
+		dir, err := os.MkdirTemp("", "lkdash-joiners-")
+		if err != nil {
+			joinersBin.err = err
+			return
+		}
+		joinersBin.path = filepath.Join(dir, "joiners")
+		build := exec.Command("go", "build", "-o", joinersBin.path, "./testdata/joiners")
+		build.Env = append(os.Environ(), "GOFLAGS="+strings.ReplaceAll(os.Getenv("GOFLAGS"), "-race", ""))
+		if out, err := build.CombinedOutput(); err != nil {
+			joinersBin.err = fmt.Errorf("building testdata/joiners: %v\n%s", err, out)
+		}
+	})
+	if joinersBin.err != nil {
+		tb.Fatal(joinersBin.err)
+	}
+	cmd := exec.Command(joinersBin.path, srv.URL, srv.APIKey, srv.APISecret, room, fmt.Sprint(n))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	p := &joinersProc{tb: tb, cmd: cmd, stdin: stdin, lines: make(chan string, 16)}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			p.lines <- sc.Text()
+		}
+		close(p.lines)
+	}()
+	return p
+}
+
+// expect waits for the helper to print want.
+func (p *joinersProc) expect(want string) {
+	p.tb.Helper()
+	select {
+	case line := <-p.lines:
+		if line != want {
+			p.tb.Fatalf("joiners: %q, want %q", line, want)
+		}
+	case <-time.After(2 * time.Minute):
+		p.tb.Fatalf("joiners never printed %q", want)
+	}
+}
+
+// leaveAll makes every helper participant leave.
+func (p *joinersProc) leaveAll() { _ = p.stdin.Close() }
