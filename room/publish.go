@@ -177,13 +177,15 @@ func (s *Session) PublishFile(path string) (Track, error) {
 		opts = append(opts, lksdk.ReaderTrackWithFrameDuration(d))
 	}
 	// The SDK starts writing as soon as the track is bound, possibly before
-	// PublishTrack returns: the end-of-file callback waits for its outcome,
-	// the SID or "" on failure.
-	sid := make(chan string, 1)
+	// PublishTrack returns: the end-of-file callback (which a rebind after a
+	// reconnect may call again) waits for its outcome, the SID or "".
+	var sid string
+	published := make(chan struct{})
 	opts = append(opts, lksdk.ReaderTrackWithOnWriteComplete(func() {
+		<-published
 		// Already gone when the user unpublished it first.
-		if id := <-sid; id != "" && !s.leaving.Load() && !s.sdkGone.Load() {
-			_ = room.LocalParticipant.UnpublishTrack(id)
+		if sid != "" && !s.leaving.Load() && !s.sdkGone.Load() {
+			_ = room.LocalParticipant.UnpublishTrack(sid)
 		}
 	}))
 	track, err := lksdk.NewLocalFileTrack(path, opts...)
@@ -195,11 +197,12 @@ func (s *Session) PublishFile(path string) (Track, error) {
 	}
 	pub, err := room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: filepath.Base(path)})
 	if err != nil {
-		sid <- ""
+		close(published)
 		_ = track.Close()
 		return Track{}, fmt.Errorf("room: publishing %s: %w", filepath.Base(path), err)
 	}
-	sid <- pub.SID()
+	sid = pub.SID()
+	close(published)
 	return trackOf(pub), nil
 }
 
