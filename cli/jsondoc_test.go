@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/standin"
 )
 
 // jsonDoc is where the JSON the CLI prints is documented, relative to cli/.
@@ -52,6 +53,8 @@ func TestJSONDocMatchesOutput(t *testing.T) {
 		delete(fetch, p)
 	}
 	checkSection(t, doc, "fetch --json", "## `fetch --json`", fetch)
+
+	checkAgentLines(t, doc)
 
 	declared := roomEventTypes(t)
 	listed := map[string]bool{}
@@ -448,4 +451,76 @@ func checkJoinLines(t *testing.T, lines []string) {
 			}
 		}
 	}
+}
+
+// checkAgentLines holds the "## `agent`" section to `lkdash agent`'s lines:
+// the event types are the Event* constants of package standin, and every
+// line has the fields of standin.Event.
+func checkAgentLines(t *testing.T, doc jsonDocFile) {
+	t.Helper()
+	types := map[string]string{}
+	for _, typ := range standinEventTypes(t) {
+		types[typ] = "type"
+	}
+	checkSection(t, doc, "lkdash agent's event types", "### agent event types", types)
+	ev := standin.Event{Type: standin.EventJobStarted}
+	v := reflect.ValueOf(&ev).Elem()
+	for i := range v.NumField() {
+		if v.Type().Field(i).Name != "Type" {
+			fill(v.Field(i), 0)
+		}
+	}
+	b, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), `{"type":"job_started","time":"`) {
+		t.Errorf("agent lines must start with the envelope {\"type\",\"time\"}: %s", b)
+	}
+	shape := flattenShape(t, b)
+	delete(shape, "type")
+	delete(shape, "time")
+	checkSection(t, doc, "lkdash agent's event fields", "### agent event fields", shape)
+}
+
+// standinEventTypes reads the values of package standin's Event* string
+// constants, the types `lkdash agent` prints.
+func standinEventTypes(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../standin/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("cannot list ../standin: %v", err)
+	}
+	var out []string
+	fset := token.NewFileSet()
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range af.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			for _, spec := range gd.Specs {
+				vs := spec.(*ast.ValueSpec)
+				for i, n := range vs.Names {
+					if !strings.HasPrefix(n.Name, "Event") || i >= len(vs.Values) {
+						continue
+					}
+					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						out = append(out, strings.Trim(lit.Value, "\"`"))
+					}
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("found no Event* constants in package standin")
+	}
+	return out
 }
