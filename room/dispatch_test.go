@@ -281,3 +281,33 @@ func TestTokenWithoutRoomConfigIsReported(t *testing.T) {
 		t.Errorf("agent_missing = %+v", m)
 	}
 }
+
+// TestAutomaticDispatch verifies what lkdash says about automatic
+// dispatch: a worker registered with an empty agent name is sent every new
+// room whose token asks for no agent, and none whose token names one. It
+// runs on its own server, where that worker cannot wander into other
+// tests' rooms.
+func TestAutomaticDispatch(t *testing.T) {
+	t.Parallel()
+	srv := dedicatedServer(t)
+	standIn(t, srv, "")
+
+	plain := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "plain"}, creds(srv))
+	joined, _ := waitFor[AgentJoined](t, plain, nil)
+	if joined.AgentName != "" || joined.Source != SourceAutomatic || !strings.HasPrefix(joined.Identity, "agent-") {
+		t.Errorf("agent_joined = %+v", joined)
+	}
+
+	cfg := creds(srv)
+	cfg.AgentTimeout = 2 * time.Second
+	named := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "named", AgentName: "someone"}, cfg)
+	m, seen := waitWithin[AgentMissing](t, named, 10*time.Second, nil)
+	if m.AgentName != "someone" || !hasCause(m.Causes, "automatic dispatch covers only workers registered with an empty agent name") {
+		t.Errorf("agent_missing = %+v", m)
+	}
+	for _, ev := range seen {
+		if j, ok := ev.(AgentJoined); ok {
+			t.Errorf("the unnamed worker joined a room whose token names an agent: %+v", j)
+		}
+	}
+}
