@@ -87,6 +87,7 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 	}
 	var types []string
 	var refreshes []map[string]any
+	var summary map[string]any
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	checkJoinLines(t, lines)
 	for _, line := range lines {
@@ -98,12 +99,18 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 			t.Errorf("time %v: %v", ev["time"], err)
 		}
 		types = append(types, ev["type"].(string))
-		if ev["type"] == "token_refreshed" {
+		switch ev["type"] {
+		case "token_refreshed":
 			refreshes = append(refreshes, ev)
+		case "summary":
+			summary = ev
 		}
 	}
-	if len(types) < 2 || types[0] != "connected" || types[len(types)-1] != "disconnected" {
-		t.Fatalf("events should run from connected to disconnected: %v", types)
+	if n := len(types); n < 3 || types[0] != "connected" || types[n-2] != "disconnected" || types[n-1] != "summary" {
+		t.Fatalf("events should run from connected to disconnected, then the summary: %v", types)
+	}
+	if windows, _ := summary["tokens"].([]any); len(windows) != len(refreshes)+1 {
+		t.Errorf("the summary should list the original and each refresh: %v", summary)
 	}
 	if len(refreshes) < 2 {
 		t.Fatalf("want the join refresh and the triggered one, got events %v", types)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -10,10 +11,16 @@ import (
 	"github.com/lkdash/lkdash/standin"
 )
 
+// joinFlags are join's own flags, beyond the source flags.
+type joinFlags struct {
+	forDur, refreshAfter, drillAfter time.Duration
+	drill                            string
+	autoSubscribe                    bool
+}
+
 func newJoinCmd(s *streams) *cobra.Command {
 	var f sourceFlags
-	var forDur, refreshAfter time.Duration
-	var autoSubscribe bool
+	var jf joinFlags
 	var pub publishFlags
 	var agentTimeout time.Duration
 	var dispatches []string
@@ -22,21 +29,37 @@ func newJoinCmd(s *streams) *cobra.Command {
 		Use:   "join",
 		Short: "Join a room headless and print its events as JSON lines",
 		Long: "Join fetches a token through any source, joins the room and prints one JSON object\n" +
-			"per event (connected, participant_joined, token_refreshed, disconnected, …) until\n" +
-			"--for elapses or Ctrl-C, then leaves. With nothing configured it starts the managed\n" +
-			"local LiveKit server and mints a dev token.\n\n" +
+			"per event (connected, participant_joined, token_refreshed, reconnect_attempt,\n" +
+			"disconnected, …) until --for elapses or Ctrl-C, then leaves and prints a summary of\n" +
+			"every token's window. With nothing configured it starts the managed local LiveKit\n" +
+			"server and mints a dev token; if that server dies, join ends at once.\n\n" +
 			"It can also be seen and see: --publish-demo sends a looping test pattern and tone,\n" +
 			"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
-			"receives what others publish and --stats prints what arrives, per track.\n\n" + sourceHelp(),
+			"receives what others publish and --stats prints what arrives, per track.\n\n" +
+			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
+			"reconnect presented and how long recovery took (drill_result).\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
-			if err := pub.check(autoSubscribe); err != nil {
+			if err := pub.check(jf.autoSubscribe); err != nil {
 				return err
+			}
+			var drill room.Drill
+			if jf.drill != "" {
+				d, err := room.ParseDrill(jf.drill)
+				if err != nil {
+					return usageErrorf("--drill: %v", err)
+				}
+				drill = d
 			}
 			r, err := f.resolve()
 			if err != nil {
 				return err
+			}
+			cfg := room.Config{
+				AutoSubscribe: jf.autoSubscribe,
+				StatsInterval: pub.statsInterval(),
+				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
 			}
 			if !r.configured {
 				srv, err := startLocalServer(ctx, s)
@@ -45,20 +68,16 @@ func newJoinCmd(s *streams) *cobra.Command {
 				}
 				defer srv.Stop()
 				r.spec = localSpec(r.spec, srv)
+				cfg.ServerGone, cfg.ServerExit = watchServer(srv)
 			}
+			cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
 			src, err := buildSource(r.spec)
 			if err != nil {
 				return err
 			}
-			sess, err := room.Join(ctx, src, r.opts, room.Config{
-				AutoSubscribe: autoSubscribe,
-				StatsInterval: pub.statsInterval(),
-				APIKey:        r.spec.APIKey,
-				APISecret:     r.spec.APISecret,
-				AgentTimeout:  agentTimeout,
-				KnownAgents:   standin.Running,
-				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
-			})
+			cfg.AgentTimeout = agentTimeout
+			cfg.KnownAgents = standin.Running
+			sess, err := room.Join(ctx, src, r.opts, cfg)
 			if err != nil {
 				return err
 			}
@@ -71,38 +90,44 @@ func newJoinCmd(s *streams) *cobra.Command {
 					return err
 				}
 			}
-			return streamEvents(cmd, s, sess, forDur, refreshAfter)
+			return streamEvents(cmd, s, sess, jf, drill)
 		},
 	}
 	f.register(cmd.Flags())
-	cmd.Flags().DurationVar(&forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
-	cmd.Flags().DurationVar(&refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
-	cmd.Flags().BoolVar(&autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
-	pub.register(cmd.Flags())
-	cmd.Flags().DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
-	cmd.Flags().StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
-	cmd.Flags().StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
-	inGroup(cmd.Flags(), groupSession, "for", "refresh-after")
-	inGroup(cmd.Flags(), groupMedia, "auto-subscribe", "publish-demo", "publish", "publish-data", "data-topic", "stats", "stats-interval")
-	inGroup(cmd.Flags(), groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
+	fl := cmd.Flags()
+	fl.DurationVar(&jf.forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
+	fl.DurationVar(&jf.refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
+	fl.StringVar(&jf.drill, "drill", "", "reconnect drill to run: "+drillNames())
+	fl.DurationVar(&jf.drillAfter, "drill-after", 2*time.Second, "when to run --drill, after joining")
+	fl.BoolVar(&jf.autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
+	pub.register(fl)
+	fl.DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
+	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
+	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
+	inGroup(fl, groupSession, "for", "refresh-after", "drill", "drill-after")
+	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "publish-data", "data-topic", "stats", "stats-interval")
+	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
 	return cmd
 }
 
-// streamEvents prints events until the session ends, --for elapses or the
-// context is cancelled; leaving prints the final disconnected event too. A
-// session the server ended is a failure.
-func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, refreshAfter time.Duration) error {
-	ctx := cmd.Context()
-	var done, refresh <-chan time.Time
-	if forDur > 0 {
-		t := time.NewTimer(forDur)
-		defer t.Stop()
-		done = t.C
+func drillNames() string {
+	var names []string
+	for _, d := range room.Drills() {
+		names = append(names, string(d))
 	}
-	if refreshAfter > 0 {
-		t := time.NewTimer(refreshAfter)
-		defer t.Stop()
-		refresh = t.C
+	return strings.Join(names, ", ")
+}
+
+// streamEvents prints events until the session ends, --for elapses or the
+// context is cancelled; leaving prints the final disconnected event and the
+// summary too. A session the server ended is a failure.
+func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, jf joinFlags, drill room.Drill) error {
+	ctx := cmd.Context()
+	done := after(jf.forDur)
+	refresh := after(jf.refreshAfter)
+	var drillAt <-chan time.Time
+	if drill != "" {
+		drillAt = after(max(jf.drillAfter, time.Nanosecond))
 	}
 	leave := func() error {
 		sess.Leave() // emits Disconnected and closes Events
@@ -111,7 +136,7 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, re
 				return err
 			}
 		}
-		return nil
+		return printEvent(s, sess.Summary())
 	}
 	for {
 		select {
@@ -123,18 +148,45 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, forDur, re
 			if err := sess.TriggerRefresh(ctx); err != nil {
 				fmt.Fprintf(s.err, "lkdash: refresh: %v\n", err)
 			}
+		case <-drillAt:
+			if err := sess.Drill(drill); err != nil {
+				fmt.Fprintf(s.err, "lkdash: drill: %v\n", err)
+			}
 		case ev, ok := <-sess.Events():
 			if !ok {
-				return nil
+				return printEvent(s, sess.Summary())
 			}
 			if err := printEvent(s, ev); err != nil {
 				return err
 			}
 			if d, isDisc := ev.(room.Disconnected); isDisc {
-				return fmt.Errorf("disconnected: %s", d.Reason)
+				return serverEnded(s, sess, d)
 			}
 		}
 	}
+}
+
+// serverEnded reports a session the server (or its death) ended: the
+// summary line, the server's last log lines on stderr, and the error.
+func serverEnded(s *streams, sess *room.Session, d room.Disconnected) error {
+	if err := printEvent(s, sess.Summary()); err != nil {
+		return err
+	}
+	if d.Server != nil {
+		for _, line := range d.Server.LogTail {
+			fmt.Fprintf(s.err, "lkdash: server log | %s\n", line)
+		}
+	}
+	return fmt.Errorf("disconnected: %s", d.Reason)
+}
+
+// after is a channel that fires once after d; nil (never) when d <= 0.
+// The timer is left to the garbage collector: join runs once per process.
+func after(d time.Duration) <-chan time.Time {
+	if d <= 0 {
+		return nil
+	}
+	return time.After(d)
 }
 
 // printEvent writes one event as a JSON line.

@@ -34,6 +34,7 @@ var joinEvents = []room.Event{
 	room.DataReceived{}, room.AgentDispatch{}, room.AgentJoined{}, room.AgentMissing{},
 	room.TrackMuted{}, room.TrackUnmuted{}, room.TrackUpdated{}, room.PermissionsChanged{},
 	room.KindChanged{}, room.ConnectionQuality{},
+	room.ReconnectAttempt{}, room.DrillStarted{}, room.DrillResult{}, room.Summary{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

@@ -7,6 +7,7 @@ import (
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/room"
 )
 
 // startLocalServer starts the managed livekit-server, reporting progress on
@@ -33,4 +34,13 @@ func localSpec(base source.Spec, srv *devserver.Server) source.Spec {
 	base.APIKey = srv.APIKey
 	base.APISecret = srv.APISecret
 	return base
+}
+
+// watchServer wires the managed server's exit into a session
+// (room.Config.ServerGone and ServerExit).
+func watchServer(srv *devserver.Server) (<-chan struct{}, func() room.ServerExit) {
+	return srv.Done(), func() room.ServerExit {
+		e, _ := srv.Exit()
+		return room.ServerExit{Status: e.Status, LogPath: e.LogPath, LogTail: e.LogTail}
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -59,6 +60,8 @@ type Server struct {
 	exited   chan struct{} // closed once the process has been reaped
 	waitErr  error         // valid after exited is closed
 	logFile  *os.File
+	logStart int64       // where this attempt's output begins in the log
+	stopping atomic.Bool // Stop or Kill has begun
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -129,6 +132,7 @@ func launch(ctx context.Context, bin string, logFile *os.File, attempt int, prog
 		exited:     make(chan struct{}),
 	}
 	logStart, _ := logFile.Seek(0, io.SeekEnd)
+	s.logStart = logStart
 	fmt.Fprintf(logFile, "=== lkdash: starting %s (attempt %d) http=%d rtc.tcp=%d rtc.udp=%d\n",
 		bin, attempt, httpPort, tcpPort, udpPort)
 
@@ -144,7 +148,7 @@ func launch(ctx context.Context, bin string, logFile *os.File, attempt int, prog
 		s.waitErr = cmd.Wait()
 		close(s.exited)
 	}()
-	progress(fmt.Sprintf("starting livekit-server on %s", s.URL))
+	progress(fmt.Sprintf("starting livekit-server on %s (pid %d)", s.URL, cmd.Process.Pid))
 
 	if err := s.waitReady(ctx); err != nil {
 		_ = kill(cmd.Process)
@@ -226,6 +230,7 @@ func (s *Server) Kill() error {
 }
 
 func (s *Server) stop(graceful bool) error {
+	s.stopping.Store(true)
 	defer s.logFile.Close()
 	p := s.cmd.Process
 	select {

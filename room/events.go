@@ -7,7 +7,8 @@ import (
 )
 
 // Event is one thing that happened in a session. The concrete types below
-// are the whole set; switch on them, or on Type() for logs.
+// and in lifecycle_events.go are the whole set; switch on them, or on
+// Type() for logs.
 type Event interface {
 	// Time is when the session saw the event.
 	Time() time.Time
@@ -163,9 +164,19 @@ type Disconnected struct {
 	// "server shutting down", …
 	Reason string `json:"reason"`
 	// Code is the protocol's DisconnectReason name when known
-	// ("CLIENT_INITIATED", "SERVER_SHUTDOWN", "SIGNAL_CLOSE", …).
+	// ("CLIENT_INITIATED", "SERVER_SHUTDOWN", "SIGNAL_CLOSE", …), or
+	// CodeServerExited.
 	Code string `json:"code,omitempty"`
+	// ReconnectAttempts counts the dials of the reconnect episode the
+	// session ended in (0 when it was not reconnecting).
+	ReconnectAttempts int `json:"reconnect_attempts,omitempty"`
+	// Server is set when the managed livekit-server's exit ended the session.
+	Server *ServerExit `json:"server,omitempty"`
 }
+
+// CodeServerExited is Disconnected.Code when the managed livekit-server
+// process exited under the session (not a protocol reason: lkdash's own).
+const CodeServerExited = "SERVER_EXITED"
 
 // TokenRefreshed is a new token pushed by the server (right after joining,
 // every few minutes, and after permission or metadata changes). Diff

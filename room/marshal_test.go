@@ -27,6 +27,22 @@ func TestMarshalEvent(t *testing.T) {
 		{TokenRefreshed{At: at, Token: "a.b.c", Decoded: &tokens.Token{Subject: "alice", ExpiresAt: exp},
 			Diff: tokens.TokenDiff{LifetimeChange: -90 * time.Second, Changed: []tokens.ClaimChange{{Claim: "metadata"}, {Claim: "video.canPublish"}}}},
 			`{"type":"token_refreshed","time":"2026-11-29T00:02:03.456789Z","identity":"alice","expires_at":"2026-11-29T02:00:00Z","lifetime_change_seconds":-90,"changed_claims":["metadata","video.canPublish"],"participant_token":"a.b.c"}`},
+		{ReconnectAttempt{At: at, Attempt: 2, Elapsed: 1500 * time.Millisecond, Mode: "resume",
+			Presented: TokenRef{Refresh: 1, ExpiresAt: exp}, Status: 401, Error: "token is expired"},
+			`{"type":"reconnect_attempt","time":"2026-11-29T00:02:03.456789Z","attempt":2,"mode":"resume","presented":{"token":"refreshed #1","refresh":1,"expires_at":"2026-11-29T02:00:00Z"},"accepted":false,"status":401,"error":"token is expired","elapsed_seconds":1.5}`},
+		{DrillResult{At: at, Drill: DrillMigration, Outcome: DrillRecovered, Recovery: 80 * time.Millisecond, Attempts: 1, Presented: &TokenRef{}},
+			`{"type":"drill_result","time":"2026-11-29T00:02:03.456789Z","drill":"migration","outcome":"recovered","attempts":1,"presented":{"token":"original","refresh":0},"recovery_seconds":0.08}`},
+		{Disconnected{At: at, Reason: "the local livekit-server exited (signal: killed)", Code: CodeServerExited,
+			Server: &ServerExit{Status: "signal: killed", LogPath: "/l.log", LogTail: []string{"bye"}}},
+			`{"type":"disconnected","time":"2026-11-29T00:02:03.456789Z","reason":"the local livekit-server exited (signal: killed)","code":"SERVER_EXITED","server":{"status":"signal: killed","log_path":"/l.log","log_tail":["bye"]}}`},
+		{Summary{At: at, ConnectedAt: at, Tokens: []TokenWindow{
+			{Ref: TokenRef{Refresh: 0, ExpiresAt: at.Add(time.Minute)}, ReceivedAt: at, ValidFrom: at},
+			{Ref: TokenRef{Refresh: 1, ExpiresAt: at.Add(10 * time.Minute)}, ReceivedAt: at, ValidFrom: at, LifetimeChange: 9 * time.Minute}},
+			LifetimeMoved: 9 * time.Minute},
+			`{"type":"summary","time":"2026-11-29T00:02:03.456789Z","connected_at":"2026-11-29T00:02:03Z","tokens":[` +
+				`{"token":"original","refresh":0,"received_at":"2026-11-29T00:02:03.456789Z","valid_from":"2026-11-29T00:02:03Z","expires_at":"2026-11-29T00:03:03Z","lifetime_seconds":60,"lifetime_change_seconds":0},` +
+				`{"token":"refreshed #1","refresh":1,"received_at":"2026-11-29T00:02:03.456789Z","valid_from":"2026-11-29T00:02:03Z","expires_at":"2026-11-29T00:12:03Z","lifetime_seconds":600,"lifetime_change_seconds":540}],` +
+				`"reconnects":[],"original_expires_at":"2026-11-29T00:03:03Z","final_expires_at":"2026-11-29T00:12:03Z","lifetime_moved_seconds":540}`},
 		{TokenRefreshed{At: at, Token: "x"},
 			`{"type":"token_refreshed","time":"2026-11-29T00:02:03.456789Z","lifetime_change_seconds":0,"changed_claims":[],"participant_token":"x"}`},
 	}
@@ -51,7 +67,7 @@ func TestMarshalEveryEventType(t *testing.T) {
 	evs := []Event{Connected{}, ParticipantJoined{}, ParticipantLeft{}, MetadataChanged{}, NameChanged{},
 		AttributesChanged{}, TrackPublished{}, TrackUnpublished{}, ActiveSpeakers{}, Reconnecting{},
 		Reconnected{}, Disconnected{}, TokenRefreshed{Token: "secret.jwt.value"},
-		AgentDispatch{}, AgentJoined{}, AgentMissing{}}
+		AgentDispatch{}, AgentJoined{}, AgentMissing{}, ReconnectAttempt{}, DrillStarted{}, DrillResult{}, Summary{}}
 	for _, ev := range evs {
 		b, err := MarshalEvent(ev)
 		if err != nil {

@@ -50,6 +50,7 @@ type relay struct {
 	closed  bool
 	pairs   map[*pair]struct{}
 	lastErr error // last transport-level failure reaching the server
+	onDial  func(dial)
 	wg      sync.WaitGroup
 }
 
@@ -195,6 +196,7 @@ func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
 	// Dial the server before answering the SDK, so a refusal (401, 404…)
 	// reaches the SDK as the same HTTP response it would have got directly.
 	up, resp, err := r.dial(req.Context(), target.String(), header)
+	r.noteDial(req, resp, err)
 	if err != nil {
 		if resp != nil {
 			r.setErr(nil)

@@ -53,6 +53,17 @@ type Config struct {
 	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
 	// process-wide in the SDK and always discarded.
 	Log *slog.Logger
+	// ServerGone, when set, is closed when the managed livekit-server the
+	// session runs on exits; the session then ends at once with
+	// Disconnected{Code: CodeServerExited} and ServerExit's description,
+	// instead of waiting out the SDK's reconnect budget (about a minute).
+	ServerGone <-chan struct{}
+	// ServerExit describes the exit; called once ServerGone is closed.
+	ServerExit func() ServerExit
+	// ManagedURL, when set, limits ServerGone to sessions whose token
+	// source returned this server URL: a dashboard that manages a local
+	// server may also join remote ones.
+	ManagedURL string
 }
 
 // RefreshAttribute is the participant attribute TriggerRefresh sets to the
@@ -82,6 +93,7 @@ type Session struct {
 	people   *tracker              // participants, from the signal stream
 	joinSeen chan struct{}         // closed once the join response was tracked
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
+	life     lifecycle
 
 	recv      receiver
 	pub       publisher
@@ -139,11 +151,13 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 		return nil, &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
 	}
 	s.agents = newDispatchWatch(s, tok, opts)
+	s.life.issued = []issued{{raw: resp.ParticipantToken, tok: tok, receivedAt: cfg.Now()}}
 	s.relay, err = newRelay(resp.ServerURL, s.onServerFrame)
 	if err != nil {
 		return nil, &JoinError{Reason: ReasonBadURL, Err: err, ServerURL: resp.ServerURL}
 	}
 	s.agents.setClient(s.relay.httpBase.String(), cfg.APIKey, cfg.APISecret)
+	s.relay.setOnDial(s.onDial)
 
 	sdkquiet.Silence()
 	progress("connecting to " + resp.ServerURL)
@@ -170,6 +184,7 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 	}
 	progress("joined")
 	s.connected(room)
+	s.watchServer()
 	return s, nil
 }
 
@@ -225,6 +240,7 @@ func (s *Session) connected(room *lksdk.Room) {
 	if s.closed {
 		return
 	}
+	s.life.connectedAt = ev.At
 	s.ready = true
 	s.push(ev)
 	for _, p := range s.pending {
@@ -351,6 +367,9 @@ func (s *Session) finish(ev Disconnected) {
 		}
 		s.pending = nil
 	}
+	if r := s.endDrill(ev.At, DrillEnded, ev.Reason); r != nil {
+		s.push(*r)
+	}
 	s.push(ev)
 	s.closed = true
 	close(s.events)
@@ -421,6 +440,7 @@ func (s *Session) onRefresh(raw string) {
 		ev.Diff = tokens.Diff(prev, decoded)
 		s.token = decoded
 	}
+	s.life.issued = append(s.life.issued, issued{raw: raw, tok: decoded, receivedAt: now})
 	s.mu.Unlock()
 	s.emit(ev)
 }
@@ -451,8 +471,8 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 		}
 		s.emit(ActiveSpeakers{At: s.cfg.Now(), Identities: ids})
 	}
-	cb.OnReconnecting = func() { s.emit(Reconnecting{At: s.cfg.Now()}) }
-	cb.OnReconnected = func() { s.emit(Reconnected{At: s.cfg.Now()}) }
+	cb.OnReconnecting = s.onReconnecting
+	cb.OnReconnected = s.onReconnected
 	cb.OnDisconnectedWithReason = func(reason lksdk.DisconnectionReason) {
 		if s.leaving.Load() {
 			// Leaving while the SDK reconnects makes it report giving up
@@ -469,10 +489,11 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 		if ev.Code == "" && s.leaveMsg != nil && s.leaveMsg.GetReason() != livekit.DisconnectReason_UNKNOWN_REASON {
 			ev.Code = s.leaveMsg.GetReason().String()
 		}
-		s.mu.Unlock()
 		if ev.Code != "" {
 			ev.Reason = describeDisconnect(ev.Code)
 		}
+		s.explainGiveUp(&ev)
+		s.mu.Unlock()
 		s.sdkGone.Store(true)
 		s.finish(ev)
 		// The SDK is inside its own teardown here; release the relay from

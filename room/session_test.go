@@ -186,9 +186,12 @@ func TestJoinTimeoutIsAJoinError(t *testing.T) {
 }
 
 // TestServerKilledMidSession kills its own server (SIGKILL, like a crash)
-// under a joined session: the SDK must report reconnecting, then give up,
-// and the session must end with Disconnected and a closed channel.
+// under a joined session that does not know the server is local (as with
+// a remote server): the SDK must report reconnecting, each attempt must be
+// shown as it happens, and the session must end with Disconnected saying
+// it gave up, and a closed channel.
 func TestServerKilledMidSession(t *testing.T) {
+	t.Parallel()
 	srv := dedicatedServer(t)
 	s := join(t, srv, "frank", Config{})
 	waitFor[TokenRefreshed](t, s, nil)
@@ -197,9 +200,28 @@ func TestServerKilledMidSession(t *testing.T) {
 	}
 	// The SDK retries for about a minute (10 attempts, quadratic backoff)
 	// before it gives up.
-	_, before := waitWithin[Disconnected](t, s, 3*time.Minute, nil)
+	d, before := waitWithin[Disconnected](t, s, 3*time.Minute, nil)
 	if !slices.ContainsFunc(before, func(e Event) bool { _, ok := e.(Reconnecting); return ok }) {
 		t.Errorf("no reconnecting before disconnected: %s", types(before))
+	}
+	var attempts []ReconnectAttempt
+	for _, ev := range before {
+		if a, ok := ev.(ReconnectAttempt); ok {
+			attempts = append(attempts, a)
+		}
+	}
+	if len(attempts) < 2 {
+		t.Fatalf("want each reconnect attempt as an event, got %s", types(before))
+	}
+	for i, a := range attempts {
+		if a.Accepted || a.Status != 0 || a.Error == "" || (i > 0 && (a.Attempt <= attempts[i-1].Attempt || a.Elapsed < attempts[i-1].Elapsed)) {
+			t.Errorf("attempt %d = %+v", i, a)
+		}
+	}
+	last := attempts[len(attempts)-1]
+	t.Logf("%d attempts, last #%d after %s; disconnected: %s", len(attempts), last.Attempt, last.Elapsed, d.Reason)
+	if d.ReconnectAttempts != last.Attempt || !strings.HasPrefix(d.Reason, "gave up reconnecting after") {
+		t.Errorf("disconnected = %+v", d)
 	}
 	for range s.Events() {
 	} // must close

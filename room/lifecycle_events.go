@@ -1,0 +1,119 @@
+package room
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+)
+
+// TokenRef names one token of the session without quoting it: the original
+// (the join token) or the Nth refresh the server pushed.
+type TokenRef struct {
+	// Refresh is 0 for the original, N for refreshed #N, -1 for a token the
+	// session never saw (the client presented something else).
+	Refresh   int
+	ExpiresAt time.Time // zero when the token has no exp
+}
+
+// Label is "original", "refreshed #N" or "unknown".
+func (r TokenRef) Label() string {
+	switch {
+	case r.Refresh == 0:
+		return "original"
+	case r.Refresh > 0:
+		return "refreshed #" + strconv.Itoa(r.Refresh)
+	}
+	return "unknown"
+}
+
+// MarshalJSON writes {"token": Label, "refresh": N, "expires_at": RFC 3339}.
+func (r TokenRef) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Token     string `json:"token"`
+		Refresh   int    `json:"refresh"`
+		ExpiresAt string `json:"expires_at,omitempty"`
+	}{r.Label(), r.Refresh, rfc3339(r.ExpiresAt)})
+}
+
+// ReconnectAttempt is one signal dial the SDK made after the session was
+// up: a resume or a full rejoin, the token it presented, and the server's
+// answer. Attempts count from 1 within one reconnect episode (from
+// Reconnecting to Reconnected or Disconnected).
+type ReconnectAttempt struct {
+	At        time.Time     `json:"-"`
+	Attempt   int           `json:"attempt"`
+	Elapsed   time.Duration `json:"-"`    // since the episode began
+	Mode      string        `json:"mode"` // "resume" or "rejoin"
+	Presented TokenRef      `json:"presented"`
+	Accepted  bool          `json:"accepted"`
+	// Status is the server's HTTP status: 101 accepted, 401 refused, …; 0
+	// when the server could not be reached.
+	Status int    `json:"status"`
+	Error  string `json:"error,omitempty"` // why it failed, token redacted
+}
+
+// DrillStarted marks a reconnect drill being triggered (Session.Drill).
+type DrillStarted struct {
+	At    time.Time `json:"-"`
+	Drill Drill     `json:"drill"`
+}
+
+// Drill outcomes.
+const (
+	DrillRecovered   = "recovered"    // the SDK reconnected
+	DrillEnded       = "ended"        // the session ended instead
+	DrillNoReconnect = "no_reconnect" // nothing was dropped; nothing to recover
+)
+
+// DrillResult is how a reconnect drill ended: the outcome, how long
+// recovery took from the trigger, and the token the accepted reconnect
+// presented (nil when none was accepted).
+type DrillResult struct {
+	At        time.Time     `json:"-"`
+	Drill     Drill         `json:"drill"`
+	Outcome   string        `json:"outcome"`
+	Recovery  time.Duration `json:"-"`
+	Attempts  int           `json:"attempts"`
+	Presented *TokenRef     `json:"presented,omitempty"`
+	Detail    string        `json:"detail,omitempty"`
+}
+
+// ServerExit is how the managed livekit-server ended (see Config.ServerGone).
+type ServerExit struct {
+	Status  string   `json:"status"` // "signal: killed", "exit status 2"
+	LogPath string   `json:"log_path,omitempty"`
+	LogTail []string `json:"log_tail,omitempty"` // last lines, cleaned
+}
+
+func (e ReconnectAttempt) Time() time.Time { return e.At }
+func (e DrillStarted) Time() time.Time     { return e.At }
+func (e DrillResult) Time() time.Time      { return e.At }
+
+func (ReconnectAttempt) Type() string { return "reconnect_attempt" }
+func (DrillStarted) Type() string     { return "drill_started" }
+func (DrillResult) Type() string      { return "drill_result" }
+
+// MarshalJSON adds elapsed_seconds.
+func (e ReconnectAttempt) MarshalJSON() ([]byte, error) {
+	type plain ReconnectAttempt
+	return json.Marshal(struct {
+		plain
+		ElapsedSeconds float64 `json:"elapsed_seconds"`
+	}{plain(e), e.Elapsed.Seconds()})
+}
+
+// MarshalJSON adds recovery_seconds.
+func (e DrillResult) MarshalJSON() ([]byte, error) {
+	type plain DrillResult
+	return json.Marshal(struct {
+		plain
+		RecoverySeconds float64 `json:"recovery_seconds"`
+	}{plain(e), e.Recovery.Seconds()})
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
