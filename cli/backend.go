@@ -31,6 +31,23 @@ type liveBackend struct {
 	spec     source.Spec // the spec cache was built for
 	cache    *tokens.Caching
 	standIns map[*standin.Worker]bool // running, for closeStandIns
+	managed  managedServer
+}
+
+// managedServer is the local livekit-server the dashboard started: sessions
+// on its URL end as soon as it exits (room.Config.ServerGone).
+type managedServer struct {
+	url  string
+	gone <-chan struct{}
+	exit func() room.ServerExit
+}
+
+// setManaged tells the backend about the managed server (again after a
+// restart); joins from then on watch it.
+func (b *liveBackend) setManaged(m managedServer) {
+	b.mu.Lock()
+	b.managed = m
+	b.mu.Unlock()
 }
 
 // newBackend returns the real backend. now may be nil (time.Now).
@@ -91,11 +108,15 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	if err != nil {
 		return nil, err
 	}
+	b.mu.Lock()
+	m := b.managed
+	b.mu.Unlock()
 	s, err := room.Join(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
 		Progress: req.Progress, Now: b.now, KnownAgents: standin.Running,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
+		ServerGone: m.gone, ServerExit: m.exit, ManagedURL: m.url,
 	})
 	if err != nil {
 		return nil, err // not a typed-nil *room.Session inside the interface

@@ -68,17 +68,18 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 		AutoFetch: r.configured && r.spec.Validate() == nil,
 	}
 	var progress chan ui.DevProgress
+	emb := &embedded{log: log, backend: backend}
+	defer emb.stopAll()
 	if !r.configured {
 		progress = make(chan ui.DevProgress, 64)
 		cfg.DevProgress = progress
+		cfg.DevServer = emb
 	}
 	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx),
 		tea.WithInput(s.in), tea.WithOutput(s.out))
 
 	var wg sync.WaitGroup
 	if progress != nil {
-		emb := &embedded{log: log}
-		defer emb.stopAll()
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -100,9 +101,10 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 // embedded is the zero-configuration setup: the managed livekit-server and
 // a token endpoint minting for it, both on loopback.
 type embedded struct {
-	log  *slog.Logger
-	mu   sync.Mutex
-	stop func() // set once both are up
+	log     *slog.Logger
+	backend *liveBackend // told about the server, so sessions end when it dies
+	mu      sync.Mutex
+	stop    func() // set once both are up
 }
 
 // start brings both up, streaming progress, and returns the message that
@@ -148,6 +150,8 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		}
 	}()
 	endpoint := "http://" + ln.Addr().String()
+	gone, exit := watchServer(srv)
+	e.backend.setManaged(managedServer{url: srv.URL, gone: gone, exit: exit})
 	say(fmt.Sprintf("LiveKit %s ready; token endpoint %s", srv.URL, endpoint))
 	close(progress)
 	e.mu.Lock()
@@ -165,7 +169,21 @@ func (e *embedded) stopAll() {
 	defer e.mu.Unlock()
 	if e.stop != nil {
 		e.stop()
+		e.stop = nil
 	}
+}
+
+// Restart implements ui.DevServer: after the server died, stop what is
+// left (the token endpoint) and bring both up again on new ports. Progress
+// goes to the log.
+func (e *embedded) Restart(ctx context.Context) ui.DevServerReadyMsg {
+	e.stopAll()
+	progress := make(chan ui.DevProgress)
+	go func() {
+		for range progress { // start logs every line itself
+		}
+	}()
+	return e.start(ctx, progress)
 }
 
 // openLog opens the --log-file; with none, logs are discarded. They never go

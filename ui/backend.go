@@ -92,6 +92,8 @@ type Session interface {
 	SetAutoSubscribe(on bool) error
 	// Dropped counts events lost because the dashboard fell behind.
 	Dropped() int64
+	// Drill triggers a reconnect scenario; its result arrives as events.
+	Drill(d room.Drill) error
 	Leave()
 }
 

@@ -55,6 +55,9 @@ func newEntry(at time.Time, kind entryKind, typ, text string, detail []string, e
 
 // eventEntry turns a room event into a log entry.
 func eventEntry(ev room.Event) *logEntry {
+	if e, ok := lifecycleEntry(ev); ok {
+		return e
+	}
 	if r, ok := ev.(room.TokenRefreshed); ok {
 		return refreshEntry(r)
 	}

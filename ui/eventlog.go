@@ -240,7 +240,7 @@ func (l eventLog) View() string {
 			out[r] = lines[j]
 		}
 	}
-	if n == 0 {
+	if n == 0 && rows > 0 {
 		out[0] = l.st.Faint.Render("no events yet — j joins the room")
 	}
 	out = append(out, status)

@@ -118,6 +118,7 @@ type fakeSession struct {
 	demo     bool
 	autoSub  bool
 	mediaErr error
+	drills   []room.Drill
 }
 
 func newFakeSession(resp tokens.Response) *fakeSession {
@@ -157,6 +158,12 @@ func (s *fakeSession) SetAutoSubscribe(on bool) error {
 	return s.mediaErr
 }
 func (s *fakeSession) Dropped() int64 { return 0 }
+func (s *fakeSession) Drill(d room.Drill) error {
+	s.mu.Lock()
+	s.drills = append(s.drills, d)
+	s.mu.Unlock()
+	return nil
+}
 func (s *fakeSession) Leave() {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -22,6 +22,7 @@ type globalKeys struct {
 	Copy, CopyJSON, Export, Original, Ask      key.Binding
 	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
+	Drill, RestartServer                       key.Binding
 }
 
 var globalBindings = globalKeys{
@@ -43,6 +44,8 @@ var globalBindings = globalKeys{
 	Help:          bind("?", "help", "?"),
 	Quit:          bind("q", "quit", "q"),
 	Interrupt:     bind("ctrl+c", "leave and quit (130)", "ctrl+c"),
+	Drill:         bind("d", "reconnect drill", "d"),
+	RestartServer: bind("R", "restart server + rejoin", "R"),
 }
 
 // keys returns the root's bindings, enabled for the current state. While
@@ -71,6 +74,8 @@ func (m Model) keys() globalKeys {
 	k.Export = on(k.Export, free && m.evs.Len() > 0)
 	k.Original = on(k.Original, free && m.tok.hasRefresh())
 	k.Ask = on(k.Ask, free && cur != nil && cur.resp.ParticipantToken != "" && cur.resp.ServerURL != "" && !m.tok.asking())
+	k.Drill = on(k.Drill, free && m.join == joined)
+	k.RestartServer = on(k.RestartServer, free && m.serverDied && m.cfg.DevServer != nil && m.join == notJoined && !m.devBuilding)
 	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {
 		b.SetEnabled(free)
 	}
@@ -87,14 +92,14 @@ type helpKeys struct {
 // ShortHelp implements help.KeyMap.
 func (h helpKeys) ShortHelp() []key.Binding {
 	g := h.global
-	return append(h.panel.ShortHelp(), g.Fetch, g.Join, g.Leave, g.ServerRefresh, g.NextPanel, g.Help, g.Quit)
+	return append(h.panel.ShortHelp(), g.RestartServer, g.Fetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.NextPanel, g.Help, g.Quit)
 }
 
 // FullHelp implements help.KeyMap.
 func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
 	return append(h.panel.FullHelp(),
-		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh},
+		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.RestartServer},
 		[]key.Binding{g.Demo, g.AutoSubscribe},
 		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original, g.Ask},
 		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},

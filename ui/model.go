@@ -37,6 +37,9 @@ type Config struct {
 	// DevProgress, when set, streams embedded dev-server progress; the
 	// sender closes it when done and then sends a DevServerReadyMsg.
 	DevProgress <-chan DevProgress
+	// DevServer, when set, is the managed server the dashboard started; it
+	// enables restarting it after it died.
+	DevServer DevServer
 	// Output is where OSC 52 clipboard sequences go (nil: os.Stdout, the
 	// terminal Bubble Tea draws on).
 	Output io.Writer
@@ -78,10 +81,15 @@ type Model struct {
 	evs    eventLog
 	roster rosterPanel
 	agents agentsPanel
+	tl     timeline
 
 	managed        managedServer      // zero until the managed server is up
 	standIns       map[string]bool    // stand-ins running or starting, by agent name
 	standInHandles map[string]StandIn // the running ones
+
+	drillPick     bool // the drill key was pressed; a digit picks one
+	serverDied    bool // the managed server died under the session
+	rejoinOnReady bool // join once the restarted server is ready
 
 	fetchSeq int
 	checkSeq int // current server check; older answers are dropped
@@ -141,6 +149,7 @@ func New(cfg Config) Model {
 		evs:    newEventLog(st),
 		roster: newRosterPanel(st, cfg.Now),
 		agents: newAgentsPanel(st),
+		tl:     newTimeline(st, cfg.Now),
 
 		standIns:       map[string]bool{},
 		standInHandles: map[string]StandIn{},

@@ -21,6 +21,7 @@ const (
 	focusLog
 	focusRoster
 	focusAgents
+	focusTimeline
 )
 
 func newFetchBackend(t testing.TB) *fakeBackend {
@@ -138,7 +139,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []int{focusToken, focusLog, focusRoster, focusAgents, focusSource}
+	want := []int{focusToken, focusLog, focusRoster, focusAgents, focusTimeline, focusSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -146,7 +147,7 @@ func TestFocusCycles(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyMsg("shift+tab"))
-	if m.focus != focusAgents {
+	if m.focus != focusTimeline {
 		t.Fatalf("shift+tab: focus %v", m.focus)
 	}
 	// In a field, tab moves to the next field instead of the next panel.

@@ -90,6 +90,7 @@ var panelSlots = []slot{
 	place(1, 1, 1, func(m *Model) *eventLog { return &m.evs }),
 	place(1, 1, 1, func(m *Model) *rosterPanel { return &m.roster }),
 	place(0, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
+	place(1, 2, 1, func(m *Model) *timeline { return &m.tl }),
 }
 
 var (
@@ -98,6 +99,7 @@ var (
 	_ Panel[eventLog]    = eventLog{}
 	_ Panel[rosterPanel] = rosterPanel{}
 	_ Panel[agentsPanel] = agentsPanel{}
+	_ Panel[timeline]    = timeline{}
 )
 
 // focused is the panel that has the keyboard.

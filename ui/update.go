@@ -53,6 +53,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m, nil
 	case mediaDoneMsg:
 		return m.onMediaDone(msg)
+	case drillDoneMsg:
+		if msg.err != nil {
+			m.setStatus("drill failed: "+msg.err.Error(), true)
+		}
+		return m, nil
 	case refreshDoneMsg:
 		if msg.err != nil {
 			m.setStatus("server refresh failed: "+msg.err.Error(), true)
@@ -99,6 +104,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		m.evs.add(newEntry(m.now(), entryInfo, "dev-server", "ready: "+msg.EndpointURL, nil, nil))
 		m.setStatus("dev server ready", false)
 		caps := m.broadcast(m.agentCaps())
+		if m.rejoinOnReady {
+			m.rejoinOnReady, m.serverDied = false, false
+			m, cmd := m.startJoin()
+			return m, tea.Batch(caps, cmd)
+		}
 		if m.cfg.AutoFetch && m.src.Ready() {
 			m, cmd := m.startFetch(false)
 			return m, tea.Batch(caps, cmd)
@@ -127,6 +137,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		msg.Alt = false
 		m, cmd := m.handleKey(msg)
 		return m, tea.Batch(escCmd, cmd)
+	}
+	if m.drillPick {
+		return m.pickDrill(msg)
 	}
 	// A panel capturing text gets every key before the root's bindings
 	// (which are all disabled meanwhile).
@@ -174,6 +187,14 @@ func (m Model) handleKey(msg tea.KeyMsg) (Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Ask):
 		return m.checkServer(true)
+	case key.Matches(msg, k.Drill):
+		m.drillPick = true
+		m.setStatus(drillPrompt(), false)
+		return m, nil
+	case key.Matches(msg, k.RestartServer):
+		m.rejoinOnReady, m.devBuilding = true, true
+		m.setStatus("restarting the local livekit-server…", false)
+		return m, restartServerCmd(m.ctx, m.cfg.DevServer)
 	}
 	return m, panelSlots[m.focus].update(&m, msg)
 }
@@ -296,6 +317,7 @@ func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
 	m.tok.setToken(&shownToken{tok: tok, decodeErr: derr, resp: resp, origin: "joined", at: m.now()})
 	check, _ := m.signerKeys().For(tok, resp.ServerURL)
 	m.tok.setCheck(check)
+	m.tl.start(tok, m.now(), time.Time{})
 	m.setStatus("connected to "+resp.ServerURL, false)
 	m, probe := m.checkServer(false)
 	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick(), probe, m.broadcast(m.agentCaps()))
@@ -310,8 +332,12 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 		if _, ok := asRefresh(ev); ok {
 			cmds = append(cmds, m.startTick())
 		}
-		if _, ok := ev.(room.Disconnected); ok {
-			m.setStatus("disconnected", true)
+		if d, ok := ev.(room.Disconnected); ok {
+			m.setStatus("disconnected: "+d.Reason, true)
+			if d.Code == room.CodeServerExited && d.Server != nil && m.cfg.DevServer != nil {
+				m.serverDied = true
+				m.setStatus("the local livekit-server died ("+d.Server.Status+"); R restarts it and rejoins", true)
+			}
 		}
 	}
 	m.evs.setDropped(m.sess.Dropped())

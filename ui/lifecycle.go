@@ -1,0 +1,110 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lkdash/lkdash/room"
+)
+
+// DevServer is the managed livekit-server the dashboard started itself.
+type DevServer interface {
+	// Restart starts it again after it died and reports, like the first
+	// start, where its token endpoint now is.
+	Restart(ctx context.Context) DevServerReadyMsg
+}
+
+// drillDoneMsg reports that a drill could not be started.
+type drillDoneMsg struct{ err error }
+
+func drillCmd(s Session, d room.Drill) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg { return drillDoneMsg{err: s.Drill(d)} }
+}
+
+func restartServerCmd(ctx context.Context, ds DevServer) tea.Cmd {
+	return func() tea.Msg { return ds.Restart(ctx) }
+}
+
+// drillPrompt lists the drills by the digit that runs them.
+func drillPrompt() string {
+	parts := []string{"drill:"}
+	for i, d := range room.Drills() {
+		parts = append(parts, fmt.Sprintf("%d %s", i+1, d))
+	}
+	return strings.Join(parts, " ") + " · esc cancels"
+}
+
+// pickDrill runs the drill whose digit was typed after the drill key; any
+// other key cancels.
+func (m Model) pickDrill(k tea.KeyMsg) (Model, tea.Cmd) {
+	m.drillPick = false
+	drills := room.Drills()
+	if s := k.String(); len(s) == 1 && s[0] >= '1' && int(s[0]-'1') < len(drills) {
+		d := drills[s[0]-'1']
+		m.setStatus("drill "+string(d)+" triggered; watch for drill_result", false)
+		return m, drillCmd(m.sess, d)
+	}
+	m.setStatus("drill cancelled", false)
+	return m, nil
+}
+
+// lifecycleEntry words the lifecycle events for the log; ok is false for
+// other events.
+func lifecycleEntry(ev room.Event) (*logEntry, bool) {
+	switch e := ev.(type) {
+	case room.ReconnectAttempt:
+		text := fmt.Sprintf("#%d after %s (%s) presented %s", e.Attempt, e.Elapsed.Round(10*time.Millisecond), e.Mode, tokenName(e.Presented))
+		kind := entryEvent
+		switch {
+		case e.Accepted:
+			text += ": accepted"
+		case e.Status == 0:
+			text += ": unreachable: " + e.Error
+			kind = entryError
+		default:
+			text += fmt.Sprintf(": refused %d: %s", e.Status, e.Error)
+			kind = entryError
+		}
+		return newEntry(e.At, kind, e.Type(), text, nil, e), true
+	case room.DrillStarted:
+		return newEntry(e.At, entryInfo, e.Type(), string(e.Drill), nil, e), true
+	case room.DrillResult:
+		text := fmt.Sprintf("%s: %s", e.Drill, e.Outcome)
+		if e.Outcome == room.DrillRecovered {
+			text += fmt.Sprintf(" in %s after %d attempts", e.Recovery.Round(time.Millisecond), e.Attempts)
+			if e.Presented != nil {
+				text += ", presenting " + tokenName(*e.Presented)
+			}
+		}
+		if e.Detail != "" {
+			text += " (" + e.Detail + ")"
+		}
+		return newEntry(e.At, entryInfo, e.Type(), text, nil, e), true
+	case room.Disconnected:
+		if e.Server == nil {
+			return nil, false
+		}
+		detail := []string{"log: " + e.Server.LogPath}
+		tail := e.Server.LogTail
+		if len(tail) > entryDetailMax-2 {
+			tail = tail[len(tail)-(entryDetailMax-2):]
+		}
+		detail = append(detail, tail...)
+		return newEntry(e.At, entryError, e.Type(), e.Reason, detail, e), true
+	}
+	return nil, false
+}
+
+func tokenName(r room.TokenRef) string {
+	if r.ExpiresAt.IsZero() {
+		return r.Label()
+	}
+	return r.Label() + " (exp " + r.ExpiresAt.Local().Format("15:04:05") + ")"
+}

@@ -1,0 +1,112 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// nextEvent delivers the session's queued events to the model.
+func nextEvent(t *testing.T, m Model) Model {
+	t.Helper()
+	return send(t, m, findMsg[roomEventMsg](t, waitEvent(m.sess, m.joinID)))
+}
+
+// TestTimelineKeyShowsTheSession: the timeline panel (6) shows the refresh
+// and the reconnect that presented it, legibly at 80 columns.
+func TestTimelineKeyShowsTheSession(t *testing.T) {
+	b := newFetchBackend(t)
+	s := newFakeSession(b.resp)
+	b.sess = s
+	clk := newClock()
+	m := joinNow(t, testModel(t, clk, b, 80, 24))
+	raw := mintJWT(t, baseClaims(t0.Add(time.Second), 10*time.Minute))
+	dec, _ := tokens.Decode(raw)
+	s.ch <- room.Connected{At: t0.Add(time.Second)}
+	s.ch <- room.TokenRefreshed{At: t0.Add(time.Second), Token: raw, Decoded: dec}
+	s.ch <- room.ReconnectAttempt{At: t0.Add(time.Minute), Attempt: 1, Mode: "resume", Accepted: true,
+		Status: 101, Presented: room.TokenRef{Refresh: 1, ExpiresAt: dec.ExpiresAt}}
+	m = nextEvent(t, m) // all three arrive in one batch
+	clk.Advance(2 * time.Minute)
+	m = send(t, m, keyMsg("6")) // at 80 columns one panel shows at a time
+	v := m.View()
+	checkFrame(t, v, 80, 24)
+	if !strings.Contains(v, "━ Timeline ━") || !strings.Contains(v, "refresh #1") || !strings.Contains(v, string(glyphReconnect)) {
+		t.Fatalf("timeline view:\n%s", v)
+	}
+	if !strings.Contains(v, "z zoom") {
+		t.Errorf("the help should offer the timeline's zoom:\n%s", v)
+	}
+	if !slices.ContainsFunc(m.evs.entries.snapshot(), func(e *logEntry) bool {
+		return e.typ == "reconnect_attempt" && strings.Contains(e.text, "presented refreshed #1")
+	}) {
+		t.Error("the log should name the token the reconnect presented")
+	}
+}
+
+// TestDrillKeys: d then a digit runs that drill; d then anything else
+// cancels.
+func TestDrillKeys(t *testing.T) {
+	b := newFetchBackend(t)
+	s := newFakeSession(b.resp)
+	b.sess = s
+	m := joinNow(t, testModel(t, newClock(), b, 100, 30))
+	m = send(t, m, keyMsg("d"))
+	if !strings.Contains(m.status, "4 migration") {
+		t.Errorf("status %q should list the drills", m.status)
+	}
+	m, cmd := sendCmd(t, m, keyMsg("4"))
+	findMsg[drillDoneMsg](t, cmd)
+	m = send(t, m, keyMsg("d"), keyMsg("x"))
+	if !slices.Equal(s.drills, []room.Drill{room.DrillMigration}) || m.drillPick {
+		t.Errorf("drills run = %v", s.drills)
+	}
+}
+
+type fakeDevServer struct {
+	restarts int
+}
+
+func (f *fakeDevServer) Restart(context.Context) DevServerReadyMsg {
+	f.restarts++
+	return DevServerReadyMsg{EndpointURL: "http://127.0.0.1:7999", APIKey: "devkey", APISecret: "secret"}
+}
+
+// TestServerDeathOffersRestart: when the managed server dies the log shows
+// its exit and log tail, and R restarts it and joins again.
+func TestServerDeathOffersRestart(t *testing.T) {
+	b := newFetchBackend(t)
+	s := newFakeSession(b.resp)
+	b.sess = s
+	m := testModel(t, newClock(), b, 100, 30)
+	ds := &fakeDevServer{}
+	m.cfg.DevServer = ds
+	m = joinNow(t, m)
+	if m.keys().RestartServer.Enabled() {
+		t.Fatal("R enabled while the server runs")
+	}
+	s.ch <- room.Disconnected{At: t0, Code: room.CodeServerExited, Reason: "the local livekit-server exited (signal: killed)",
+		Server: &room.ServerExit{Status: "signal: killed", LogPath: "/tmp/lk.log", LogTail: []string{"INFO\x1b[31m last words"}}}
+	s.Leave()                   // a real session closes its events after Disconnected
+	m = nextEvent(t, m)         // Disconnected, and the stream ends
+	m = send(t, m, keyMsg("3")) // the log
+	v := m.View()
+	checkFrame(t, v, 100, 30)
+	if !m.keys().RestartServer.Enabled() || !strings.Contains(v, "R restarts it") || !strings.Contains(v, "last words") {
+		t.Fatalf("after the server died:\n%s", v)
+	}
+	s2 := newFakeSession(b.resp)
+	b.sess = s2
+	m, cmd := sendCmd(t, m, keyMsg("R"))
+	m = pump(t, m, cmd, func(msg tea.Msg) bool { _, ok := msg.(joinDoneMsg); return ok })
+	if ds.restarts != 1 || m.join != joined || m.sess != Session(s2) {
+		t.Errorf("R should restart the server and rejoin: restarts %d, join state %v", ds.restarts, m.join)
+	}
+}
