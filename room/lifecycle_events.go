@@ -40,12 +40,18 @@ func (r TokenRef) MarshalJSON() ([]byte, error) {
 // answer. Attempts count from 1 within one reconnect episode (from
 // Reconnecting to Reconnected or Disconnected).
 type ReconnectAttempt struct {
-	At        time.Time     `json:"-"`
-	Attempt   int           `json:"attempt"`
-	Elapsed   time.Duration `json:"-"`    // since the episode began
-	Mode      string        `json:"mode"` // "resume" or "rejoin"
-	Presented TokenRef      `json:"presented"`
-	Accepted  bool          `json:"accepted"`
+	// At is when the server answered the dial.
+	At time.Time `json:"-"`
+	// Attempt counts the dials of this reconnect episode, from 1.
+	Attempt int `json:"attempt"`
+	// Elapsed is the time since the episode began.
+	Elapsed time.Duration `json:"-"`
+	// Mode is "resume" (keep the session) or "rejoin" (join again).
+	Mode string `json:"mode"`
+	// Presented names the token the dial carried.
+	Presented TokenRef `json:"presented"`
+	// Accepted is true when the server took the connection.
+	Accepted bool `json:"accepted"`
 	// Status is the server's HTTP status: 101 accepted, 401 refused, …; 0
 	// when the server could not be reached.
 	Status int    `json:"status"`
@@ -54,8 +60,10 @@ type ReconnectAttempt struct {
 
 // DrillStarted marks a reconnect drill being triggered (Session.Drill).
 type DrillStarted struct {
-	At    time.Time `json:"-"`
-	Drill Drill     `json:"drill"`
+	// At is when the drill was triggered.
+	At time.Time `json:"-"`
+	// Drill is the scenario.
+	Drill Drill `json:"drill"`
 }
 
 // Drill outcomes.
@@ -69,29 +77,49 @@ const (
 // recovery took from the trigger, and the token the accepted reconnect
 // presented (nil when none was accepted).
 type DrillResult struct {
-	At        time.Time     `json:"-"`
-	Drill     Drill         `json:"drill"`
-	Outcome   string        `json:"outcome"`
-	Recovery  time.Duration `json:"-"`
-	Attempts  int           `json:"attempts"`
-	Presented *TokenRef     `json:"presented,omitempty"`
-	Detail    string        `json:"detail,omitempty"`
+	// At is when the drill ended.
+	At time.Time `json:"-"`
+	// Drill is the scenario.
+	Drill Drill `json:"drill"`
+	// Outcome is DrillRecovered, DrillEnded or DrillNoReconnect.
+	Outcome string `json:"outcome"`
+	// Recovery is the time from the trigger to Reconnected (recovered only).
+	Recovery time.Duration `json:"-"`
+	// Attempts counts the reconnect dials during the drill.
+	Attempts int `json:"attempts"`
+	// Presented is the token of the accepted reconnect (recovered only).
+	Presented *TokenRef `json:"presented,omitempty"`
+	// Detail says why the session ended or why nothing happened.
+	Detail string `json:"detail,omitempty"`
 }
 
 // ServerExit is how the managed livekit-server ended (see Config.ServerGone).
 type ServerExit struct {
-	Status  string   `json:"status"` // "signal: killed", "exit status 2"
-	LogPath string   `json:"log_path,omitempty"`
-	LogTail []string `json:"log_tail,omitempty"` // last lines, cleaned
+	// Status is how the process ended: "signal: killed", "exit status 2".
+	Status string `json:"status"`
+	// LogPath is the server's log file.
+	LogPath string `json:"log_path,omitempty"`
+	// LogTail is the log's last lines, control characters removed.
+	LogTail []string `json:"log_tail,omitempty"`
 }
 
+// Time returns At.
 func (e ReconnectAttempt) Time() time.Time { return e.At }
-func (e DrillStarted) Time() time.Time     { return e.At }
-func (e DrillResult) Time() time.Time      { return e.At }
 
+// Time returns At.
+func (e DrillStarted) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e DrillResult) Time() time.Time { return e.At }
+
+// Type returns "reconnect_attempt".
 func (ReconnectAttempt) Type() string { return "reconnect_attempt" }
-func (DrillStarted) Type() string     { return "drill_started" }
-func (DrillResult) Type() string      { return "drill_result" }
+
+// Type returns "drill_started".
+func (DrillStarted) Type() string { return "drill_started" }
+
+// Type returns "drill_result".
+func (DrillResult) Type() string { return "drill_result" }
 
 // MarshalJSON adds elapsed_seconds.
 func (e ReconnectAttempt) MarshalJSON() ([]byte, error) {

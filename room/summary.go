@@ -10,6 +10,7 @@ import (
 // TokenWindow is one token of a session on the time axis: when it arrived,
 // when it starts to be valid and when it expires.
 type TokenWindow struct {
+	// Ref names the token and carries its exp.
 	Ref        TokenRef
 	ReceivedAt time.Time // fetched (the original) or pushed by the server
 	// ValidFrom is nbf, or iat when there is no nbf; zero with neither.
@@ -62,16 +63,23 @@ func (w TokenWindow) MarshalJSON() ([]byte, error) {
 // the session's expiry moved from the original token's. It is not sent on
 // Events; Session.Summary builds it.
 type Summary struct {
-	At          time.Time `json:"-"`
+	// At is when the summary was made.
+	At time.Time `json:"-"`
+	// ConnectedAt is when the session joined.
 	ConnectedAt time.Time `json:"-"`
-	Tokens      []TokenWindow
-	Reconnects  []ReconnectAttempt
+	// Tokens lists the original and every refresh, in arrival order.
+	Tokens []TokenWindow
+	// Reconnects lists every reconnect attempt.
+	Reconnects []ReconnectAttempt
 	// LifetimeMoved is the last token's exp minus the original's.
 	LifetimeMoved time.Duration
 }
 
+// Time returns At.
 func (e Summary) Time() time.Time { return e.At }
-func (Summary) Type() string      { return "summary" }
+
+// Type returns "summary".
+func (Summary) Type() string { return "summary" }
 
 // MarshalJSON writes tokens, reconnects (without their error text) and the
 // lifetime movement in seconds.
