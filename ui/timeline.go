@@ -129,7 +129,8 @@ func (t timeline) View() string {
 		return ansi.Truncate("timeline: too small", max(t.w, 0), "…")
 	}
 	if len(t.windows) == 0 {
-		return t.st.Muted.Render("No tokens yet: join a room to see each token's lifetime here.")
+		return t.st.Muted.Render(ansi.Wrap("No tokens yet: join a room to see each token's lifetime here. "+
+			"The rules the bars follow: docs/token-lifecycle.md", t.w, " "))
 	}
 	now := t.now()
 	next := t.nextRefresh()
