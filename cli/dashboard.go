@@ -102,7 +102,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 // a token endpoint minting for it, both on loopback.
 type embedded struct {
 	log     *slog.Logger
-	backend *liveBackend // told about the server, so sessions end when it dies
+	backend *liveBackend // told about the server, so sessions end when it dies; may be nil
 	mu      sync.Mutex
 	stop    func() // set once both are up
 }
@@ -150,8 +150,10 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		}
 	}()
 	endpoint := "http://" + ln.Addr().String()
-	gone, exit := watchServer(srv)
-	e.backend.setManaged(managedServer{url: srv.URL, gone: gone, exit: exit})
+	if e.backend != nil {
+		gone, exit := watchServer(srv)
+		e.backend.setManaged(managedServer{url: srv.URL, gone: gone, exit: exit})
+	}
 	say(fmt.Sprintf("LiveKit %s ready; token endpoint %s", srv.URL, endpoint))
 	close(progress)
 	e.mu.Lock()
