@@ -86,9 +86,9 @@ func place[P Panel[P], PP sizer[P]](col, row, weight int, field func(*Model) *P)
 // panelSlots is the dashboard's panel list, in focus order.
 var panelSlots = []slot{
 	place(0, 0, 1, func(m *Model) *sourcePanel { return &m.src }),
-	place(1, 0, 1, func(m *Model) *tokenPanel { return &m.tok }),
-	place(1, 1, 1, func(m *Model) *eventLog { return &m.evs }),
-	place(1, 1, 1, func(m *Model) *rosterPanel { return &m.roster }),
+	place(1, 0, 2, func(m *Model) *tokenPanel { return &m.tok }),
+	place(1, 1, 2, func(m *Model) *eventLog { return &m.evs }),
+	place(1, 1, 2, func(m *Model) *rosterPanel { return &m.roster }),
 	place(0, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
 	place(1, 2, 1, func(m *Model) *timeline { return &m.tl }),
 }

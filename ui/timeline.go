@@ -137,11 +137,20 @@ func (t timeline) View() string {
 	ax := t.axis(now, next)
 	barW := t.w - labelW
 
-	lines := []string{t.headline(now, next), t.st.Faint.Render(pad("", labelW)) + t.st.Faint.Render(ax.labels(barW)),
-		t.st.Faint.Render(pad("", labelW)) + ax.ruler(barW, now)}
-	// Keep the legend and the next-refresh row; show the newest tokens
-	// that fit.
-	rows := t.h - len(lines) - 2
+	// A short panel (the wide layout's bottom row) keeps the headline, the
+	// ruler, the newest tokens and the next refresh; the tick labels and
+	// the legend come back when there is room.
+	roomy := t.h >= 9
+	lines := []string{t.headline(now, next)}
+	if roomy {
+		lines = append(lines, t.st.Faint.Render(pad("", labelW))+t.st.Faint.Render(ax.labels(barW)))
+	}
+	lines = append(lines, t.st.Faint.Render(pad("", labelW))+ax.ruler(barW, now))
+	footer := 1
+	if roomy {
+		footer = 2
+	}
+	rows := t.h - len(lines) - footer
 	first := max(len(t.windows)-rows, 0)
 	if first > 0 {
 		rows--
@@ -151,7 +160,10 @@ func (t timeline) View() string {
 	for i := first; i < len(t.windows); i++ {
 		lines = append(lines, t.row(i, ax, barW, now))
 	}
-	lines = append(lines, t.nextRow(ax, barW, now, next), t.legend())
+	lines = append(lines, t.nextRow(ax, barW, now, next))
+	if roomy {
+		lines = append(lines, t.legend())
+	}
 	return strings.Join(lines, "\n")
 }
 
