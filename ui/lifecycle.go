@@ -108,3 +108,26 @@ func tokenName(r room.TokenRef) string {
 	}
 	return r.Label() + " (exp " + r.ExpiresAt.Local().Format("15:04:05") + ")"
 }
+
+// connectionStatus keeps the header on the connection's state while it is
+// in trouble: each reconnect attempt as it happens, then how it ended.
+func (m *Model) connectionStatus(ev room.Event) {
+	switch e := ev.(type) {
+	case room.Reconnecting:
+		m.setStatus("connection lost; reconnecting…", true)
+	case room.ReconnectAttempt:
+		if e.Accepted {
+			m.setStatus(fmt.Sprintf("reconnect attempt %d after %s accepted", e.Attempt, e.Elapsed.Round(100*time.Millisecond)), false)
+		} else {
+			m.setStatus(fmt.Sprintf("reconnect attempt %d failed after %s; the SDK retries", e.Attempt, e.Elapsed.Round(100*time.Millisecond)), true)
+		}
+	case room.Reconnected:
+		m.setStatus("reconnected", false)
+	case room.Disconnected:
+		m.setStatus("disconnected: "+e.Reason, true)
+		if e.Code == room.CodeServerExited && e.Server != nil && m.cfg.DevServer != nil {
+			m.serverDied = true
+			m.setStatus("the local livekit-server died ("+e.Server.Status+"); R restarts it and rejoins", true)
+		}
+	}
+}

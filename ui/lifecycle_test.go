@@ -110,3 +110,26 @@ func TestServerDeathOffersRestart(t *testing.T) {
 		t.Errorf("R should restart the server and rejoin: restarts %d, join state %v", ds.restarts, m.join)
 	}
 }
+
+// TestReconnectAttemptsInHeader: each reconnect attempt shows in the
+// header as it happens, and the session's end says why.
+func TestReconnectAttemptsInHeader(t *testing.T) {
+	b := newFetchBackend(t)
+	s := newFakeSession(b.resp)
+	b.sess = s
+	m := joinNow(t, testModel(t, newClock(), b, 100, 30))
+	s.ch <- room.Reconnecting{At: t0}
+	s.ch <- room.ReconnectAttempt{At: t0.Add(2 * time.Second), Attempt: 3, Elapsed: 2 * time.Second, Mode: "rejoin",
+		Presented: room.TokenRef{Refresh: 1}, Error: "dial tcp 127.0.0.1:1: connect: connection refused"}
+	m = nextEvent(t, m)
+	if !strings.Contains(m.View(), "reconnect attempt 3 failed after 2s") {
+		t.Errorf("header should show the attempt:\n%s", m.View())
+	}
+	s.ch <- room.Disconnected{At: t0.Add(time.Minute), Code: "SIGNAL_CLOSE", ReconnectAttempts: 10,
+		Reason: "gave up reconnecting after 10 attempts over 1m0s; last: connection refused"}
+	s.Leave()
+	m = nextEvent(t, m)
+	if !strings.Contains(m.View(), "gave up reconnecting after 10 attempts") {
+		t.Errorf("header should give the final reason:\n%s", m.View())
+	}
+}

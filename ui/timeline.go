@@ -249,9 +249,6 @@ func (t timeline) lifetime(w room.TokenWindow) string {
 		}
 		return short(w.Ref.ExpiresAt.Sub(w.ValidFrom))
 	}
-	if w.LifetimeChange == 0 {
-		return "±0"
-	}
 	return signed(w.LifetimeChange)
 }
 
@@ -406,8 +403,11 @@ func countOf(n int, what string) string {
 	return itoa(n) + " " + what + "s"
 }
 
-// signed is a duration with its sign: "+9m0s", "-30s".
+// signed is a duration with its sign: "+9m", "-30s", "±0".
 func signed(d time.Duration) string {
+	if d.Round(time.Second) == 0 {
+		return "±0"
+	}
 	if d < 0 {
 		return "-" + short(-d)
 	}

@@ -332,13 +332,7 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 		if _, ok := asRefresh(ev); ok {
 			cmds = append(cmds, m.startTick())
 		}
-		if d, ok := ev.(room.Disconnected); ok {
-			m.setStatus("disconnected: "+d.Reason, true)
-			if d.Code == room.CodeServerExited && d.Server != nil && m.cfg.DevServer != nil {
-				m.serverDied = true
-				m.setStatus("the local livekit-server died ("+d.Server.Status+"); R restarts it and rejoins", true)
-			}
-		}
+		m.connectionStatus(ev)
 	}
 	m.evs.setDropped(m.sess.Dropped())
 	if msg.closed {
