@@ -89,8 +89,8 @@ func (p agentsPanel) Capturing() bool { return p.editing }
 
 // agentKeys are the panel's bindings.
 type agentKeys struct {
-	Up, Down, New, Delete, StandIn  key.Binding
-	Submit, NextField, Toggle, Quit key.Binding
+	Up, Down, New, Delete, StandIn   key.Binding
+	Submit, NextField, Toggle, Close key.Binding
 }
 
 func (p agentsPanel) keys() agentKeys {
@@ -114,20 +114,20 @@ func (p agentsPanel) keys() agentKeys {
 		Submit:    on(bind("enter", "dispatch", "enter"), p.editing && p.caps.dispatch && name != ""),
 		NextField: on(bind("tab", "next field", "tab"), p.editing),
 		Toggle:    on(bind("ctrl+t", formStandIn, "ctrl+t"), p.editing && p.caps.standIn && name != ""),
-		Quit:      on(bind("esc", "close form", "esc"), p.editing),
+		Close:     on(bind("esc", "close form", "esc"), p.editing),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (p agentsPanel) ShortHelp() []key.Binding {
 	k := p.keys()
-	return []key.Binding{k.New, k.Delete, k.StandIn, k.Submit, k.Toggle, k.NextField, k.Quit}
+	return []key.Binding{k.New, k.Delete, k.StandIn, k.Submit, k.Toggle, k.NextField, k.Close}
 }
 
 // FullHelp implements help.KeyMap.
 func (p agentsPanel) FullHelp() [][]key.Binding {
 	k := p.keys()
-	return [][]key.Binding{{k.Up, k.Down, k.New, k.Delete, k.StandIn}, {k.Submit, k.Toggle, k.NextField, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.New, k.Delete, k.StandIn}, {k.Submit, k.Toggle, k.NextField, k.Close}}
 }
 
 func (p agentsPanel) selected() *agentRow {
@@ -182,7 +182,7 @@ func (p agentsPanel) updateForm(msg tea.KeyMsg) (agentsPanel, tea.Cmd) {
 	k := p.keys()
 	name := strings.TrimSpace(p.form[0].Value())
 	switch {
-	case key.Matches(msg, k.Quit):
+	case key.Matches(msg, k.Close):
 		p.editing = false
 		p.form[0].Blur()
 		p.form[1].Blur()
