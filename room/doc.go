@@ -43,6 +43,16 @@
 // AgentDispatch, AgentJoined and AgentMissing events follow each one to
 // the agent joining, or to the likely reason it did not.
 //
+// # Reconnects and drills
+//
+// Each signal dial the SDK makes after a connection loss is a
+// ReconnectAttempt event: resume or full rejoin, which token it presented
+// (a TokenRef: the original or the Nth refresh) and the server's answer.
+// Session.Drill makes the SDK live through a reconnect scenario on purpose
+// (see Drills and ParseDrill); DrillStarted and DrillResult bracket it,
+// with the recovery time. Session.Summary lays the session's tokens out on
+// a time axis (TokenWindow): when each arrived, started and expires.
+//
 // # Refreshed tokens
 //
 // livekit-server pushes a new token to every participant right after it
