@@ -62,17 +62,37 @@ func (m Model) wideLines(l layout) []string {
 }
 
 // tabBar names every panel with its number key, the focused one marked.
+// When the full titles do not fit, the others shrink to their first word
+// and then to their number, so every key stays visible at 80 columns.
 func (m Model) tabBar() string {
-	var b strings.Builder
+	titles := make([]string, len(panelSlots))
 	for i, s := range panelSlots {
-		t := " " + strconv.Itoa(i+1) + " " + s.view(&m).Title() + " "
-		if i == m.focus {
-			b.WriteString(m.st.PanelTitle.Render("[" + t + "]"))
-		} else {
-			b.WriteString(m.st.Muted.Render(" " + t + " "))
+		titles[i] = s.view(&m).Title()
+	}
+	shorten := []func(string) string{
+		func(t string) string { return t },
+		func(t string) string { return strings.Fields(t + " ")[0] },
+		func(string) string { return "" },
+	}
+	var bar string
+	for _, short := range shorten {
+		var b strings.Builder
+		for i, t := range titles {
+			n := strconv.Itoa(i + 1)
+			if i == m.focus {
+				b.WriteString(m.st.PanelTitle.Render("[ " + n + " " + t + " ]"))
+				continue
+			}
+			if t = short(t); t != "" {
+				n += " " + t
+			}
+			b.WriteString(m.st.Muted.Render("  " + n + "  "))
+		}
+		if bar = b.String(); lipgloss.Width(bar) <= m.w {
+			return bar
 		}
 	}
-	return ansi.Truncate(b.String(), m.w, "…")
+	return ansi.Truncate(bar, m.w, "…")
 }
 
 // viewCache holds the help bar, which changes only in Update.
