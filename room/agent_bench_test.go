@@ -18,7 +18,7 @@ import (
 // nothing in its 3 s batch), and their ratio. Run with -benchtime=10x for
 // the median of 10.
 func BenchmarkAgentJoin(b *testing.B) {
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	w, err := standin.Register(ctx, standin.Config{URL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret, AgentName: "bench-agent"})
 	cancel()

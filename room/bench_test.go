@@ -87,7 +87,7 @@ func median(d []time.Duration) time.Duration {
 }
 
 func BenchmarkJoinLkdash(b *testing.B) {
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	src, room := mint(srv), roomName(b)
 	sdkquiet.Silence()
 	joinLkdash(b, src, room, -1) // warm up
@@ -104,7 +104,7 @@ func BenchmarkJoinLkdash(b *testing.B) {
 }
 
 func BenchmarkJoinBare(b *testing.B) {
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	room := roomName(b)
 	sdkquiet.Silence()
 	toks := bareTokens(b, mint(srv), room, b.N+1)
@@ -122,7 +122,7 @@ func BenchmarkJoinBare(b *testing.B) {
 }
 
 func BenchmarkJoinCompare(b *testing.B) {
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	src, room := mint(srv), roomName(b)
 	sdkquiet.Silence()
 	toks := bareTokens(b, src, room, b.N+1)

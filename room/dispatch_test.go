@@ -9,6 +9,7 @@ import (
 	lksdk "github.com/livekit/server-sdk-go/v2"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/lktest"
 	"github.com/lkdash/lkdash/standin"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -54,7 +55,7 @@ func hasCause(causes []string, part string) bool {
 
 func TestTokenDispatchBringsStandIn(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	standIn(t, srv, "Helper-A")
 	s := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "alice", AgentName: "Helper-A", AgentMetadata: "m1"}, creds(srv))
 
@@ -87,7 +88,7 @@ func TestTokenDispatchBringsStandIn(t *testing.T) {
 
 func TestNoWorkerReportsMissingInTime(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	const timeout = 1500 * time.Millisecond
 	for _, c := range []struct {
 		name  string
@@ -119,7 +120,7 @@ func TestNoWorkerReportsMissingInTime(t *testing.T) {
 
 func TestCaseMismatchIsReported(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := standIn(t, srv, "casey")
 	cfg := creds(srv)
 	cfg.AgentTimeout = 2 * time.Second
@@ -134,7 +135,7 @@ func TestCaseMismatchIsReported(t *testing.T) {
 
 func TestExplicitDispatchReachesStandIn(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := standIn(t, srv, "on-call")
 	s := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "dave"}, creds(srv))
 	waitFor[Connected](t, s, nil)
@@ -168,7 +169,7 @@ func TestExplicitDispatchReachesStandIn(t *testing.T) {
 }
 
 func TestDispatchMethodsNeedCredentials(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "erin", Config{})
 	if _, err := s.CreateDispatch(context.Background(), "x", ""); err != ErrNoAgentAPI {
 		t.Errorf("CreateDispatch err = %v", err)
@@ -198,7 +199,7 @@ func TestEditDistance(t *testing.T) {
 // for the agent. lkdash says so at once, and an explicit dispatch works.
 func TestExistingRoomIgnoresTokenDispatch(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := standIn(t, srv, "late-comer")
 	room := roomName(t)
 	first := joinOpts(t, srv, tokens.Options{RoomName: room, ParticipantIdentity: "first"}, Config{})
@@ -246,7 +247,7 @@ func TestExistingRoomIgnoresTokenDispatch(t *testing.T) {
 // as joined at once, matched to the dispatch that brought it.
 func TestAgentAlreadyInRoom(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	standIn(t, srv, "resident")
 	room := roomName(t)
 	first := joinOpts(t, srv, tokens.Options{RoomName: room, ParticipantIdentity: "host", AgentName: "resident"}, Config{})
@@ -261,7 +262,7 @@ func TestAgentAlreadyInRoom(t *testing.T) {
 
 func TestTokenWithoutRoomConfigIsReported(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	// A literal token minted without roomConfig, while the request asks for
 	// an agent: the source ignores the request options.
 	tok, err := mint(srv).Fetch(context.Background(), tokens.Options{RoomName: roomName(t), ParticipantIdentity: "frank"})
@@ -289,7 +290,7 @@ func TestTokenWithoutRoomConfigIsReported(t *testing.T) {
 // tests' rooms.
 func TestAutomaticDispatch(t *testing.T) {
 	t.Parallel()
-	srv := dedicatedServer(t)
+	srv := lktest.Dedicated(t)
 	standIn(t, srv, "")
 
 	plain := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "plain"}, creds(srv))

@@ -18,7 +18,7 @@ const drillSettle = 2 * time.Second
 // they arrive).
 func TestDrills(t *testing.T) {
 	t.Parallel() // after the sequential tests, whose goroutine checks the SDK's lingering teardown would upset
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	for _, d := range Drills() {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()

@@ -18,7 +18,7 @@ import (
 // the server pushed after the join, not the original. It waits about 100 s.
 func TestReconnectPastOriginalExpiry(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	src := mint(srv)
 	src.TTL = 40 * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

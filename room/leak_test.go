@@ -15,7 +15,7 @@ import (
 // http.DefaultTransport (the SDK's /rtc/validate and RoomService clients use
 // it and it is not ours to close; idle ones expire on their own).
 func TestLeaveLeaksNoGoroutines(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	warm := join(t, srv, "warmup", Config{APIKey: srv.APIKey, APISecret: srv.APISecret})
 	waitFor[TokenRefreshed](t, warm, nil)
 	warm.Leave()
@@ -45,7 +45,7 @@ func TestLeaveLeaksNoGoroutines(t *testing.T) {
 // publishing the demo and a file, the other subscribed with stats. The first
 // round warms up, as above.
 func TestLeaveWhilePublishingLeaksNoGoroutines(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	round := func() {
 		room := roomName(t)
 		a := joinRoom(t, srv, room, "streamer", Config{})

@@ -50,7 +50,7 @@ func joinWith(t *testing.T, srv *devserver.Server, claims jwt.MapClaims) (*Sessi
 // TestRefreshKeepsOriginalExpiry: while more than 10 minutes remain, the
 // server's refreshed token keeps the join token's exp to the second.
 func TestRefreshKeepsOriginalExpiry(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	for _, ttl := range []time.Duration{11 * time.Minute, time.Hour, 24 * time.Hour} {
 		now := time.Now()
 		s, orig := joinWith(t, srv, jwt.MapClaims{"exp": now.Add(ttl).Unix(), "nbf": now.Unix(), "iat": now.Unix()})
@@ -66,7 +66,7 @@ func TestRefreshKeepsOriginalExpiry(t *testing.T) {
 // less left (or no exp at all) is refreshed into one that lives 10 minutes
 // from the refresh: a 1-minute token is extended, never shortened.
 func TestRefreshGivesShortTokensTenMinutes(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	for _, ttl := range []time.Duration{time.Minute, 5 * time.Minute, 9*time.Minute + 50*time.Second, 0} {
 		now := time.Now()
 		claims := jwt.MapClaims{"nbf": now.Unix(), "iat": now.Unix()}
@@ -92,7 +92,7 @@ func TestRefreshGivesShortTokensTenMinutes(t *testing.T) {
 // metadata, attributes, the video grant and roomConfig, and drops the
 // sip, agent, inference and observability grants and kindDetails.
 func TestRefreshKeepsAndDropsClaims(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	now := time.Now()
 	room := roomName(t)
 	video := map[string]any{"roomJoin": true, "room": room, "canPublish": false, "canSubscribe": true, "canUpdateOwnMetadata": true, "hidden": false}
@@ -130,7 +130,7 @@ func TestRefreshKeepsAndDropsClaims(t *testing.T) {
 // pushes a new token 5 minutes after the one it sent at join.
 func TestServerRefreshesEveryFiveMinutes(t *testing.T) {
 	t.Parallel() // waits five minutes
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	now := time.Now()
 	s, _ := joinWith(t, srv, jwt.MapClaims{"exp": now.Add(time.Hour).Unix(), "nbf": now.Unix()})
 	first, _ := waitFor[TokenRefreshed](t, s, nil)
@@ -146,7 +146,7 @@ func TestServerRefreshesEveryFiveMinutes(t *testing.T) {
 // metadata and permissions through RoomService makes the server push a
 // refreshed token that carries the new values, with the original exp.
 func TestParticipantUpdateRefreshes(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	now := time.Now()
 	room := roomName(t)
 	s, orig := joinWith(t, srv, jwt.MapClaims{"exp": now.Add(time.Hour).Unix(), "name": "Ada", "metadata": "m0",
@@ -175,7 +175,7 @@ func TestParticipantUpdateRefreshes(t *testing.T) {
 // caching decorator; a second join through the same cache presents the
 // original join token again.
 func TestRejoinReusesCachedJoinToken(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	cache := tokens.NewCaching(mint(srv), nil)
 	opts := tokens.Options{RoomName: roomName(t), ParticipantIdentity: "rejoiner"}
 	joinOnce := func() (*Session, string) {

@@ -4,72 +4,22 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/lktest"
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// The room tests run against a real livekit-server (dev mode, loopback
-// ports) started once on first use and stopped in TestMain. If the test
-// binary dies without reaching Stop, Pdeathsig takes the server down with
-// it. Tests that kill their server start a dedicated one.
-var shared struct {
-	once   sync.Once
-	srv    *devserver.Server
-	logDir string
-	err    error
-}
+// The room tests run against a real livekit-server; tests that kill their
+// server start a dedicated one (lktest.Dedicated).
+var shared = lktest.NewShared("room")
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if shared.srv != nil {
-		if err := shared.srv.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping livekit-server:", err)
-		}
-	}
-	if shared.logDir != "" {
-		if code == 0 {
-			os.RemoveAll(shared.logDir)
-		} else {
-			fmt.Fprintln(os.Stderr, "livekit-server log kept in", shared.logDir)
-		}
-	}
+	shared.Stop(code)
 	os.Exit(code)
-}
-
-func sharedServer(tb testing.TB) *devserver.Server {
-	tb.Helper()
-	shared.once.Do(func() {
-		shared.logDir, shared.err = os.MkdirTemp("", "lkdash-room-test-")
-		if shared.err == nil {
-			shared.srv, shared.err = startServer(shared.logDir)
-		}
-	})
-	if shared.err != nil {
-		tb.Fatalf("cannot start livekit-server for room tests: %v", shared.err)
-	}
-	return shared.srv
-}
-
-// startServer runs a dev server; the binary comes from PATH or the lkdash
-// cache (building it here would take minutes).
-func startServer(logDir string) (*devserver.Server, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-	defer cancel()
-	return devserver.Start(ctx, devserver.Config{LogDir: logDir})
-}
-
-func dedicatedServer(t *testing.T) *devserver.Server {
-	t.Helper()
-	srv, err := startServer(t.TempDir())
-	if err != nil {
-		t.Fatalf("cannot start a dedicated livekit-server: %v", err)
-	}
-	t.Cleanup(func() { _ = srv.Stop() })
-	return srv
 }
 
 func mint(srv *devserver.Server) *tokens.Mint {

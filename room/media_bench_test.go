@@ -18,7 +18,7 @@ import (
 // idle-%core, demo-%core and their ratio.
 func BenchmarkPublishDemoCPU(b *testing.B) {
 	const window = 3 * time.Second
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	s, err := Join(b.Context(), mint(srv), tokens.Options{RoomName: roomName(b), ParticipantIdentity: "bench-publisher"}, Config{})
 	if err != nil {
 		b.Fatal(err)
@@ -61,7 +61,7 @@ func BenchmarkPublishDemoCPU(b *testing.B) {
 // the receive side: decrypting, reading every packet, pion's statistics.
 func BenchmarkReceiveDemoCPU(b *testing.B) {
 	const window = 3 * time.Second
-	srv := sharedServer(b)
+	srv := shared.Server(b)
 	name := roomName(b)
 	var sessions []*Session
 	for _, id := range []string{"bench-publisher", "bench-watcher"} {

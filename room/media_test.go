@@ -52,7 +52,7 @@ func flowing(names ...string) func(map[string]TrackStats) bool {
 
 func TestDemoReachesSubscriberWithStats(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	room := roomName(t)
 	a := joinRoom(t, srv, room, "alice", Config{})
 	b := joinRoom(t, srv, room, "bob", Config{AutoSubscribe: true, StatsInterval: 500 * time.Millisecond})
@@ -126,7 +126,7 @@ func waitBoth[E Event](t *testing.T, s *Session, name func(E) string) {
 
 func TestPublishFilesOfEachFormat(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	room := roomName(t)
 	a := joinRoom(t, srv, room, "filer", Config{})
 	b := joinRoom(t, srv, room, "viewer", Config{AutoSubscribe: true, StatsInterval: 500 * time.Millisecond})
@@ -179,7 +179,7 @@ func TestPublishFilesOfEachFormat(t *testing.T) {
 }
 
 func TestPublishDataReachesOthers(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	room := roomName(t)
 	a := joinRoom(t, srv, room, "talker", Config{})
 	b := joinRoom(t, srv, room, "listener", Config{})
@@ -195,7 +195,7 @@ func TestPublishDataReachesOthers(t *testing.T) {
 
 func TestSetAutoSubscribeAtRuntime(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	room := roomName(t)
 	a := joinRoom(t, srv, room, "caster", Config{})
 	b := joinRoom(t, srv, room, "lurker", Config{StatsInterval: 500 * time.Millisecond})
@@ -245,7 +245,7 @@ func waitAll(t *testing.T, s *Session, d time.Duration) []Event {
 }
 
 func TestPublishRejectsBadInput(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "picky", Config{})
 	dir := t.TempDir()
 	garbage := filepath.Join(dir, "garbage.ivf")

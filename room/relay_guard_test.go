@@ -140,7 +140,7 @@ func portOf(r *relay) string {
 // through the prefixed relay, while the same valid token presented from a
 // web page or without the prefix is refused.
 func TestJoinThroughGuardedRelay(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "gina", Config{})
 	if _, ok := (<-s.Events()).(Connected); !ok {
 		t.Fatal("first event is not connected")

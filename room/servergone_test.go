@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/lktest"
 )
 
 // managed wires a dev server's exit into a session, as the CLI does.
@@ -25,7 +26,7 @@ func managed(srv *devserver.Server, cfg Config) Config {
 // Disconnected is logged, not asserted (the machine is shared).
 func TestManagedServerDeathEndsSession(t *testing.T) {
 	t.Parallel()
-	srv := dedicatedServer(t)
+	srv := lktest.Dedicated(t)
 	s := join(t, srv, "kim", managed(srv, Config{}))
 	waitFor[TokenRefreshed](t, s, nil)
 

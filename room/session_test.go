@@ -13,11 +13,12 @@ import (
 	"github.com/livekit/protocol/livekit"
 	lksdk "github.com/livekit/server-sdk-go/v2"
 
+	"github.com/lkdash/lkdash/internal/lktest"
 	"github.com/lkdash/lkdash/tokens"
 )
 
 func TestJoinConnectedThenInitialRefresh(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "alice", Config{})
 
 	first := <-s.Events()
@@ -53,7 +54,7 @@ func TestJoinConnectedThenInitialRefresh(t *testing.T) {
 }
 
 func TestSecondParticipantJoinAndLeave(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	room := roomName(t)
 	a := joinRoom(t, srv, room, "watcher", Config{})
 	waitFor[Connected](t, a, nil)
@@ -72,7 +73,7 @@ func TestSecondParticipantJoinAndLeave(t *testing.T) {
 }
 
 func TestTriggerRefreshDiffsAttributes(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "carol", Config{APIKey: srv.APIKey, APISecret: srv.APISecret})
 	metaBefore := s.Token().Grants.Metadata
 	waitFor[TokenRefreshed](t, s, nil) // the one sent right after joining
@@ -111,7 +112,7 @@ func TestTriggerRefreshDiffsAttributes(t *testing.T) {
 }
 
 func TestTriggerRefreshNeedsCredentials(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "dave", Config{})
 	if err := s.TriggerRefresh(context.Background()); !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("err = %v", err)
@@ -119,7 +120,7 @@ func TestTriggerRefreshNeedsCredentials(t *testing.T) {
 }
 
 func TestJoinErrors(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	past := func() time.Time { return time.Now().Add(-2 * time.Hour) }
 	future := func() time.Time { return time.Now().Add(time.Hour) }
 	cases := []struct {
@@ -175,7 +176,7 @@ func TestJoinErrors(t *testing.T) {
 }
 
 func TestJoinTimeoutIsAJoinError(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := Join(ctx, mint(srv), tokens.Options{}, Config{})
@@ -192,7 +193,7 @@ func TestJoinTimeoutIsAJoinError(t *testing.T) {
 // it gave up, and a closed channel.
 func TestServerKilledMidSession(t *testing.T) {
 	t.Parallel()
-	srv := dedicatedServer(t)
+	srv := lktest.Dedicated(t)
 	s := join(t, srv, "frank", Config{})
 	waitFor[TokenRefreshed](t, s, nil)
 	if err := srv.Kill(); err != nil {
@@ -236,7 +237,7 @@ func TestServerKilledMidSession(t *testing.T) {
 
 // TestLeaveWhileReconnecting: the user gives up before the SDK does.
 func TestLeaveWhileReconnecting(t *testing.T) {
-	srv := dedicatedServer(t)
+	srv := lktest.Dedicated(t)
 	s := join(t, srv, "grace", Config{})
 	waitFor[TokenRefreshed](t, s, nil)
 	if err := srv.Kill(); err != nil {
@@ -261,7 +262,7 @@ func TestLeaveWhileReconnecting(t *testing.T) {
 // TestJoinSilentServerTimesOut: something accepts connections on the port
 // but never answers (a hung server, or the wrong service).
 func TestJoinSilentServerTimesOut(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -315,7 +316,7 @@ func TestJoinSilentServerTimesOut(t *testing.T) {
 
 // TestRemovedByServer: the server's leave reason reaches Disconnected.
 func TestRemovedByServer(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	s := join(t, srv, "henry", Config{})
 	waitFor[TokenRefreshed](t, s, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -152,7 +152,7 @@ func TestRosterApply(t *testing.T) {
 // as typed events, and a removal says why.
 func TestParticipantStateFromServer(t *testing.T) {
 	t.Parallel()
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	name := roomName(t)
 	agentTok, err := auth.NewAccessToken(srv.APIKey, srv.APISecret).SetIdentity("agent-1").SetName("Helper").
 		SetKind(livekit.ParticipantInfo_AGENT).SetVideoGrant(&auth.VideoGrant{RoomJoin: true, Room: name, Agent: true}).

@@ -1,24 +1,15 @@
 package standin
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"sync"
 	"testing"
-	"time"
 
-	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/lktest"
 )
 
-// The tests run against a real livekit-server (dev mode, loopback ports),
-// started once on first use and stopped in TestMain.
-var shared struct {
-	once   sync.Once
-	srv    *devserver.Server
-	logDir string
-	err    error
-}
+// The tests run against a real livekit-server, shared by all of them.
+var shared = lktest.NewShared("standin")
 
 func TestMain(m *testing.M) {
 	// Keep the stand-ins' registry files out of the user's cache.
@@ -30,33 +21,6 @@ func TestMain(m *testing.M) {
 	registryDir = func() (string, error) { return regDir, nil }
 	code := m.Run()
 	os.RemoveAll(regDir)
-	if shared.srv != nil {
-		if err := shared.srv.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "stopping livekit-server:", err)
-		}
-	}
-	if shared.logDir != "" {
-		if code == 0 {
-			os.RemoveAll(shared.logDir)
-		} else {
-			fmt.Fprintln(os.Stderr, "livekit-server log kept in", shared.logDir)
-		}
-	}
+	shared.Stop(code)
 	os.Exit(code)
-}
-
-func sharedServer(tb testing.TB) *devserver.Server {
-	tb.Helper()
-	shared.once.Do(func() {
-		shared.logDir, shared.err = os.MkdirTemp("", "lkdash-standin-test-")
-		if shared.err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
-			defer cancel()
-			shared.srv, shared.err = devserver.Start(ctx, devserver.Config{LogDir: shared.logDir})
-		}
-	})
-	if shared.err != nil {
-		tb.Fatalf("cannot start livekit-server: %v", shared.err)
-	}
-	return shared.srv
 }

@@ -75,7 +75,7 @@ func joinAs(t *testing.T, srv *devserver.Server, room, identity string, agents .
 func roomName(t *testing.T) string { return fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano()) }
 
 func TestStandInTakesTokenDispatchAndLeavesEmptyRoom(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := register(t, srv, "helper")
 	room := roomName(t)
 	user := joinAs(t, srv, room, "alice", "helper")
@@ -107,7 +107,7 @@ func TestStandInTakesTokenDispatchAndLeavesEmptyRoom(t *testing.T) {
 }
 
 func TestStandInTakesExplicitDispatch(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := register(t, srv, "explicit")
 	room := roomName(t)
 	joinAs(t, srv, room, "bob") // no agents in the token
@@ -135,7 +135,7 @@ func TestStandInTakesExplicitDispatch(t *testing.T) {
 }
 
 func TestCloseLeavesRoomsAndDeregisters(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	w := register(t, srv, "closer")
 	room := roomName(t)
 	joinAs(t, srv, room, "carol", "closer")
@@ -175,7 +175,7 @@ func TestCloseLeavesRoomsAndDeregisters(t *testing.T) {
 }
 
 func TestRegisterErrors(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	ctx := context.Background()
 	cases := []struct {
 		name string
@@ -214,7 +214,7 @@ func TestEventJSONStartsWithTypeAndTime(t *testing.T) {
 }
 
 func TestRunningListsLiveStandIns(t *testing.T) {
-	srv := sharedServer(t)
+	srv := shared.Server(t)
 	dir := t.TempDir()
 	old := registryDir
 	registryDir = func() (string, error) { return dir, nil }

@@ -1,0 +1,86 @@
+// Package lktest gives a test package a real livekit-server (dev mode,
+// loopback ports): one shared by all its tests, started on first use and
+// stopped in TestMain, or a dedicated one for a test that kills its server.
+// If the test binary dies without reaching Stop, Pdeathsig takes the server
+// down with it.
+package lktest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lkdash/lkdash/devserver"
+)
+
+// Start runs a dev server logging into logDir. The binary comes from PATH or
+// the lkdash cache (building it here would take minutes).
+func Start(logDir string) (*devserver.Server, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	return devserver.Start(ctx, devserver.Config{LogDir: logDir})
+}
+
+// Dedicated starts a server for t alone and stops it when t ends; t fails if
+// the server cannot start.
+func Dedicated(t *testing.T) *devserver.Server {
+	t.Helper()
+	srv, err := Start(t.TempDir())
+	if err != nil {
+		t.Fatalf("cannot start a dedicated livekit-server: %v", err)
+	}
+	t.Cleanup(func() { _ = srv.Stop() })
+	return srv
+}
+
+// Shared is one server for all the tests of a package. Its log directory
+// outlives the tests when they fail, so the server's side can be read.
+type Shared struct {
+	name   string
+	once   sync.Once
+	srv    *devserver.Server
+	logDir string
+	err    error
+}
+
+// NewShared returns a Shared for the tests of package name; nothing starts
+// until a test asks for the server.
+func NewShared(name string) *Shared {
+	return &Shared{name: name}
+}
+
+// Server returns the shared server, starting it on the first call. It fails
+// tb, never skips, when the server cannot start.
+func (s *Shared) Server(tb testing.TB) *devserver.Server {
+	tb.Helper()
+	s.once.Do(func() {
+		s.logDir, s.err = os.MkdirTemp("", "lkdash-"+s.name+"-test-")
+		if s.err == nil {
+			s.srv, s.err = Start(s.logDir)
+		}
+	})
+	if s.err != nil {
+		tb.Fatalf("cannot start livekit-server for %s tests: %v", s.name, s.err)
+	}
+	return s.srv
+}
+
+// Stop stops the server if a test started it, then removes its log directory
+// when code (m.Run's result) is 0 and otherwise keeps it and says where.
+func (s *Shared) Stop(code int) {
+	if s.srv != nil {
+		if err := s.srv.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "stopping livekit-server:", err)
+		}
+	}
+	if s.logDir != "" {
+		if code == 0 {
+			os.RemoveAll(s.logDir)
+		} else {
+			fmt.Fprintln(os.Stderr, "livekit-server log kept in", s.logDir)
+		}
+	}
+}
