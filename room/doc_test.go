@@ -1,7 +1,6 @@
 package room
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/lkdash/lkdash/internal/doccheck"
@@ -9,11 +8,5 @@ import (
 
 // room is a library: every exported name says what it is for.
 func TestExportedNamesDocumented(t *testing.T) {
-	missing, err := doccheck.Undocumented(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(missing) > 0 {
-		t.Errorf("exported names without a doc comment; add one that says what each is for:\n%s", strings.Join(missing, "\n"))
-	}
+	doccheck.Check(t, ".")
 }

@@ -1,5 +1,6 @@
 // Package doccheck finds exported names without doc comments, so that the
-// library packages can hold themselves to documenting every one.
+// library packages can hold themselves to documenting every one: each has a
+// test that calls Check.
 package doccheck
 
 import (
@@ -10,6 +11,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"testing"
 )
 
 // Undocumented lists the exported names in the Go package in dir (test
@@ -35,6 +37,19 @@ func Undocumented(dir string) ([]string, error) {
 	}
 	sort.Strings(out)
 	return out, nil
+}
+
+// Check fails t, listing them, if the Go package in dir has exported names
+// without a doc comment (see Undocumented).
+func Check(t testing.TB, dir string) {
+	t.Helper()
+	missing, err := Undocumented(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(missing) > 0 {
+		t.Errorf("exported names without a doc comment; add one that says what each is for:\n%s", strings.Join(missing, "\n"))
+	}
 }
 
 type name struct {
