@@ -32,17 +32,12 @@ func newAgentCmd(s *streams) *cobra.Command {
 				return usageErrorf("--name is required (use --name \"\" for automatic dispatch)")
 			}
 			ctx := cmd.Context()
-			creds, err := serverCredentials(project, serverURL, apiKey, apiSecret)
+			creds, srv, err := credentialsOrLocal(ctx, s, project, serverURL, apiKey, apiSecret)
 			if err != nil {
 				return err
 			}
-			if creds.empty() {
-				srv, err := startLocalServer(ctx, s)
-				if err != nil {
-					return err
-				}
+			if srv != nil {
 				defer srv.Stop()
-				creds = credentials{url: srv.URL, key: srv.APIKey, secret: srv.APISecret}
 				// Only the well-known dev pair is ever printed; it is no secret.
 				fmt.Fprintf(s.err, "lkdash: join it with: lkdash join --url %s --api-key %s --api-secret %s --agent-name %q\n",
 					srv.URL, srv.APIKey, srv.APISecret, name)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -32,17 +33,12 @@ func newServeCmd(s *streams) *cobra.Command {
 			if err := g.check(); err != nil {
 				return err
 			}
-			creds, err := serverCredentials(project, serverURL, apiKey, apiSecret)
+			creds, srv, err := credentialsOrLocal(ctx, s, project, serverURL, apiKey, apiSecret)
 			if err != nil {
 				return err
 			}
-			if creds.empty() {
-				srv, err := startLocalServer(ctx, s)
-				if err != nil {
-					return err
-				}
+			if srv != nil {
 				defer srv.Stop()
-				creds = credentials{url: srv.URL, key: srv.APIKey, secret: srv.APISecret}
 			}
 			if creds.key == "" || creds.secret == "" {
 				return usageErrorf("serve needs both an API key and secret (--api-key/--api-secret or LIVEKIT_API_KEY/LIVEKIT_API_SECRET)")
@@ -150,4 +146,20 @@ func serverCredentials(project, url, key, secret string) (credentials, error) {
 		return credentials{}, err
 	}
 	return credentials{url: r.spec.ServerURL, key: r.spec.APIKey, secret: r.spec.APISecret}, nil
+}
+
+// credentialsOrLocal resolves the server credentials like serverCredentials;
+// with none configured anywhere it starts the managed local server and
+// returns that server's, and the server for the caller to stop (nil when it
+// started none).
+func credentialsOrLocal(ctx context.Context, s *streams, project, url, key, secret string) (credentials, *devserver.Server, error) {
+	creds, err := serverCredentials(project, url, key, secret)
+	if err != nil || !creds.empty() {
+		return creds, nil, err
+	}
+	srv, err := startLocalServer(ctx, s)
+	if err != nil {
+		return credentials{}, nil, err
+	}
+	return credentials{url: srv.URL, key: srv.APIKey, secret: srv.APISecret}, srv, nil
 }
