@@ -68,28 +68,14 @@ func (m Model) agentCaps() agentCapsMsg {
 func (m Model) updateAgents(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case createDispatchMsg:
-		ds, ok := m.sess.(DispatchSession)
-		if !ok {
-			return m, nil
-		}
-		ctx := m.ctx
-		return m, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
+		return m, m.dispatchCmd(func(ctx context.Context, ds DispatchSession) dispatchDoneMsg {
 			_, err := ds.CreateDispatch(ctx, msg.name, msg.metadata)
 			return dispatchDoneMsg{what: "dispatched " + msg.name, err: err}
-		}
+		})
 	case deleteDispatchMsg:
-		ds, ok := m.sess.(DispatchSession)
-		if !ok {
-			return m, nil
-		}
-		ctx := m.ctx
-		return m, func() tea.Msg {
-			ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			defer cancel()
+		return m, m.dispatchCmd(func(ctx context.Context, ds DispatchSession) dispatchDoneMsg {
 			return dispatchDoneMsg{what: "deleted dispatch " + msg.id, err: ds.DeleteDispatch(ctx, msg.id)}
-		}
+		})
 	case dispatchDoneMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
@@ -116,6 +102,21 @@ func (m Model) updateAgents(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.broadcast(m.agentCaps())
 	}
 	return m, nil
+}
+
+// dispatchCmd runs op against the session's dispatch API off the update
+// loop, bounded to 10s; nil when the session has no dispatch API.
+func (m Model) dispatchCmd(op func(context.Context, DispatchSession) dispatchDoneMsg) tea.Cmd {
+	ds, ok := m.sess.(DispatchSession)
+	if !ok {
+		return nil
+	}
+	ctx := m.ctx
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return op(ctx, ds)
+	}
 }
 
 // toggleStandIn starts a stand-in for name, or stops the running one.
