@@ -1,10 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,24 +14,7 @@ import (
 // with the rest.
 func TestDashboardAgentEndToEnd(t *testing.T) {
 	t.Parallel()
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Fatal("tmux is required for the end-to-end test (scripts/test.sh installs it)")
-	}
-	dir := t.TempDir()
-	bin := buildLkdash(t, dir)
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logFile := filepath.Join(dir, "lkdash.log")
-	socket := fmt.Sprintf("lkdash-e2e-agent-%d", os.Getpid())
-	term := &terminal{t: t, tmux: tmux, socket: socket, logFile: logFile}
-	cmd := fmt.Sprintf("cd %q && env -u LIVEKIT_URL -u LIVEKIT_API_KEY -u LIVEKIT_API_SECRET -u LIVEKIT_SANDBOX_ID "+
-		"HOME=%q XDG_CACHE_HOME=%q TERM=xterm-256color %q --agent-name helper --log-file %q; echo LKDASH-EXIT=$?; sleep 60",
-		dir, dir, cache, bin, logFile)
-	term.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40", cmd)
-	t.Cleanup(func() { _ = exec.Command(tmux, "-L", socket, "kill-server").Run() })
+	term := startDashboard(t, "e2e-agent", "--agent-name", "helper")
 
 	term.waitFor("dev server ready", 3*time.Minute, "ready")
 	term.keys("5") // the Agents panel: its bindings lead the help bar

@@ -19,28 +19,7 @@ import (
 // leave in the roster, switches to the narrow layout, and quits with
 // ctrl+c. Assertions read the screen.
 func TestDashboardEndToEnd(t *testing.T) {
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		t.Fatal("tmux is required for the end-to-end test (scripts/test.sh installs it)")
-	}
-	dir := t.TempDir()
-	bin := buildLkdash(t, dir)
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logFile := filepath.Join(dir, "lkdash.log")
-	socket := fmt.Sprintf("lkdash-e2e-%d", os.Getpid())
-	term := &terminal{t: t, tmux: tmux, socket: socket, logFile: logFile}
-
-	// A clean environment: no LIVEKIT_* and a HOME without lk projects, so
-	// the dashboard takes the zero-configuration path. The cache keeps the
-	// livekit-server binary scripts/test.sh built.
-	cmd := fmt.Sprintf("cd %q && env -u LIVEKIT_URL -u LIVEKIT_API_KEY -u LIVEKIT_API_SECRET -u LIVEKIT_SANDBOX_ID "+
-		"HOME=%q XDG_CACHE_HOME=%q TERM=xterm-256color %q --log-file %q; echo LKDASH-EXIT=$?; sleep 60",
-		dir, dir, cache, bin, logFile)
-	term.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40", cmd)
-	t.Cleanup(func() { _ = exec.Command(tmux, "-L", socket, "kill-server").Run() })
+	term := startDashboard(t, "e2e")
 
 	// The dev server may need to start (the build is cached by test.sh).
 	screen := term.waitFor("dev server ready", 3*time.Minute, "ready")
@@ -74,8 +53,8 @@ func TestDashboardEndToEnd(t *testing.T) {
 		t.Fatalf("no endpoint in the log or room on the screen:\n%s\n%s", screen, term.log())
 	}
 	var bobOut strings.Builder
-	bob := exec.Command(bin, "join", "--endpoint", endpoint[1], "--room", roomName[1], "--identity", "bob", "--name", "Bob")
-	bob.Env = []string{"HOME=" + dir, "PATH=" + os.Getenv("PATH")}
+	bob := exec.Command(term.bin, "join", "--endpoint", endpoint[1], "--room", roomName[1], "--identity", "bob", "--name", "Bob")
+	bob.Env = []string{"HOME=" + term.dir, "PATH=" + os.Getenv("PATH")}
 	bob.Stdout, bob.Stderr = &bobOut, &bobOut
 	if err := bob.Start(); err != nil {
 		t.Fatal(err)
@@ -126,10 +105,42 @@ func buildLkdash(tb testing.TB, dir string) string {
 	return bin
 }
 
-// terminal drives one tmux server.
+// startDashboard builds the real binary and runs it with args in a fresh
+// tmux server (160x40) named after name, in a clean environment: no
+// LIVEKIT_* and a HOME without lk projects, so the dashboard takes the
+// zero-configuration path. The cache keeps the livekit-server binary
+// scripts/test.sh built. The tmux server goes when t ends.
+func startDashboard(t *testing.T, name string, args ...string) *terminal {
+	t.Helper()
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Fatal("tmux is required for the end-to-end test (scripts/test.sh installs it)")
+	}
+	dir := t.TempDir()
+	bin := buildLkdash(t, dir)
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	term := &terminal{t: t, tmux: tmux, socket: fmt.Sprintf("lkdash-%s-%d", name, os.Getpid()),
+		logFile: filepath.Join(dir, "lkdash.log"), dir: dir, bin: bin}
+	argv := fmt.Sprintf("%q", bin)
+	for _, a := range args {
+		argv += fmt.Sprintf(" %q", a)
+	}
+	cmd := fmt.Sprintf("cd %q && env -u LIVEKIT_URL -u LIVEKIT_API_KEY -u LIVEKIT_API_SECRET -u LIVEKIT_SANDBOX_ID "+
+		"HOME=%q XDG_CACHE_HOME=%q TERM=xterm-256color %s --log-file %q; echo LKDASH-EXIT=$?; sleep 60",
+		dir, dir, cache, argv, term.logFile)
+	term.run("new-session", "-d", "-s", "e2e", "-x", "160", "-y", "40", cmd)
+	t.Cleanup(func() { _ = exec.Command(tmux, "-L", term.socket, "kill-server").Run() })
+	return term
+}
+
+// terminal drives one tmux server running the binary bin with HOME dir.
 type terminal struct {
 	t                     *testing.T
 	tmux, socket, logFile string
+	dir, bin              string
 }
 
 func (term *terminal) run(args ...string) string {
