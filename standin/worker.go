@@ -29,6 +29,9 @@ import (
 // the server itself gives a worker 10 s to register.
 const registerTimeout = 10 * time.Second
 
+// pongTimeout bounds the wait for the Pong that confirms registration.
+const pongTimeout = 2 * time.Second
+
 // writeTimeout bounds one message to the server.
 const writeTimeout = 5 * time.Second
 
@@ -67,6 +70,10 @@ type Worker struct {
 	jobs    map[string]*job
 	closing bool
 	err     error // why the connection ended, if not Close
+
+	// early holds what the server sent while the handshake waited for its
+	// Pong; readLoop handles it first.
+	early []*livekit.ServerMessage
 
 	jobsWG    sync.WaitGroup
 	readDone  chan struct{}
@@ -163,8 +170,41 @@ func (w *Worker) handshake(ctx context.Context) error {
 		if reg := msg.GetRegister(); reg != nil {
 			w.id = reg.GetWorkerId()
 			w.serverVersion = reg.GetServerInfo().GetVersion()
-			return w.conn.SetReadDeadline(time.Time{})
+			break
 		}
+	}
+	if err := w.awaitPong(ctx); err != nil {
+		return err
+	}
+	return w.conn.SetReadDeadline(time.Time{})
+}
+
+// awaitPong makes "registered" mean "dispatchable". livekit-server answers
+// Register before it records the worker and tells its rooms about it
+// (registerWorker in pkg/service/agentservice.go), so a room that starts in
+// that gap is told no worker exists and never asks again. The server reads
+// a Ping only after recording the worker, so its Pong closes the gap.
+// Anything else that arrives first is kept for readLoop.
+func (w *Worker) awaitPong(ctx context.Context) error {
+	err := w.send(&livekit.WorkerMessage{Message: &livekit.WorkerMessage_Ping{
+		Ping: &livekit.WorkerPing{Timestamp: w.cfg.Now().UnixMilli()},
+	}})
+	if err != nil {
+		return fmt.Errorf("standin: sending Ping: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, pongTimeout)
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() { _ = w.conn.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	for {
+		msg, err := w.read()
+		if err != nil {
+			return fmt.Errorf("standin: the server accepted the worker but did not answer its Ping within %s: %w", pongTimeout, err)
+		}
+		if msg.GetPong() != nil {
+			return nil
+		}
+		w.early = append(w.early, msg)
 	}
 }
 
@@ -228,6 +268,10 @@ func (w *Worker) readLoop() {
 	}()
 	defer close(w.readDone)
 	defer w.unadvertise()
+	for _, msg := range w.early {
+		w.handle(msg)
+	}
+	w.early = nil
 	for {
 		msg, err := w.read()
 		if err != nil {
@@ -245,18 +289,23 @@ func (w *Worker) readLoop() {
 			}
 			return
 		}
-		switch m := msg.Message.(type) {
-		case *livekit.ServerMessage_Availability:
-			w.answerAvailability(m.Availability)
-		case *livekit.ServerMessage_Assignment:
-			w.startJob(m.Assignment)
-		case *livekit.ServerMessage_Termination:
-			w.mu.Lock()
-			j := w.jobs[m.Termination.GetJobId()]
-			w.mu.Unlock()
-			if j != nil {
-				j.stop("terminated by the server")
-			}
+		w.handle(msg)
+	}
+}
+
+// handle acts on one server message.
+func (w *Worker) handle(msg *livekit.ServerMessage) {
+	switch m := msg.Message.(type) {
+	case *livekit.ServerMessage_Availability:
+		w.answerAvailability(m.Availability)
+	case *livekit.ServerMessage_Assignment:
+		w.startJob(m.Assignment)
+	case *livekit.ServerMessage_Termination:
+		w.mu.Lock()
+		j := w.jobs[m.Termination.GetJobId()]
+		w.mu.Unlock()
+		if j != nil {
+			j.stop("terminated by the server")
 		}
 	}
 }
