@@ -11,13 +11,7 @@ import (
 // presented (Bearer header or access_token), whether it asked to resume,
 // and the server's answer; a refusal's body still reaches the SDK.
 func TestRelayReportsEachDial(t *testing.T) {
-	noLeaks(t)
-	f := newFakeUpstream(t)
-	r, err := newRelay(f.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	_, r := relayToFake(t)
 	var mu sync.Mutex
 	var dials []dial
 	r.setOnDial(func(d dial) {

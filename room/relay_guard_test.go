@@ -19,13 +19,7 @@ func relayRoot(r *relay) string { return "http://" + r.ln.Addr().String() }
 // or a process that found the port but not the prefix gets nothing, and
 // nothing reaches the server.
 func TestRelayRefusesStrangers(t *testing.T) {
-	noLeaks(t)
-	f := newFakeUpstream(t)
-	r, err := newRelay(f.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	f, r := relayToFake(t)
 
 	cases := []struct {
 		name   string

@@ -145,13 +145,7 @@ func TestRelayForwardsFramesUnchanged(t *testing.T) {
 }
 
 func TestRelayProxiesHTTPAndRefusals(t *testing.T) {
-	noLeaks(t)
-	f := newFakeUpstream(t)
-	r, err := newRelay(f.URL, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	_, r := relayToFake(t)
 
 	resp, err := http.Get(strings.Replace(r.URL(), "ws", "http", 1) + "/rtc/validate?x=1")
 	if err != nil {
@@ -247,6 +241,20 @@ func FuzzDecodeSignal(f *testing.F) {
 
 // noLeaks checks for leftover goroutines after every cleanup (including
 // the fake upstream's), so it must be called before anything registers one.
+// relayToFake starts a relay in front of a fresh fake upstream, checked
+// for goroutine leaks and closed when the test ends.
+func relayToFake(t *testing.T) (*fakeUpstream, *relay) {
+	t.Helper()
+	noLeaks(t)
+	f := newFakeUpstream(t)
+	r, err := newRelay(f.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(r.Close)
+	return f, r
+}
+
 func noLeaks(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() {
