@@ -33,7 +33,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 			"disconnected, …) until --for elapses or Ctrl-C, then leaves and prints a summary of\n" +
 			"every token's window. With nothing configured it starts the managed local LiveKit\n" +
 			"server and mints a dev token; if that server dies, join ends at once.\n\n" +
-			"It can also be seen and see: --publish-demo sends a looping test pattern and tone,\n" +
+			"Media: --publish-demo sends a looping test pattern and tone,\n" +
 			"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
 			"receives what others publish and --stats prints what arrives, per track.\n\n" +
 			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
