@@ -62,7 +62,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
 			}
 			if !r.configured {
-				srv, err := startLocalServer(ctx, s)
+				srv, err := startLocalServer(ctx, s, "")
 				if err != nil {
 					return err
 				}

@@ -10,12 +10,13 @@ import (
 	"github.com/lkdash/lkdash/room"
 )
 
-// startLocalServer starts the managed livekit-server, reporting progress on
-// stderr (stdout stays machine-readable for join's JSON lines).
-func startLocalServer(ctx context.Context, s *streams) (*devserver.Server, error) {
+// startLocalServer starts the managed livekit-server with overlay (YAML
+// merged over its defaults, "" for none), reporting progress on stderr
+// (stdout stays machine-readable for join's JSON lines).
+func startLocalServer(ctx context.Context, s *streams, overlay string) (*devserver.Server, error) {
 	r := newBuildReporter(s.err)
 	defer r.done() // a failed build leaves no half-drawn line before the error
-	return devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: r.line, Build: r.build})
+	return devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: r.line, Build: r.build, Overlay: overlay})
 }
 
 // logDir is where the managed server's log goes.

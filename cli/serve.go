@@ -157,7 +157,7 @@ func credentialsOrLocal(ctx context.Context, s *streams, project, url, key, secr
 	if err != nil || !creds.empty() {
 		return creds, nil, err
 	}
-	srv, err := startLocalServer(ctx, s)
+	srv, err := startLocalServer(ctx, s, "")
 	if err != nil {
 		return credentials{}, nil, err
 	}

@@ -40,6 +40,12 @@ type Config struct {
 	// Build gets the package count while livekit-server is being built
 	// (first run only); may be nil.
 	Build func(BuildProgress)
+	// Overlay is livekit-server YAML merged over lkdash's defaults
+	// (mappings key by key, anything else replaced), for a server that is
+	// misconfigured on purpose: `rtc: {tcp_port: 0}`, `turn: {enabled:
+	// true}` (given a free UDP port unless the overlay names one),
+	// webhooks, room limits. ParseOverlay says what it may not set.
+	Overlay string
 }
 
 // Server is a running `livekit-server --dev` bound to loopback ports chosen at
@@ -55,6 +61,10 @@ type Server struct {
 	Port       int // HTTP/WebSocket
 	RTCTCPPort int // ICE over TCP
 	RTCUDPPort int // ICE over UDP (single muxed port)
+	TURNPort   int // the embedded TURN server's UDP port; 0 when it is off
+	// Config is the YAML the server was started with: lkdash's defaults
+	// with Config.Overlay merged over them. It holds no secret.
+	Config string
 
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed once the process has been reaped
@@ -91,6 +101,13 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating log directory: %w", err)
 	}
+	var overlay map[string]any
+	if cfg.Overlay != "" {
+		var err error
+		if overlay, err = ParseOverlay(cfg.Overlay); err != nil {
+			return nil, err
+		}
+	}
 	pruneLogs(logDir, keepLogs-1) // room for the log created next
 	logFile, err := os.CreateTemp(logDir, "livekit-server-*.log")
 	if err != nil {
@@ -99,7 +116,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 
 	var lastErr error
 	for attempt := 1; attempt <= startAttempts; attempt++ {
-		s, err := launch(ctx, bin, logFile, attempt, progress)
+		s, err := launch(ctx, bin, logFile, attempt, overlay, progress)
 		if err == nil {
 			return s, nil
 		}
@@ -113,30 +130,36 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	return nil, lastErr
 }
 
-func launch(ctx context.Context, bin string, logFile *os.File, attempt int, progress func(string)) (*Server, error) {
-	httpPort, tcpPort, udpPort, err := freePorts()
+func launch(ctx context.Context, bin string, logFile *os.File, attempt int, overlay map[string]any, progress func(string)) (*Server, error) {
+	probed, err := freePorts()
+	if err != nil {
+		return nil, err
+	}
+	body, p, err := effectiveConfig(probed, overlay)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
-		URL:        fmt.Sprintf("ws://127.0.0.1:%d", httpPort),
-		HTTPURL:    fmt.Sprintf("http://127.0.0.1:%d", httpPort),
+		URL:        fmt.Sprintf("ws://127.0.0.1:%d", p.http),
+		HTTPURL:    fmt.Sprintf("http://127.0.0.1:%d", p.http),
 		APIKey:     DevKey,
 		APISecret:  DevSecret,
 		LogPath:    logFile.Name(),
 		Binary:     bin,
-		Port:       httpPort,
-		RTCTCPPort: tcpPort,
-		RTCUDPPort: udpPort,
+		Port:       p.http,
+		RTCTCPPort: p.rtcTCP,
+		RTCUDPPort: p.rtcUDP,
+		TURNPort:   p.turnUDP,
+		Config:     body,
 		logFile:    logFile,
 		exited:     make(chan struct{}),
 	}
 	logStart, _ := logFile.Seek(0, io.SeekEnd)
 	s.logStart = logStart
-	fmt.Fprintf(logFile, "=== lkdash: starting %s (attempt %d) http=%d rtc.tcp=%d rtc.udp=%d\n",
-		bin, attempt, httpPort, tcpPort, udpPort)
+	fmt.Fprintf(logFile, "=== lkdash: starting %s (attempt %d) http=%d rtc.tcp=%d rtc.udp=%d turn.udp=%d\n",
+		bin, attempt, p.http, p.rtcTCP, p.rtcUDP, p.turnUDP)
 
-	cmd := exec.Command(bin, "--dev", "--config-body", configBody(httpPort, tcpPort, udpPort))
+	cmd := exec.Command(bin, "--dev", "--config-body", body)
 	cmd.Env = childEnv(os.Environ())
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = sysProcAttr()
@@ -273,23 +296,6 @@ func (s *Server) waitExit(d time.Duration) bool {
 	}
 }
 
-// configBody pins every listener to loopback and to the probed ports, and
-// pins the advertised ICE address to 127.0.0.1 so joining works with no
-// network at all (no STUN lookup, no interface guessing).
-func configBody(httpPort, tcpPort, udpPort int) string {
-	return fmt.Sprintf(`port: %d
-bind_addresses: ["127.0.0.1"]
-rtc:
-  tcp_port: %d
-  udp_port: %d
-  use_external_ip: false
-  node_ip: 127.0.0.1
-  enable_loopback_candidate: true
-logging:
-  level: info
-`, httpPort, tcpPort, udpPort)
-}
-
 // childEnv drops the variables livekit-server reads as configuration, so a
 // user's LIVEKIT_KEYS or NODE_IP cannot turn the dev server into something
 // that rejects devkey or binds elsewhere.
@@ -307,10 +313,11 @@ func childEnv(env []string) []string {
 	return out
 }
 
-// freePorts asks the kernel for three distinct free loopback ports (HTTP,
-// RTC TCP, RTC UDP), holding all of them until all are chosen. Another
-// process can still take one before the server binds; Start retries then.
-func freePorts() (httpPort, tcpPort, udpPort int, err error) {
+// freePorts asks the kernel for distinct free loopback ports (HTTP, RTC
+// TCP, RTC UDP, and a UDP port for TURN should an overlay enable it),
+// holding all of them until all are chosen. Another process can still take
+// one before the server binds; Start retries then.
+func freePorts() (ports, error) {
 	var closers []io.Closer
 	defer func() {
 		for _, c := range closers {
@@ -318,37 +325,45 @@ func freePorts() (httpPort, tcpPort, udpPort int, err error) {
 		}
 	}()
 	taken := map[int]bool{}
-	tcp := func() (int, error) {
+	pick := func(listen func() (io.Closer, int, error)) (int, error) {
 		for range 10 {
-			l, err := net.Listen("tcp4", "127.0.0.1:0")
+			c, p, err := listen()
 			if err != nil {
-				return 0, err
+				return 0, fmt.Errorf("finding a free port: %w", err)
 			}
-			closers = append(closers, l)
-			if p := l.Addr().(*net.TCPAddr).Port; !taken[p] {
+			closers = append(closers, c)
+			if !taken[p] {
 				taken[p] = true
 				return p, nil
 			}
 		}
-		return 0, errors.New("no distinct free TCP port")
+		return 0, errors.New("finding a free port: none distinct from the others")
 	}
-	if httpPort, err = tcp(); err != nil {
-		return 0, 0, 0, fmt.Errorf("finding a free port: %w", err)
+	tcp := func() (io.Closer, int, error) {
+		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			return nil, 0, err
+		}
+		return l, l.Addr().(*net.TCPAddr).Port, nil
 	}
-	if tcpPort, err = tcp(); err != nil {
-		return 0, 0, 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	for range 10 {
+	udp := func() (io.Closer, int, error) {
 		c, err := net.ListenPacket("udp4", "127.0.0.1:0")
 		if err != nil {
-			return 0, 0, 0, fmt.Errorf("finding a free UDP port: %w", err)
+			return nil, 0, err
 		}
-		closers = append(closers, c)
-		if p := c.LocalAddr().(*net.UDPAddr).Port; !taken[p] {
-			return httpPort, tcpPort, p, nil
+		return c, c.LocalAddr().(*net.UDPAddr).Port, nil
+	}
+	var p ports
+	var err error
+	for _, f := range []struct {
+		dst    *int
+		listen func() (io.Closer, int, error)
+	}{{&p.http, tcp}, {&p.rtcTCP, tcp}, {&p.rtcUDP, udp}, {&p.turnUDP, udp}} {
+		if *f.dst, err = pick(f.listen); err != nil {
+			return ports{}, err
 		}
 	}
-	return 0, 0, 0, errors.New("finding a free UDP port: none distinct from the TCP ports")
+	return p, nil
 }
 
 func defaultLogDir() string {

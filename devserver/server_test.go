@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -242,4 +243,30 @@ func TestHelperStartAndHang(t *testing.T) {
 	fmt.Printf("SERVERPID=%d\n", s.cmd.Process.Pid)
 	time.Sleep(time.Minute)
 	os.Exit(1)
+}
+
+// TestOverlayReachesTheServer starts the real server with ICE/TCP off and
+// the embedded TURN server on: the TURN port is bound (by the server, on
+// loopback) and the ICE/TCP port is not reported.
+func TestOverlayReachesTheServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	s, err := Start(ctx, Config{Binary: realBinary(t), LogDir: t.TempDir(),
+		Overlay: "rtc: {tcp_port: 0}\nturn: {enabled: true}\n"})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	if s.RTCTCPPort != 0 || s.TURNPort == 0 {
+		t.Fatalf("ports: rtc.tcp %d (want 0), turn %d (want one)", s.RTCTCPPort, s.TURNPort)
+	}
+	c, err := net.ListenPacket("udp4", fmt.Sprintf("127.0.0.1:%d", s.TURNPort))
+	if err == nil {
+		c.Close()
+		t.Fatalf("nothing listens on the TURN port %d", s.TURNPort)
+	}
+	log, _ := os.ReadFile(s.LogPath)
+	if !strings.Contains(string(log), "turn.portUDP") {
+		t.Errorf("the server's log does not mention its TURN listener:\n%s", log)
+	}
 }

@@ -1,0 +1,94 @@
+package devserver
+
+import (
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestEffectiveConfigMergesOverlay(t *testing.T) {
+	p := ports{http: 7000, rtcTCP: 7001, rtcUDP: 7002, turnUDP: 7003}
+	overlay, err := ParseOverlay("rtc:\n  tcp_port: 0\nroom:\n  max_participants: 2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, got, err := effectiveConfig(p, overlay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (ports{http: 7000, rtcTCP: 0, rtcUDP: 7002}); got != want {
+		t.Errorf("ports = %+v, want %+v (TURN off: no TURN port)", got, want)
+	}
+	var cfg map[string]any
+	if err := yaml.Unmarshal([]byte(body), &cfg); err != nil {
+		t.Fatal(err)
+	}
+	// Merged key by key: the overlay's tcp_port, the base's node_ip beside it.
+	if v, _ := lookup(cfg, "rtc", "tcp_port"); v != 0 {
+		t.Errorf("rtc.tcp_port = %v", v)
+	}
+	if v, _ := lookup(cfg, "rtc", "node_ip"); v != "127.0.0.1" {
+		t.Errorf("rtc.node_ip = %v, the base's value was lost", v)
+	}
+	if v, _ := lookup(cfg, "room", "max_participants"); v != 2 {
+		t.Errorf("room.max_participants = %v", v)
+	}
+}
+
+func TestEffectiveConfigGivesTURNAPort(t *testing.T) {
+	p := ports{http: 7000, rtcTCP: 7001, rtcUDP: 7002, turnUDP: 7003}
+	for _, tc := range []struct {
+		overlay string
+		want    int
+	}{
+		{"turn: {enabled: true}", 7003},
+		{"turn: {enabled: true, udp_port: 3478}", 3478},
+		{"turn: {enabled: false}", 0},
+	} {
+		overlay, err := ParseOverlay(tc.overlay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, got, err := effectiveConfig(p, overlay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.turnUDP != tc.want {
+			t.Errorf("%s: TURN port %d, want %d", tc.overlay, got.turnUDP, tc.want)
+		}
+		if !strings.Contains(body, "127.0.0.1") || strings.Contains(body, "0.0.0.0") {
+			t.Errorf("%s: TURN must stay on loopback:\n%s", tc.overlay, body)
+		}
+	}
+}
+
+func TestParseOverlayRefuses(t *testing.T) {
+	for overlay, want := range map[string]string{
+		"keys: {k: s}":                            "dev key pair",
+		"key_file: /etc/keys":                     "dev key pair",
+		`bind_addresses: ["0.0.0.0"]`:             "not a loopback address",
+		`turn: {bind_addresses: ["192.168.1.2"]}`: "not a loopback address",
+		"bind_addresses: 127.0.0.1":               "must be a list",
+		"- a list":                                "server config",
+	} {
+		_, err := ParseOverlay(overlay)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want one containing %q", overlay, err, want)
+		}
+	}
+	overlay, _ := ParseOverlay("port: x")
+	if _, _, err := effectiveConfig(ports{}, overlay); err == nil || !strings.Contains(err.Error(), "port must be a number") {
+		t.Errorf("port: x gave %v", err)
+	}
+	if _, err := ParseOverlay(`bind_addresses: ["127.0.0.1", "::1"]`); err != nil {
+		t.Errorf("loopback addresses refused: %v", err)
+	}
+}
+
+func TestOverlayKeys(t *testing.T) {
+	got := strings.Join(OverlayKeys("turn: {enabled: true}\nrtc:\n  tcp_port: 0\nroom: {}\n"), ", ")
+	if want := "room, rtc.tcp_port, turn.enabled"; got != want {
+		t.Errorf("OverlayKeys = %q, want %q", got, want)
+	}
+}
