@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -35,7 +37,11 @@ func newJoinCmd(s *streams) *cobra.Command {
 			"server and mints a dev token; if that server dies, join ends at once.\n\n" +
 			"Media: --publish-demo sends a looping test pattern and tone,\n" +
 			"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
-			"receives what others publish and --stats prints what arrives, per track.\n\n" +
+			"receives what others publish and --stats prints what arrives, per track.\n" +
+			"track_chain says, per track, which link between it and its media fails and why\n" +
+			"(muted, canSubscribe, the publisher's permissions, paused, no packets); room\n" +
+			"reports the room's settings and, when you are the last one, when it closes after\n" +
+			"you leave (with the key pair, a last room line says whether it still exists).\n\n" +
 			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
 			"reconnect presented and how long recovery took (drill_result).\n\n" + sourceHelp(),
 		Args: noArgs,
@@ -136,6 +142,9 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, jf joinFla
 				return err
 			}
 		}
+		if err := printRoomAfterLeave(ctx, s, sess); err != nil {
+			return err
+		}
 		return printEvent(s, sess.Summary())
 	}
 	for {
@@ -178,6 +187,22 @@ func serverEnded(s *streams, sess *room.Session, d room.Disconnected) error {
 		}
 	}
 	return fmt.Errorf("disconnected: %s", d.Reason)
+}
+
+// printRoomAfterLeave prints whether the room still exists, when the key
+// pair allows asking; a failed question is a note on stderr, not a failure.
+func printRoomAfterLeave(ctx context.Context, s *streams, sess *room.Session) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	st, err := sess.RoomAfterLeave(ctx)
+	switch {
+	case errors.Is(err, room.ErrNoCredentials):
+		return nil
+	case err != nil:
+		fmt.Fprintf(s.err, "lkdash: after leaving: %v\n", err)
+		return nil
+	}
+	return printEvent(s, st)
 }
 
 // after is a channel that fires once after d; nil (never) when d <= 0.

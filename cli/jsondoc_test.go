@@ -35,6 +35,7 @@ var joinEvents = []room.Event{
 	room.TrackMuted{}, room.TrackUnmuted{}, room.TrackUpdated{}, room.PermissionsChanged{},
 	room.KindChanged{}, room.ConnectionQuality{},
 	room.ReconnectAttempt{}, room.DrillStarted{}, room.DrillResult{}, room.Summary{},
+	room.TrackChain{}, room.RoomState{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

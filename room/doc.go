@@ -43,6 +43,23 @@
 // AgentDispatch, AgentJoined and AgentMissing events follow each one to
 // the agent joining, or to the likely reason it did not.
 //
+// # Why media does not flow, and the room itself
+//
+// For every audio and video track, TrackChain lays out the links between
+// it and the media with the first one that fails and why: for a remote
+// track, published (muted?) → may subscribe (canSubscribe) → allowed by
+// the publisher (its track subscription permissions) → subscribed (or the
+// server's refusal) → stream active (video paused for bandwidth) → media
+// arriving (receive statistics); for ours, may publish (canPublish,
+// canPublishSources) → published. A publication the server refuses fails
+// at once with a *PublishRefusedError naming the grant, where the SDK
+// would wait out a timeout. RoomState is the room as the server reports
+// it (settings, metadata, recording) with the participants we see, and
+// says when we are the last one in it and how long the room outlives us;
+// after Leave, RoomAfterLeave asks whether it still exists (LookupRoom).
+// A join the server refuses because the room is full is a JoinError with
+// ReasonRoomFull when the key pair lets lkdash ask RoomService.
+//
 // # Reconnects and drills
 //
 // Each signal dial the SDK makes after a connection loss is a

@@ -23,6 +23,8 @@ const (
 	ReasonUnknownKey     JoinReason = "unknown_key"     // the server has no such API key
 	ReasonNoJoinGrant    JoinReason = "no_join_grant"   // video.roomJoin missing or false (or room not allowed)
 	ReasonUnauthorized   JoinReason = "unauthorized"    // any other 401 from the server
+	ReasonRoomFull       JoinReason = "room_full"       // the room has max_participants already (checked through RoomService)
+	ReasonJoinRefused    JoinReason = "join_refused"    // the server took the token but would not add us to the room
 	ReasonBadURL         JoinReason = "bad_url"         // server URL malformed or not a LiveKit server
 	ReasonUnreachable    JoinReason = "unreachable"     // connection refused, no such host, no route
 	ReasonUnavailable    JoinReason = "unavailable"     // the server answered 503
@@ -75,6 +77,10 @@ func (r JoinReason) describe() string {
 		return "the token does not grant joining this room (video.roomJoin)"
 	case ReasonUnauthorized:
 		return "the server rejected the token"
+	case ReasonRoomFull:
+		return "the room is full (max_participants)"
+	case ReasonJoinRefused:
+		return "the server would not add us to the room"
 	case ReasonBadURL:
 		return "the server URL is wrong or is not a LiveKit server"
 	case ReasonUnreachable:

@@ -57,6 +57,9 @@ func (s *Session) refOf(raw string) TokenRef {
 func (s *Session) onDial(d dial) {
 	now := s.cfg.Now()
 	s.mu.Lock()
+	if !s.ready && d.status != http.StatusSwitchingProtocols {
+		s.joinRefusal = &d // Join explains it if the SDK gives up
+	}
 	if !s.ready || s.closed {
 		s.mu.Unlock()
 		return

@@ -79,13 +79,13 @@ func (s *Session) PublishDemo() ([]Track, error) {
 	if err != nil {
 		return nil, err
 	}
-	vpub, err := publishLoop(room, video, vloop, &lksdk.TrackPublicationOptions{
+	vpub, err := s.publishLoop(room, video, vloop, &lksdk.TrackPublicationOptions{
 		Name: DemoVideoName, Source: livekit.TrackSource_CAMERA, VideoWidth: video.Width, VideoHeight: video.Height,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("room: publishing the demo video: %w", err)
 	}
-	apub, err := publishLoop(room, audio, aloop, &lksdk.TrackPublicationOptions{
+	apub, err := s.publishLoop(room, audio, aloop, &lksdk.TrackPublicationOptions{
 		Name: DemoAudioName, Source: livekit.TrackSource_MICROPHONE,
 	})
 	if err != nil {
@@ -96,7 +96,7 @@ func (s *Session) PublishDemo() ([]Track, error) {
 	return []Track{trackOf(vpub), trackOf(apub)}, nil
 }
 
-func publishLoop(room *lksdk.Room, c *media.Clip, p lksdk.SampleProvider, opts *lksdk.TrackPublicationOptions) (*lksdk.LocalTrackPublication, error) {
+func (s *Session) publishLoop(room *lksdk.Room, c *media.Clip, p lksdk.SampleProvider, opts *lksdk.TrackPublicationOptions) (*lksdk.LocalTrackPublication, error) {
 	clock := uint32(90000)
 	if c.MimeType == webrtc.MimeTypeOpus {
 		clock = 48000
@@ -109,7 +109,7 @@ func publishLoop(room *lksdk.Room, c *media.Clip, p lksdk.SampleProvider, opts *
 	if err := track.StartWrite(p, nil); err != nil {
 		return nil, err
 	}
-	pub, err := room.LocalParticipant.PublishTrack(track, opts)
+	pub, err := s.publishTrack(room, track, opts)
 	if err != nil {
 		_ = track.Close()
 		return nil, err
@@ -195,7 +195,7 @@ func (s *Session) PublishFile(path string) (Track, error) {
 		}
 		return Track{}, fmt.Errorf("room: cannot publish %s: %w", filepath.Base(path), err)
 	}
-	pub, err := room.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: filepath.Base(path)})
+	pub, err := s.publishTrack(room, track, &lksdk.TrackPublicationOptions{Name: filepath.Base(path)})
 	if err != nil {
 		close(published)
 		_ = track.Close()

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -78,6 +79,19 @@ func (r *receiver) inbound(ssrc uint32) (stats.InboundRTPStreamStats, bool) {
 	return stats.InboundRTPStreamStats{}, false
 }
 
+// counters returns the packets and bytes received so far on ssrc.
+func (r *receiver) counters(ssrc uint32) (packets, bytes uint64, ok bool) {
+	st, ok := r.inbound(ssrc)
+	return st.PacketsReceived, st.BytesReceived, ok
+}
+
+// snapshot returns the current subscriptions by track SID.
+func (r *receiver) snapshot() map[string]*subscription {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return maps.Clone(r.subs)
+}
+
 // subscribed registers a track and starts reading it: pion counts packets
 // only as they are read, and unread packets would pile up in its buffers.
 func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {
@@ -99,6 +113,8 @@ func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPu
 	s.recv.subs[sub.track.SID] = sub
 	s.recv.mu.Unlock()
 	s.emit(TrackSubscribed{At: s.cfg.Now(), Identity: sub.identity, Track: sub.track, Codec: sub.codec})
+	s.clearSubscriptionError(sub.track.SID)
+	s.reviewChains()
 	go s.readTrack(track, sub)
 }
 
@@ -116,6 +132,7 @@ func (s *Session) unsubscribed(sid string, only *subscription) {
 	s.recv.mu.Unlock()
 	if ok {
 		s.emit(TrackUnsubscribed{At: s.cfg.Now(), Identity: sub.identity, Track: sub.track})
+		s.reviewChains()
 	}
 }
 
@@ -253,6 +270,7 @@ func (s *Session) SetAutoSubscribe(on bool) error {
 			}
 		}
 	}
+	s.reviewChains() // subscribed links turn off, or start waiting
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("room: changing subscriptions: %w", err)
 	}

@@ -94,6 +94,15 @@ type Session struct {
 	joinSeen chan struct{}         // closed once the join response was tracked
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
 	life     lifecycle
+	chains   chainBook // what the server said about each track's links
+	roomBook roomBook  // the server's description of the room
+	leftAt   time.Time // when Leave began
+	// joinRefusal is the server's last refusal of a signal dial while
+	// joining: its answer, which the SDK does not pass on.
+	joinRefusal *dial
+	// publishing maps the client id of each track being published to
+	// where the server's refusal of it goes.
+	publishing map[string]chan string
 
 	recv      receiver
 	pub       publisher
@@ -141,6 +150,7 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 		token:     tok,
 		events:    make(chan Event, EventBuffer),
 		people:    newTracker(),
+		chains:    newChainBook(),
 		joinSeen:  make(chan struct{}),
 		finished:  make(chan struct{}),
 		stopStats: make(chan struct{}),
@@ -180,6 +190,14 @@ func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Option
 		s.relay.Close()
 		je := classify(ctx, err, upstream, resp.ParticipantToken, resp.ServerURL)
 		je.Err = unrelay(je.Err, s.relay)
+		s.mu.Lock()
+		refusal := s.joinRefusal
+		s.mu.Unlock()
+		if refusal != nil && upstream == nil {
+			if why := explainRefusal(ctx, *refusal, tok, cfg, resp.ServerURL); why != nil {
+				return nil, why
+			}
+		}
 		return nil, je
 	}
 	progress("joined")
@@ -250,6 +268,7 @@ func (s *Session) connected(room *lksdk.Room) {
 	if s.cfg.StatsInterval > 0 {
 		go s.statsLoop(s.cfg.StatsInterval, s.stopStats)
 	}
+	go s.chainLoop(s.stopStats)
 }
 
 // Events delivers the session's events, Connected first and Disconnected
@@ -285,6 +304,9 @@ func (s *Session) Room() *lksdk.Room { return s.room.Load() }
 func (s *Session) Leave() {
 	s.leaveOnce.Do(func() {
 		s.leaving.Store(true)
+		s.mu.Lock()
+		s.leftAt = s.cfg.Now()
+		s.mu.Unlock()
 		s.agents.close()
 		if room := s.room.Load(); room != nil && !s.sdkGone.Load() {
 			room.Disconnect()
@@ -390,6 +412,7 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 		s.mu.Unlock()
 	case *livekit.SignalResponse_Join:
 		s.track(func(t *tracker, now time.Time) []Event {
+			s.roomBook.onRoom(m.Join.GetRoom())
 			evs := t.join(m.Join, now)
 			select {
 			case <-s.joinSeen:
@@ -409,23 +432,45 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 			}
 			return nil
 		})
+	default:
+		s.onLinkFrame(msg)
 	}
 }
 
+// onLinkFrame applies the messages that only move a track's chain or the
+// room's state.
+func (s *Session) onLinkFrame(msg *livekit.SignalResponse) {
+	switch m := msg.Message.(type) {
+	case *livekit.SignalResponse_RoomUpdate:
+		s.track(func(*tracker, time.Time) []Event { s.roomBook.onRoom(m.RoomUpdate.GetRoom()); return nil })
+	case *livekit.SignalResponse_SubscriptionPermissionUpdate:
+		s.track(func(*tracker, time.Time) []Event { s.chains.onPermission(m.SubscriptionPermissionUpdate); return nil })
+	case *livekit.SignalResponse_SubscriptionResponse:
+		s.track(func(*tracker, time.Time) []Event { s.chains.onSubscriptionError(m.SubscriptionResponse); return nil })
+	case *livekit.SignalResponse_StreamStateUpdate:
+		s.track(func(*tracker, time.Time) []Event { s.chains.onStreamState(m.StreamStateUpdate); return nil })
+	case *livekit.SignalResponse_RequestResponse:
+		s.onRequestResponse(m.RequestResponse)
+	}
+}
+
+// clearSubscriptionError forgets a failed subscription once it succeeded.
+func (s *Session) clearSubscriptionError(sid string) {
+	s.mu.Lock()
+	delete(s.chains.subErr, sid)
+	s.mu.Unlock()
+}
+
 // track applies one signal message to the participant tracker and emits
-// the events it produced, in order.
+// the events it produced, in order, then the room state and track chains
+// that changed with them.
 func (s *Session) track(apply func(*tracker, time.Time) []Event) {
 	s.mu.Lock()
-	evs := apply(s.people, s.cfg.Now())
-	switch {
-	case s.closed:
-	case !s.ready:
-		s.pending = append(s.pending, evs...)
-	default:
-		for _, ev := range evs {
-			s.push(ev)
-		}
-	}
+	now := s.cfg.Now()
+	evs := apply(s.people, now)
+	evs = append(evs, s.reviewRoomLocked(now)...)
+	evs = append(evs, s.reviewChainsLocked(now)...)
+	s.pushAll(evs)
 	s.mu.Unlock()
 }
 

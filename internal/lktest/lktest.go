@@ -19,16 +19,30 @@ import (
 // Start runs a dev server logging into logDir. The binary comes from PATH or
 // the lkdash cache (building it here would take minutes).
 func Start(logDir string) (*devserver.Server, error) {
+	return StartWith(logDir, "")
+}
+
+// StartWith is Start with overlay: livekit-server YAML merged over the
+// managed server's defaults (devserver.Config.Overlay), for a server
+// configured the way a test case needs.
+func StartWith(logDir, overlay string) (*devserver.Server, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	defer cancel()
-	return devserver.Start(ctx, devserver.Config{LogDir: logDir})
+	return devserver.Start(ctx, devserver.Config{LogDir: logDir, Overlay: overlay})
 }
 
 // Dedicated starts a server for t alone and stops it when t ends; t fails if
 // the server cannot start.
 func Dedicated(t *testing.T) *devserver.Server {
 	t.Helper()
-	srv, err := Start(t.TempDir())
+	return DedicatedWith(t, "")
+}
+
+// DedicatedWith starts a server for t alone, configured by overlay (see
+// StartWith), and stops it when t ends; t fails if the server cannot start.
+func DedicatedWith(t *testing.T, overlay string) *devserver.Server {
+	t.Helper()
+	srv, err := StartWith(t.TempDir(), overlay)
 	if err != nil {
 		t.Fatalf("cannot start a dedicated livekit-server: %v", err)
 	}

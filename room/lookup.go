@@ -1,0 +1,128 @@
+package room
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+
+	"github.com/lkdash/lkdash/tokens"
+)
+
+// LookupRoom asks RoomService (ListRooms, signed with the API key and
+// secret) for the room called name: nil when the server has no such room.
+// serverURL may be ws(s):// or http(s)://.
+func LookupRoom(ctx context.Context, serverURL, apiKey, apiSecret, name string) (*livekit.Room, error) {
+	_, httpBase, err := tokens.ServerURLs(serverURL)
+	if err != nil {
+		return nil, err
+	}
+	client := lksdk.NewRoomServiceClient(httpBase.String(), apiKey, apiSecret)
+	res, err := client.ListRooms(ctx, &livekit.ListRoomsRequest{Names: []string{name}})
+	if err != nil {
+		return nil, fmt.Errorf("room: asking the server for room %q: %w", name, err)
+	}
+	for _, r := range res.GetRooms() {
+		if r.GetName() == name {
+			return r, nil
+		}
+	}
+	return nil, nil
+}
+
+// RoomAfterLeave asks the server, after Leave, whether the room still
+// exists, and returns the last RoomState with Left, Exists and, when we
+// were the last one in it, ClosesInSeconds set. It needs the API key and
+// secret in Config (ErrNoCredentials otherwise).
+func (s *Session) RoomAfterLeave(ctx context.Context) (RoomState, error) {
+	if s.cfg.APIKey == "" || s.cfg.APISecret == "" {
+		return RoomState{}, ErrNoCredentials
+	}
+	s.mu.Lock()
+	st := RoomState{}
+	if s.roomBook.last != nil {
+		st = *s.roomBook.last
+	}
+	leftAt := s.leftAt
+	s.mu.Unlock()
+	if st.Name == "" {
+		return RoomState{}, errors.New("room: the server never described the room")
+	}
+	r, err := LookupRoom(ctx, s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret, st.Name)
+	if err != nil {
+		return RoomState{}, err
+	}
+	now := s.cfg.Now()
+	exists := r != nil && (st.SID == "" || r.GetSid() == st.SID)
+	st.At, st.Left, st.Exists = now, true, &exists
+	if exists && st.ClosesAfterLeaveSeconds != nil && !leftAt.IsZero() {
+		left := max(0, *st.ClosesAfterLeaveSeconds-int(now.Sub(leftAt).Round(time.Second)/time.Second))
+		st.ClosesInSeconds = &left
+	}
+	return st, nil
+}
+
+// joinRefusedByMedia is livekit-server v1.13.5's answer (HTTP 500) when it
+// accepted the token but could not add the participant to the room
+// (pkg/service/rtcservice.go, startConnection): the room is full, closing,
+// or already has this identity. It says nothing more; only the others in
+// the room see why (JOIN_FAILURE).
+const joinRefusedByMedia = "connection closed by media"
+
+// explainRefusal turns the server's refusal of the signal connection into a
+// JoinError, when it is one the server does not explain: with the API key
+// it asks RoomService whether the room is full.
+func explainRefusal(ctx context.Context, d dial, tok *tokens.Token, cfg Config, serverURL string) *JoinError {
+	if d.status != http.StatusInternalServerError || !strings.Contains(d.err, joinRefusedByMedia) {
+		return nil
+	}
+	je := &JoinError{Reason: ReasonJoinRefused, ServerURL: serverURL,
+		Err: fmt.Errorf("the server answered %q: livekit-server says this when the room is full (max_participants), closing, or already has this identity", joinRefusedByMedia)}
+	name := ""
+	if tok != nil && tok.Grants != nil && tok.Grants.Video != nil {
+		name = tok.Grants.Video.Room
+	}
+	if cfg.APIKey == "" || cfg.APISecret == "" || name == "" {
+		return je
+	}
+	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	r, err := LookupRoom(lctx, serverURL, cfg.APIKey, cfg.APISecret, name)
+	if err != nil || r == nil || r.GetMaxParticipants() == 0 {
+		return je
+	}
+	n, err := countParticipants(lctx, serverURL, cfg.APIKey, cfg.APISecret, name)
+	if err != nil || n < int(r.GetMaxParticipants()) {
+		return je
+	}
+	je.Reason = ReasonRoomFull
+	je.Err = fmt.Errorf("room %q has %d participants and its max_participants is %d", name, n, r.GetMaxParticipants())
+	return je
+}
+
+// countParticipants counts those the server holds against max_participants:
+// everyone but agents and recorders (Room.Join in pkg/rtc/room.go).
+// ListParticipants is live; ListRooms' counts lag by up to 5 s.
+func countParticipants(ctx context.Context, serverURL, apiKey, apiSecret, name string) (int, error) {
+	_, httpBase, err := tokens.ServerURLs(serverURL)
+	if err != nil {
+		return 0, err
+	}
+	client := lksdk.NewRoomServiceClient(httpBase.String(), apiKey, apiSecret)
+	res, err := client.ListParticipants(ctx, &livekit.ListParticipantsRequest{Room: name})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, pi := range res.GetParticipants() {
+		if !dependent(participantFromInfo(pi)) {
+			n++
+		}
+	}
+	return n, nil
+}
