@@ -87,7 +87,7 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 	}
 	var types []string
 	var refreshes []map[string]any
-	var summary map[string]any
+	var summary, afterLeave map[string]any
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	checkJoinLines(t, lines)
 	for _, line := range lines {
@@ -104,10 +104,17 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 			refreshes = append(refreshes, ev)
 		case "summary":
 			summary = ev
+		case "room":
+			afterLeave = ev
 		}
 	}
-	if n := len(types); n < 3 || types[0] != "connected" || types[n-2] != "disconnected" || types[n-1] != "summary" {
-		t.Fatalf("events should run from connected to disconnected, then the summary: %v", types)
+	// The managed server's key pair lets join ask, after leaving, whether
+	// the room is still there.
+	if n := len(types); n < 4 || types[0] != "connected" || types[n-3] != "disconnected" || types[n-2] != "room" || types[n-1] != "summary" {
+		t.Fatalf("events should run from connected to disconnected, then the room after leaving and the summary: %v", types)
+	}
+	if afterLeave["left"] != true || afterLeave["exists"] != true {
+		t.Errorf("after leaving, the room should still exist: %v", afterLeave)
 	}
 	if windows, _ := summary["tokens"].([]any); len(windows) != len(refreshes)+1 {
 		t.Errorf("the summary should list the original and each refresh: %v", summary)
