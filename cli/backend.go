@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
@@ -31,22 +32,16 @@ type liveBackend struct {
 	spec     source.Spec // the spec cache was built for
 	cache    *tokens.Caching
 	standIns map[*standin.Worker]bool // running, for closeStandIns
-	managed  managedServer
-}
-
-// managedServer is the local livekit-server the dashboard started: sessions
-// on its URL end as soon as it exits (room.Config.ServerGone).
-type managedServer struct {
-	url  string
-	gone <-chan struct{}
-	exit func() room.ServerExit
+	// managed is the local livekit-server the dashboard started: sessions
+	// on its URL end as soon as it exits (watchManaged).
+	managed *devserver.Server
 }
 
 // setManaged tells the backend about the managed server (again after a
 // restart); joins from then on watch it.
-func (b *liveBackend) setManaged(m managedServer) {
+func (b *liveBackend) setManaged(srv *devserver.Server) {
 	b.mu.Lock()
-	b.managed = m
+	b.managed = srv
 	b.mu.Unlock()
 }
 
@@ -87,19 +82,24 @@ func (b *liveBackend) Fetch(ctx context.Context, req ui.FetchRequest) (ui.FetchR
 	if err != nil {
 		return ui.FetchResult{}, err
 	}
+	var res ui.FetchResult
 	if cache == nil {
-		resp, err := src.Fetch(ctx, req.Options)
-		return ui.FetchResult{Response: resp}, err
+		res.Response, err = src.Fetch(ctx, req.Options)
+	} else {
+		if req.Force {
+			cache.Invalidate()
+		}
+		var status tokens.CacheStatus
+		res.Response, status, err = cache.FetchStatus(ctx, req.Options)
+		res.Cache = ui.CacheInfo{Enabled: true, Status: status, Stats: cache.Stats()}
+		if e, ok := cache.Entry(); ok {
+			res.Cache.HasEntry, res.Cache.ReuseUntil = true, e.ReuseUntil
+		}
 	}
-	if req.Force {
-		cache.Invalidate()
+	if err == nil {
+		res.Token, res.DecodeErr = tokens.Decode(res.Response.ParticipantToken)
 	}
-	resp, status, err := cache.FetchStatus(ctx, req.Options)
-	info := ui.CacheInfo{Enabled: true, Status: status, Stats: cache.Stats()}
-	if e, ok := cache.Entry(); ok {
-		info.HasEntry, info.ReuseUntil = true, e.ReuseUntil
-	}
-	return ui.FetchResult{Response: resp, Cache: info}, err
+	return res, err
 }
 
 // Join implements ui.Backend.
@@ -109,17 +109,22 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 		return nil, err
 	}
 	b.mu.Lock()
-	m := b.managed
+	managed := b.managed
 	b.mu.Unlock()
-	s, err := room.Join(ctx, src, req.Options, room.Config{
+	s := room.Connect(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
-		Progress: req.Progress, Now: b.now, KnownAgents: standin.Running,
+		Now: b.now, KnownAgents: standin.Running,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
-		ServerGone: m.gone, ServerExit: m.exit, ManagedURL: m.url,
 	})
-	if err != nil {
-		return nil, err // not a typed-nil *room.Session inside the interface
+	if managed != nil {
+		// The dashboard may join remote servers too: only sessions on the
+		// managed one end with it.
+		go func() {
+			if s.Joined(ctx) == nil && s.Response().ServerURL == managed.URL {
+				watchManaged(managed, s)
+			}
+		}()
 	}
 	return s, nil
 }

@@ -151,8 +151,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 	}()
 	endpoint := "http://" + ln.Addr().String()
 	if e.backend != nil {
-		gone, exit := watchServer(srv)
-		e.backend.setManaged(managedServer{url: srv.URL, gone: gone, exit: exit})
+		e.backend.setManaged(srv)
 	}
 	say(fmt.Sprintf("LiveKit %s ready; token endpoint %s", srv.URL, endpoint))
 	close(progress)

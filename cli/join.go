@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 )
@@ -65,8 +66,8 @@ func newJoinCmd(s *streams) *cobra.Command {
 			cfg := room.Config{
 				AutoSubscribe: jf.autoSubscribe,
 				StatsInterval: pub.statsInterval(),
-				Progress:      func(line string) { fmt.Fprintf(s.err, "lkdash: %s\n", line) },
 			}
+			var managed *devserver.Server
 			if !r.configured {
 				srv, err := startLocalServer(ctx, s, "")
 				if err != nil {
@@ -74,7 +75,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 				}
 				defer srv.Stop()
 				r.spec = localSpec(r.spec, srv)
-				cfg.ServerGone, cfg.ServerExit = watchServer(srv)
+				managed = srv
 			}
 			cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
 			src, err := buildSource(r.spec)
@@ -83,11 +84,15 @@ func newJoinCmd(s *streams) *cobra.Command {
 			}
 			cfg.AgentTimeout = agentTimeout
 			cfg.KnownAgents = standin.Running
-			sess, err := room.Join(ctx, src, r.opts, cfg)
+			sess := room.Connect(ctx, src, r.opts, cfg)
+			defer sess.Leave()
+			connected, err := awaitJoin(s, sess)
 			if err != nil {
 				return err
 			}
-			defer sess.Leave()
+			if managed != nil {
+				watchManaged(managed, sess)
+			}
 			if err := pub.publish(sess); err != nil {
 				return err
 			}
@@ -95,6 +100,9 @@ func newJoinCmd(s *streams) *cobra.Command {
 				if _, err := sess.CreateDispatch(ctx, name, dispatchMetadata); err != nil {
 					return err
 				}
+			}
+			if err := printEvent(s, connected); err != nil {
+				return err
 			}
 			return streamEvents(cmd, s, sess, jf, drill)
 		},
@@ -122,6 +130,23 @@ func drillNames() string {
 		names = append(names, string(d))
 	}
 	return strings.Join(names, ", ")
+}
+
+// awaitJoin reports the join's steps on stderr as they happen and returns
+// Connected, or the join's error.
+func awaitJoin(s *streams, sess *room.Session) (room.Connected, error) {
+	for ev := range sess.Events() {
+		switch e := ev.(type) {
+		case room.JoinProgress:
+			fmt.Fprintf(s.err, "lkdash: %s\n", e)
+		case room.JoinFailed:
+			return room.Connected{}, e.Err
+		case room.Connected:
+			return e, nil
+		}
+	}
+	// Closed without either (never, by Connect's contract): say why anyway.
+	return room.Connected{}, sess.Joined(context.Background())
 }
 
 // streamEvents prints events until the session ends, --for elapses or the
@@ -181,8 +206,8 @@ func serverEnded(s *streams, sess *room.Session, d room.Disconnected) error {
 	if err := printEvent(s, sess.Summary()); err != nil {
 		return err
 	}
-	if d.Server != nil {
-		for _, line := range d.Server.LogTail {
+	if d.Code == devserver.DisconnectCode {
+		for _, line := range d.Detail {
 			fmt.Fprintf(s.err, "lkdash: server log | %s\n", line)
 		}
 	}

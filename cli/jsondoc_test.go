@@ -36,6 +36,7 @@ var joinEvents = []room.Event{
 	room.KindChanged{}, room.ConnectionQuality{},
 	room.ReconnectAttempt{}, room.DrillStarted{}, room.DrillResult{}, room.Summary{},
 	room.TrackChain{}, room.RoomState{},
+	room.JoinProgress{}, room.JoinFailed{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

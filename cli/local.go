@@ -37,11 +37,24 @@ func localSpec(base source.Spec, srv *devserver.Server) source.Spec {
 	return base
 }
 
-// watchServer wires the managed server's exit into a session
-// (room.Config.ServerGone and ServerExit).
-func watchServer(srv *devserver.Server) (<-chan struct{}, func() room.ServerExit) {
-	return srv.Done(), func() room.ServerExit {
+// watchManaged ends sess as soon as the managed server it runs on exits,
+// with the exit status, the log's path and its last lines, instead of
+// leaving the SDK to retry a dead address for about a minute.
+func watchManaged(srv *devserver.Server, sess *room.Session) {
+	go func() {
+		select {
+		case <-srv.Done():
+		case <-sess.Done():
+			return
+		}
 		e, _ := srv.Exit()
-		return room.ServerExit{Status: e.Status, LogPath: e.LogPath, LogTail: e.LogTail}
-	}
+		reason := "the local livekit-server exited"
+		if e.Status != "" {
+			reason += " (" + e.Status + ")"
+		}
+		if e.LogPath != "" {
+			reason += "; its log is " + e.LogPath
+		}
+		sess.Abort(devserver.DisconnectCode, reason, e.LogTail)
+	}()
 }

@@ -6,6 +6,10 @@ import (
 	"github.com/lkdash/lkdash/internal/textsafe"
 )
 
+// DisconnectCode is the room.Disconnected code of a session lkdash ended
+// because the managed server it ran on exited (see room.Session.Abort).
+const DisconnectCode = "SERVER_EXITED"
+
 // Exit describes how the server process ended, for telling the user why a
 // session died with it.
 type Exit struct {

@@ -66,7 +66,7 @@ func TestTrackChainsFindTheFirstBrokenLink(t *testing.T) {
 	name := roomName(t)
 	pub := joinRoom(t, srv, name, "pub", Config{})
 	// Only "healthy" may subscribe to pub's tracks; "excluded" is left out.
-	pub.Room().LocalParticipant.SetSubscriptionPermission(&livekit.SubscriptionPermission{
+	pub.room.Load().LocalParticipant.SetSubscriptionPermission(&livekit.SubscriptionPermission{
 		TrackPermissions: []*livekit.TrackPermission{{ParticipantIdentity: "healthy", AllTracks: true}},
 	})
 	noSub := joinSource(t, grantSource(srv, name, func(g *auth.VideoGrant) { g.SetCanSubscribe(false) }), "nosub", Config{AutoSubscribe: true})
@@ -118,7 +118,7 @@ func TestTrackChainsFindTheFirstBrokenLink(t *testing.T) {
 
 func muteTrack(t *testing.T, s *Session, name string) {
 	t.Helper()
-	for _, p := range s.Room().LocalParticipant.TrackPublications() {
+	for _, p := range s.room.Load().LocalParticipant.TrackPublications() {
 		if lp, ok := p.(*lksdk.LocalTrackPublication); ok && p.Name() == name {
 			lp.SetMuted(true)
 			return

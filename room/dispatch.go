@@ -425,6 +425,9 @@ var ErrNoAgentAPI = errors.New("room: managing agent dispatches needs the API ke
 // CreateDispatch asks the server to dispatch agentName into the room now;
 // unlike a token's roomConfig, this works in a room that already exists.
 func (s *Session) CreateDispatch(ctx context.Context, agentName, metadata string) (Dispatch, error) {
+	if !s.joined.Load() {
+		return Dispatch{}, ErrNotJoined
+	}
 	w := s.agents
 	if w.client == nil {
 		return Dispatch{}, ErrNoAgentAPI
@@ -456,6 +459,9 @@ func (s *Session) CreateDispatch(ctx context.Context, agentName, metadata string
 // DeleteDispatch removes a dispatch; the server ends its jobs, so the
 // agent leaves.
 func (s *Session) DeleteDispatch(ctx context.Context, dispatchID string) error {
+	if !s.joined.Load() {
+		return ErrNotJoined
+	}
 	w := s.agents
 	if w.client == nil {
 		return ErrNoAgentAPI
@@ -478,9 +484,10 @@ func (s *Session) DeleteDispatch(ctx context.Context, dispatchID string) error {
 	return nil
 }
 
-// Dispatches is what the session knows about the room's agent dispatches.
-func (s *Session) Dispatches() []Dispatch { return s.agents.dispatches() }
+// dispatches is what the session knows about the room's agent dispatches
+// (the AgentDispatch events say the same as it changes).
+func (s *Session) dispatches() []Dispatch { return s.agents.dispatches() }
 
 // CanManageDispatches reports whether CreateDispatch and DeleteDispatch can
-// work (an API key and secret are known).
-func (s *Session) CanManageDispatches() bool { return s.agents.client != nil }
+// work: the session is joined and an API key and secret are known.
+func (s *Session) CanManageDispatches() bool { return s.joined.Load() && s.agents.client != nil }

@@ -77,10 +77,10 @@ func TestTokenDispatchBringsStandIn(t *testing.T) {
 	if final.Dispatch.Jobs[0].Participant != joined.Identity || final.Dispatch.Agent != joined.Identity {
 		t.Errorf("dispatch = %+v", final.Dispatch)
 	}
-	if p := s.Room().GetParticipantByIdentity(joined.Identity); p == nil || p.Kind() != lksdk.ParticipantAgent {
+	if p := s.room.Load().GetParticipantByIdentity(joined.Identity); p == nil || p.Kind() != lksdk.ParticipantAgent {
 		t.Errorf("agent participant %q is not of kind agent: %v", joined.Identity, p)
 	}
-	ds := s.Dispatches()
+	ds := s.dispatches()
 	if len(ds) != 1 || ds[0].State != DispatchAgentJoined || ds[0].ID != final.Dispatch.ID {
 		t.Errorf("Dispatches() = %+v", ds)
 	}
@@ -225,7 +225,7 @@ func TestExistingRoomIgnoresTokenDispatch(t *testing.T) {
 		t.Fatalf("worker got %+v for a token dispatch into an existing room", ev)
 	default:
 	}
-	for _, d := range s.Dispatches() {
+	for _, d := range s.dispatches() {
 		if d.AgentName == "late-comer" && (d.State != DispatchIgnored || d.ID != "") {
 			t.Errorf("dispatch = %+v", d)
 		}

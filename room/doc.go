@@ -12,6 +12,9 @@
 // to reuse a still-valid token across joins. A failed join is a *JoinError whose
 // Reason (ReasonExpired, ReasonBadSignature, ReasonUnreachable, …) says
 // why in one word, for code, and whose message says it for people.
+// Connect does the same in the background for a caller that shows the join
+// as it goes: the session comes back at once and its events report each
+// step (JoinProgress), then Connected, or JoinFailed.
 //
 // # The event stream
 //
@@ -30,7 +33,8 @@
 // list up to date from the events. The channel holds EventBuffer events; a
 // reader that falls further behind loses the oldest ones (counted by
 // Session.Dropped) rather than stalling the SDK. Session.Leave ends the
-// session from our side, and MarshalEvent renders an event as the JSON line
+// session from our side, Session.Abort ends it with the caller's own
+// reason (when it knows the server is gone, say), and MarshalEvent renders an event as the JSON line
 // `lkdash join` prints.
 //
 // # Publishing, subscribing and agents

@@ -90,8 +90,8 @@ func (s *Session) Drill(d Drill) error {
 		return err
 	}
 	room := s.room.Load()
-	if room == nil {
-		return errors.New("room: not joined")
+	if room == nil || !s.joined.Load() {
+		return ErrNotJoined
 	}
 	now := s.cfg.Now()
 	s.mu.Lock()

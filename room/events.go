@@ -27,6 +27,9 @@ type Connected struct {
 	ServerRegion  string        `json:"server_region,omitempty"`  // set by LiveKit Cloud
 	ServerURL     string        `json:"server_url"`               // the real server, not the relay
 	Participants  []Participant `json:"participants,omitempty"`   // already in the room
+	// Token is the token the session joined with, decoded (a refresh that
+	// came in meanwhile follows as TokenRefreshed).
+	Token *tokens.Token `json:"-"`
 }
 
 // ParticipantJoined is a remote participant arriving.
@@ -164,19 +167,16 @@ type Disconnected struct {
 	// "server shutting down", …
 	Reason string `json:"reason"`
 	// Code is the protocol's DisconnectReason name when known
-	// ("CLIENT_INITIATED", "SERVER_SHUTDOWN", "SIGNAL_CLOSE", …), or
-	// CodeServerExited.
+	// ("CLIENT_INITIATED", "SERVER_SHUTDOWN", "SIGNAL_CLOSE", …), or the
+	// caller's own code given to Session.Abort.
 	Code string `json:"code,omitempty"`
 	// ReconnectAttempts counts the dials of the reconnect episode the
 	// session ended in (0 when it was not reconnecting).
 	ReconnectAttempts int `json:"reconnect_attempts,omitempty"`
-	// Server is set when the managed livekit-server's exit ended the session.
-	Server *ServerExit `json:"server,omitempty"`
+	// Detail explains an Abort further, a line each (the end of a server's
+	// log, say); control characters are the caller's to remove.
+	Detail []string `json:"detail,omitempty"`
 }
-
-// CodeServerExited is Disconnected.Code when the managed livekit-server
-// process exited under the session (not a protocol reason: lkdash's own).
-const CodeServerExited = "SERVER_EXITED"
 
 // TokenRefreshed is a new token pushed by the server (right after joining,
 // every few minutes, and after permission or metadata changes). Diff

@@ -93,14 +93,44 @@ type DrillResult struct {
 	Detail string `json:"detail,omitempty"`
 }
 
-// ServerExit is how the managed livekit-server ended (see Config.ServerGone).
-type ServerExit struct {
-	// Status is how the process ended: "signal: killed", "exit status 2".
-	Status string `json:"status"`
-	// LogPath is the server's log file.
-	LogPath string `json:"log_path,omitempty"`
-	// LogTail is the log's last lines, control characters removed.
-	LogTail []string `json:"log_tail,omitempty"`
+// JoinStep is a step of a join started with Connect, in the order they
+// happen.
+type JoinStep string
+
+const (
+	StepFetchingToken JoinStep = "fetching_token" // asking the token source
+	StepConnecting    JoinStep = "connecting"     // dialling the server
+)
+
+// JoinProgress is one step of a join started with Connect; Connected (or
+// JoinFailed) follows the last one.
+type JoinProgress struct {
+	// At is when the step began.
+	At time.Time `json:"-"`
+	// Step is which one.
+	Step JoinStep `json:"step"`
+	// Detail is the server URL, when connecting.
+	Detail string `json:"detail,omitempty"`
+}
+
+// String says the step in words: "fetching token", "connecting to ws://…".
+func (e JoinProgress) String() string {
+	switch e.Step {
+	case StepFetchingToken:
+		return "fetching token"
+	case StepConnecting:
+		return "connecting to " + e.Detail
+	}
+	return string(e.Step)
+}
+
+// JoinFailed is the last event of a session from Connect whose join
+// failed; the channel closes after it.
+type JoinFailed struct {
+	// At is when the join gave up.
+	At time.Time `json:"-"`
+	// Err says why, as Join would have returned it.
+	Err *JoinError `json:"-"`
 }
 
 // Time returns At.
@@ -111,6 +141,31 @@ func (e DrillStarted) Time() time.Time { return e.At }
 
 // Time returns At.
 func (e DrillResult) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e JoinProgress) Time() time.Time { return e.At }
+
+// Time returns At.
+func (e JoinFailed) Time() time.Time { return e.At }
+
+// Type returns "join_progress".
+func (JoinProgress) Type() string { return "join_progress" }
+
+// Type returns "join_failed".
+func (JoinFailed) Type() string { return "join_failed" }
+
+// MarshalJSON adds the failure's reason and message.
+func (e JoinFailed) MarshalJSON() ([]byte, error) {
+	var reason JoinReason
+	var msg string
+	if e.Err != nil {
+		reason, msg = e.Err.Reason, e.Err.Error()
+	}
+	return json.Marshal(struct {
+		Reason JoinReason `json:"reason"`
+		Error  string     `json:"error"`
+	}{reason, msg})
+}
 
 // Type returns "reconnect_attempt".
 func (ReconnectAttempt) Type() string { return "reconnect_attempt" }

@@ -24,7 +24,7 @@ type tokenRefreshedJSON struct {
 // connected line, the first of every session, and goes up only when a
 // field is removed, renamed or changes meaning; new event types and new
 // fields keep it.
-const EventSchema = 1
+const EventSchema = 2
 
 // MarshalEvent renders an event as one JSON object for newline-delimited
 // JSON logs (`lkdash join`): {"type": Type(), "time": RFC 3339 UTC with

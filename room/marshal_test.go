@@ -18,7 +18,7 @@ func TestMarshalEvent(t *testing.T) {
 	}{
 		{Reconnecting{At: at}, `{"type":"reconnecting","time":"2026-11-29T00:02:03.456789Z"}`},
 		{Connected{At: at, Room: "r", Local: Participant{Identity: "me"}, ServerURL: "ws://127.0.0.1:7880"},
-			`{"type":"connected","time":"2026-11-29T00:02:03.456789Z","schema":1,"room":"r","local":{"identity":"me"},"server_url":"ws://127.0.0.1:7880"}`},
+			`{"type":"connected","time":"2026-11-29T00:02:03.456789Z","schema":2,"room":"r","local":{"identity":"me"},"server_url":"ws://127.0.0.1:7880"}`},
 		{Disconnected{At: at, Reason: "room closed", Code: "ROOM_CLOSED"},
 			`{"type":"disconnected","time":"2026-11-29T00:02:03.456789Z","reason":"room closed","code":"ROOM_CLOSED"}`},
 		{ParticipantJoined{At: at, Participant: Participant{Identity: "bob", Name: "\x1b[31mBob"}},
@@ -32,9 +32,10 @@ func TestMarshalEvent(t *testing.T) {
 			`{"type":"reconnect_attempt","time":"2026-11-29T00:02:03.456789Z","attempt":2,"mode":"resume","presented":{"token":"refreshed #1","refresh":1,"expires_at":"2026-11-29T02:00:00Z"},"accepted":false,"status":401,"error":"token is expired","elapsed_seconds":1.5}`},
 		{DrillResult{At: at, Drill: DrillMigration, Outcome: DrillRecovered, Recovery: 80 * time.Millisecond, Attempts: 1, Presented: &TokenRef{}},
 			`{"type":"drill_result","time":"2026-11-29T00:02:03.456789Z","drill":"migration","outcome":"recovered","attempts":1,"presented":{"token":"original","refresh":0},"recovery_seconds":0.08}`},
-		{Disconnected{At: at, Reason: "the local livekit-server exited (signal: killed)", Code: CodeServerExited,
-			Server: &ServerExit{Status: "signal: killed", LogPath: "/l.log", LogTail: []string{"bye"}}},
-			`{"type":"disconnected","time":"2026-11-29T00:02:03.456789Z","reason":"the local livekit-server exited (signal: killed)","code":"SERVER_EXITED","server":{"status":"signal: killed","log_path":"/l.log","log_tail":["bye"]}}`},
+		{Disconnected{At: at, Reason: "the local livekit-server exited (signal: killed)", Code: "SERVER_EXITED", Detail: []string{"bye"}},
+			`{"type":"disconnected","time":"2026-11-29T00:02:03.456789Z","reason":"the local livekit-server exited (signal: killed)","code":"SERVER_EXITED","detail":["bye"]}`},
+		{JoinProgress{At: at, Step: StepConnecting, Detail: "ws://h"}, `{"type":"join_progress","time":"2026-11-29T00:02:03.456789Z","step":"connecting","detail":"ws://h"}`},
+		{JoinFailed{At: at, Err: &JoinError{Reason: ReasonExpired}}, `{"type":"join_failed","time":"2026-11-29T00:02:03.456789Z","reason":"expired","error":"cannot join: the token has expired; fetch a new one"}`},
 		{Summary{At: at, ConnectedAt: at, Tokens: []TokenWindow{
 			{Ref: TokenRef{Refresh: 0, ExpiresAt: at.Add(time.Minute)}, ReceivedAt: at, ValidFrom: at},
 			{Ref: TokenRef{Refresh: 1, ExpiresAt: at.Add(10 * time.Minute)}, ReceivedAt: at, ValidFrom: at, LifetimeChange: 9 * time.Minute}},

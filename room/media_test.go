@@ -61,7 +61,7 @@ func TestDemoReachesSubscriberWithStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tracks) != 2 || tracks[0].Kind != "video" || tracks[1].Kind != "audio" || !a.DemoPublished() {
+	if len(tracks) != 2 || tracks[0].Kind != "video" || tracks[1].Kind != "audio" || !a.demoPublished() {
 		t.Fatalf("published %+v", tracks)
 	}
 	if _, err := a.PublishDemo(); !errors.Is(err, ErrDemoPublished) {
@@ -103,7 +103,7 @@ func TestDemoReachesSubscriberWithStats(t *testing.T) {
 	if err := a.UnpublishDemo(); err != nil {
 		t.Fatal(err)
 	}
-	if a.DemoPublished() {
+	if a.demoPublished() {
 		t.Error("DemoPublished after UnpublishDemo")
 	}
 	if err := a.UnpublishDemo(); !errors.Is(err, ErrNoDemo) {
@@ -204,7 +204,7 @@ func TestSetAutoSubscribeAtRuntime(t *testing.T) {
 	}
 	_, seen := waitFor(t, b, func(e TrackPublished) bool { return e.Track.Name == DemoAudioName })
 	seen = append(seen, waitAll(t, b, time.Second)...)
-	if slices.ContainsFunc(seen, func(e Event) bool { _, ok := e.(TrackSubscribed); return ok }) || b.AutoSubscribe() {
+	if slices.ContainsFunc(seen, func(e Event) bool { _, ok := e.(TrackSubscribed); return ok }) || b.autoSub.Load() {
 		t.Fatalf("subscribed without auto-subscribe: %s", types(seen))
 	}
 

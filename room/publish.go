@@ -44,7 +44,7 @@ type publisher struct {
 // liveRoom is the SDK room while the session is usable.
 func (s *Session) liveRoom() (*lksdk.Room, error) {
 	room := s.room.Load()
-	if room == nil || s.leaving.Load() || s.sdkGone.Load() {
+	if room == nil || !s.joined.Load() || s.leaving.Load() || s.sdkGone.Load() {
 		return nil, ErrNotJoined
 	}
 	return room, nil
@@ -138,8 +138,8 @@ func (s *Session) UnpublishDemo() error {
 	return errors.Join(errs...)
 }
 
-// DemoPublished reports whether the demo is on.
-func (s *Session) DemoPublished() bool {
+// demoPublished reports whether the demo is on.
+func (s *Session) demoPublished() bool {
 	s.pub.mu.Lock()
 	defer s.pub.mu.Unlock()
 	return len(s.pub.demo) > 0

@@ -247,9 +247,6 @@ func (sub *subscription) sample(now time.Time, inbound func(uint32) (stats.Inbou
 	return ev
 }
 
-// AutoSubscribe reports whether we subscribe to what others publish.
-func (s *Session) AutoSubscribe() bool { return s.autoSub.Load() }
-
 // SetAutoSubscribe subscribes to (or unsubscribes from) every track others
 // publish, now and later. TrackSubscribed and TrackUnsubscribed follow.
 func (s *Session) SetAutoSubscribe(on bool) error {

@@ -37,33 +37,20 @@ type Config struct {
 	// APIKey and APISecret, when set, enable TriggerRefresh (they sign the
 	// RoomService call that changes our metadata).
 	APIKey, APISecret string
-	// Progress receives one line per join step; may be nil.
-	Progress func(string)
 	// Now stamps events; nil means time.Now.
 	Now func() time.Time
 	// AgentTimeout is how long a requested agent may take to join before
 	// AgentMissing is reported; 0 means DefaultAgentTimeout.
 	AgentTimeout time.Duration
-	// KnownAgents, when set, lists the agent names of workers known to be
-	// registered with the server at serverURL (standin.Running: the
-	// stand-ins lkdash runs on this machine); a missing agent is compared
-	// against them for case and typo mismatches.
+	// KnownAgents, when set, lists the agent names of workers the caller
+	// knows to be registered with the server at serverURL (workers it runs
+	// itself, say); a missing agent is compared against them for case and
+	// typo mismatches.
 	KnownAgents func(serverURL string) []string
 	// Log receives the SDK's per-room logging; nil discards it (it would
 	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
 	// process-wide in the SDK and always discarded.
 	Log *slog.Logger
-	// ServerGone, when set, is closed when the managed livekit-server the
-	// session runs on exits; the session then ends at once with
-	// Disconnected{Code: CodeServerExited} and ServerExit's description,
-	// instead of waiting out the SDK's reconnect budget (about a minute).
-	ServerGone <-chan struct{}
-	// ServerExit describes the exit; called once ServerGone is closed.
-	ServerExit func() ServerExit
-	// ManagedURL, when set, limits ServerGone to sessions whose token
-	// source returned this server URL: a dashboard that manages a local
-	// server may also join remote ones.
-	ManagedURL string
 }
 
 // RefreshAttribute is the participant attribute TriggerRefresh sets to the
@@ -73,10 +60,15 @@ const RefreshAttribute = "lkdash.refreshed_at"
 // ErrNoCredentials is returned by TriggerRefresh without an API key/secret.
 var ErrNoCredentials = errors.New("room: refreshing needs the API key and secret (Config.APIKey, Config.APISecret)")
 
-// Session is one joined room. Events arrive on Events until Disconnected,
-// after which the channel is closed.
+// Session is one room session. Events arrive on Events until Disconnected
+// (or JoinFailed, for a join that never succeeded), after which the
+// channel is closed.
 type Session struct {
-	cfg    Config
+	cfg      Config
+	progress bool // emit JoinProgress (sessions from Connect)
+
+	// Set by the join before Connected is emitted, read-only afterwards;
+	// mu guards them for callers that ask while the join runs.
 	resp   tokens.Response
 	relay  *relay
 	room   atomic.Pointer[lksdk.Room]
@@ -87,8 +79,8 @@ type Session struct {
 	mu       sync.Mutex
 	token    *tokens.Token
 	ready    bool    // Connected has been emitted
-	pending  []Event // events seen while Join was still running
-	closed   bool    // Disconnected emitted, channel closed
+	pending  []Event // events seen while the join was still running
+	closed   bool    // Disconnected (or JoinFailed) emitted, channel closed
 	dropped  int64
 	people   *tracker              // participants, from the signal stream
 	joinSeen chan struct{}         // closed once the join response was tracked
@@ -109,6 +101,12 @@ type Session struct {
 	autoSub   atomic.Bool   // subscribe to what others publish (Config.AutoSubscribe, then SetAutoSubscribe)
 	stopStats chan struct{} // closed by Leave to end the stats loop
 
+	cancelJoin context.CancelFunc // ends a join still under way
+	cancelSDK  context.CancelFunc // ends the context the SDK keeps for its reconnect dials
+	joinDone   chan struct{}      // closed once the join succeeded or failed
+	joinErr    *JoinError         // why it failed; valid once joinDone is closed
+	joined     atomic.Bool        // the SDK joined and the session is usable
+
 	sdkGone   atomic.Bool // the SDK ended the session itself (server gone, kicked…)
 	leaving   atomic.Bool // Leave has begun: its Disconnected is the one that counts
 	leaveOnce sync.Once
@@ -116,94 +114,173 @@ type Session struct {
 }
 
 // Join fetches a token from src, starts the signal relay and joins the room.
-// It returns after the SDK has joined (or failed); ctx bounds the whole
-// join, not the session. Failures are *JoinError.
+// It returns after the SDK has joined (or failed), with a session whose
+// events begin with Connected. ctx bounds the whole join, not the session:
+// it may end once Join has returned. Failures are *JoinError.
 func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Options, cfg Config) (*Session, error) {
-	if src == nil {
-		return nil, &JoinError{Reason: ReasonTokenSource, Err: errors.New("no token source")}
+	s := newSession(cfg, false)
+	if err := s.join(ctx, src, opts); err != nil {
+		s.fail(err)
+		return nil, err
 	}
+	return s, nil
+}
+
+// Connect is Join in the background, for a caller that shows the join as
+// it goes: it returns at once, and the session's events begin with a
+// JoinProgress for each step (fetching the token, connecting), then
+// Connected; or, when the join fails, JoinFailed, after which the channel
+// closes. ctx bounds the join, not the session; Leave ends it either way.
+// Joined waits for the outcome.
+func Connect(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Options, cfg Config) *Session {
+	s := newSession(cfg, true)
+	ctx, s.cancelJoin = context.WithCancel(ctx)
+	go func() {
+		defer s.cancelJoin() // the join is over; the session does not use ctx
+		if err := s.join(ctx, src, opts); err != nil {
+			s.fail(err)
+		}
+	}()
+	return s
+}
+
+func newSession(cfg Config, progress bool) *Session {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	progress := cfg.Progress
-	if progress == nil {
-		progress = func(string) {}
+	s := &Session{
+		cfg:        cfg,
+		progress:   progress,
+		events:     make(chan Event, EventBuffer),
+		people:     newTracker(),
+		chains:     newChainBook(),
+		joinSeen:   make(chan struct{}),
+		joinDone:   make(chan struct{}),
+		finished:   make(chan struct{}),
+		stopStats:  make(chan struct{}),
+		cancelJoin: func() {},
+		cancelSDK:  func() {},
 	}
+	s.autoSub.Store(cfg.AutoSubscribe)
+	return s
+}
 
-	progress("fetching token")
-	resp, err := src.Fetch(ctx, opts)
-	if err != nil {
-		return nil, sourceError(err)
+// Joined waits until the join succeeded (nil) or failed (its *JoinError),
+// or ctx ends (ctx's error; the join goes on).
+func (s *Session) Joined(ctx context.Context) error {
+	select {
+	case <-s.joinDone:
+		if s.joinErr != nil {
+			return s.joinErr
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// step reports a join step (Connect only; a Join's caller is waiting).
+func (s *Session) step(step JoinStep, detail string) {
+	if !s.progress {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.push(JoinProgress{At: s.cfg.Now(), Step: step, Detail: detail})
+}
+
+// join does the work of Join and Connect, and closes joinDone.
+func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Options) (err *JoinError) {
+	defer func() {
+		s.joinErr = err
+		close(s.joinDone)
+	}()
+	if src == nil {
+		return &JoinError{Reason: ReasonTokenSource, Err: errors.New("no token source")}
+	}
+	s.step(StepFetchingToken, "")
+	resp, ferr := src.Fetch(ctx, opts)
+	if ferr != nil {
+		return sourceError(ferr)
 	}
 	if resp.ServerURL == "" {
-		return nil, &JoinError{Reason: ReasonTokenSource, Err: errors.New("the token source returned no server URL")}
+		return &JoinError{Reason: ReasonTokenSource, Err: errors.New("the token source returned no server URL")}
 	}
 	tok, jerr := preflight(resp.ParticipantToken)
 	if jerr != nil {
 		jerr.ServerURL = resp.ServerURL
-		return nil, jerr
+		return jerr
 	}
-
-	s := &Session{
-		cfg:       cfg,
-		resp:      resp,
-		token:     tok,
-		events:    make(chan Event, EventBuffer),
-		people:    newTracker(),
-		chains:    newChainBook(),
-		joinSeen:  make(chan struct{}),
-		finished:  make(chan struct{}),
-		stopStats: make(chan struct{}),
+	statsFactory, serr := s.recv.statsInterceptor()
+	if serr != nil {
+		return &JoinError{Reason: ReasonOther, Err: serr, ServerURL: resp.ServerURL}
 	}
-	s.autoSub.Store(cfg.AutoSubscribe)
-	statsFactory, err := s.recv.statsInterceptor()
-	if err != nil {
-		return nil, &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
+	rl, rerr := newRelay(resp.ServerURL, s.onServerFrame)
+	if rerr != nil {
+		return &JoinError{Reason: ReasonBadURL, Err: rerr, ServerURL: resp.ServerURL}
 	}
+	s.mu.Lock()
+	s.resp, s.token, s.relay = resp, tok, rl
+	s.life.issued = []issued{{raw: resp.ParticipantToken, tok: tok, receivedAt: s.cfg.Now()}}
 	s.agents = newDispatchWatch(s, tok, opts)
-	s.life.issued = []issued{{raw: resp.ParticipantToken, tok: tok, receivedAt: cfg.Now()}}
-	s.relay, err = newRelay(resp.ServerURL, s.onServerFrame)
-	if err != nil {
-		return nil, &JoinError{Reason: ReasonBadURL, Err: err, ServerURL: resp.ServerURL}
-	}
-	s.agents.setClient(s.relay.httpBase.String(), cfg.APIKey, cfg.APISecret)
-	s.relay.setOnDial(s.onDial)
+	s.mu.Unlock()
+	s.agents.setClient(rl.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
+	rl.setOnDial(s.onDial)
 
 	sdkquiet.Silence()
-	progress("connecting to " + resp.ServerURL)
+	s.step(StepConnecting, resp.ServerURL)
 	room := lksdk.NewRoom(s.callbacks())
 	s.room.Store(room)
-	// The SDK bounds its own dial by ctx but then checks /rtc/validate with
-	// a fresh 3 s timeout, and the relay's upstream dial would wait out its
-	// handshake timeout; aborting the relay makes ctx the real bound.
-	stopAbort := context.AfterFunc(ctx, s.relay.abort)
-	err = room.JoinWithContextAndToken(ctx, s.relay.URL(), resp.ParticipantToken,
-		lksdk.WithAutoSubscribe(cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(cfg.Log)),
+	// The SDK keeps the context it joins with for every reconnect dial of
+	// the session, so it gets one that outlives ctx; ctx still bounds the
+	// join: its end cancels that context and aborts the relay (the SDK
+	// checks /rtc/validate with a fresh 3 s timeout, and the relay's
+	// upstream dial would wait out its handshake timeout).
+	sdkCtx, cancelSDK := context.WithCancel(context.WithoutCancel(ctx))
+	s.cancelSDK = cancelSDK
+	stopAbort := context.AfterFunc(ctx, func() { rl.abort(); cancelSDK() })
+	err2 := room.JoinWithContextAndToken(sdkCtx, rl.URL(), resp.ParticipantToken,
+		lksdk.WithAutoSubscribe(s.cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(s.cfg.Log)),
 		lksdk.WithInterceptors([]interceptor.Factory{statsFactory}), lksdk.WithIncludeDefaultInterceptors(true))
-	if !stopAbort() && err == nil {
-		err = ctx.Err() // joined, but the relay was aborted as ctx ended
+	if !stopAbort() && err2 == nil {
+		err2 = ctx.Err() // joined, but the relay was aborted as ctx ended
 	}
-	if err != nil {
-		upstream := s.relay.upstreamErr()
+	if err2 != nil {
+		upstream := rl.upstreamErr()
+		cancelSDK()
 		room.Disconnect()
 		s.agents.close()
-		s.relay.Close()
-		je := classify(ctx, err, upstream, resp.ParticipantToken, resp.ServerURL)
-		je.Err = unrelay(je.Err, s.relay)
+		rl.Close()
+		je := classify(ctx, err2, upstream, resp.ParticipantToken, resp.ServerURL)
+		je.Err = unrelay(je.Err, rl)
 		s.mu.Lock()
 		refusal := s.joinRefusal
 		s.mu.Unlock()
 		if refusal != nil && upstream == nil {
-			if why := explainRefusal(ctx, *refusal, tok, cfg, resp.ServerURL); why != nil {
-				return nil, why
+			if why := explainRefusal(ctx, *refusal, tok, s.cfg, resp.ServerURL); why != nil {
+				return why
 			}
 		}
-		return nil, je
+		return je
 	}
-	progress("joined")
+	s.joined.Store(true)
 	s.connected(room)
-	s.watchServer()
-	return s, nil
+	return nil
+}
+
+// fail ends a session whose join failed: JoinFailed (Connect only: Join
+// returns the error instead), then the channel closes.
+func (s *Session) fail(err *JoinError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if s.progress {
+		s.push(JoinFailed{At: s.cfg.Now(), Err: err})
+	}
+	s.closed = true
+	close(s.events)
 }
 
 // roomSID waits briefly for the room SID: Room.SID blocks until the server
@@ -258,6 +335,7 @@ func (s *Session) connected(room *lksdk.Room) {
 	if s.closed {
 		return
 	}
+	ev.Token = s.life.issued[0].tok
 	s.life.connectedAt = ev.At
 	s.ready = true
 	s.push(ev)
@@ -275,8 +353,13 @@ func (s *Session) connected(room *lksdk.Room) {
 // last; it is closed after Disconnected.
 func (s *Session) Events() <-chan Event { return s.events }
 
-// Response is what the token source returned.
-func (s *Session) Response() tokens.Response { return s.resp }
+// Response is what the token source returned (zero until the token is
+// fetched).
+func (s *Session) Response() tokens.Response {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.resp
+}
 
 // Token is the latest token: the joined one, or the last refresh.
 func (s *Session) Token() *tokens.Token {
@@ -292,18 +375,44 @@ func (s *Session) Dropped() int64 {
 	return s.dropped
 }
 
-// Room is the SDK room, for callers that need more than events.
-func (s *Session) Room() *lksdk.Room { return s.room.Load() }
-
 // Leave disconnects, emits Disconnected (if the server did not end the
 // session first), closes Events and shuts the relay once the SDK's leave
-// request has gone through. Like Room.Disconnect, it does not wait for the
-// SDK to finish closing its peer connections, which happens in the
+// request has gone through. A join still under way (Connect) is abandoned
+// and ends with JoinFailed instead. Like Room.Disconnect, it does not wait
+// for the SDK to finish closing its peer connections, which happens in the
 // background within moments. Safe to call more than once, from any
 // goroutine.
 func (s *Session) Leave() {
+	s.end(Disconnected{Reason: describeDisconnect("CLIENT_INITIATED"), Code: "CLIENT_INITIATED"})
+}
+
+// Abort ends the session at once from outside, for a caller that knows it
+// cannot go on: the server it runs on has exited, say, which the SDK would
+// otherwise take about a minute of reconnect attempts to give up on. The
+// final Disconnected carries code (the caller's own, e.g. "SERVER_EXITED"),
+// reason and detail (lines that explain, such as the end of a server log).
+// After Leave, or once the session has ended, it does nothing.
+func (s *Session) Abort(code, reason string, detail []string) {
+	if s.leaving.Load() {
+		return
+	}
+	s.end(Disconnected{Reason: reason, Code: code, Detail: detail})
+}
+
+// Done is closed once the session is over and its relay shut (after Leave,
+// Abort, the server ending it, or a failed join).
+func (s *Session) Done() <-chan struct{} { return s.finished }
+
+// end shuts the session down once, with last as its final event.
+func (s *Session) end(last Disconnected) {
 	s.leaveOnce.Do(func() {
 		s.leaving.Store(true)
+		s.cancelJoin()
+		<-s.joinDone
+		if s.joinErr != nil { // the join failed: its JoinFailed ended the stream
+			close(s.finished)
+			return
+		}
 		s.mu.Lock()
 		s.leftAt = s.cfg.Now()
 		s.mu.Unlock()
@@ -311,9 +420,16 @@ func (s *Session) Leave() {
 		if room := s.room.Load(); room != nil && !s.sdkGone.Load() {
 			room.Disconnect()
 		}
+		s.cancelSDK()
 		s.relay.Close()
 		close(s.stopStats)
-		s.finish(Disconnected{At: s.cfg.Now(), Reason: describeDisconnect("CLIENT_INITIATED"), Code: "CLIENT_INITIATED"})
+		last.At = s.cfg.Now()
+		s.mu.Lock()
+		if s.life.episode.active {
+			last.ReconnectAttempts = s.life.episode.attempts
+		}
+		s.mu.Unlock()
+		s.finish(last)
 		close(s.finished)
 	})
 	<-s.finished
@@ -326,14 +442,14 @@ func (s *Session) TriggerRefresh(ctx context.Context) error {
 	if s.cfg.APIKey == "" || s.cfg.APISecret == "" {
 		return ErrNoCredentials
 	}
-	room := s.room.Load()
-	if room == nil {
-		return errors.New("room: not joined")
+	room, err := s.liveRoom()
+	if err != nil {
+		return err
 	}
 	// One attribute, not the metadata: the server merges attributes by key,
 	// so the participant's own metadata and attributes survive the demo.
 	client := lksdk.NewRoomServiceClient(s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
-	_, err := client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
+	_, err = client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
 		Room:       room.Name(),
 		Identity:   room.LocalParticipant.Identity(),
 		Attributes: map[string]string{RefreshAttribute: s.cfg.Now().UTC().Format(time.RFC3339Nano)},

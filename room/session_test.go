@@ -101,7 +101,7 @@ func TestTriggerRefreshDiffsAttributes(t *testing.T) {
 	// A rename has no SDK callback; it comes from the signal stream.
 	rs := lksdk.NewRoomServiceClient(srv.HTTPURL, srv.APIKey, srv.APISecret)
 	if _, err := rs.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
-		Room: s.Room().Name(), Identity: "carol", Name: "Carol C.",
+		Room: s.room.Load().Name(), Identity: "carol", Name: "Carol C.",
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestRemovedByServer(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rs := lksdk.NewRoomServiceClient(srv.HTTPURL, srv.APIKey, srv.APISecret)
-	if _, err := rs.RemoveParticipant(ctx, &livekit.RoomParticipantIdentity{Room: s.Room().Name(), Identity: "henry"}); err != nil {
+	if _, err := rs.RemoveParticipant(ctx, &livekit.RoomParticipantIdentity{Room: s.room.Load().Name(), Identity: "henry"}); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := waitFor[Disconnected](t, s, nil)

@@ -142,11 +142,11 @@ func (p agentsPanel) Update(msg tea.Msg) (agentsPanel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case agentCapsMsg:
 		p.caps = msg
-	case roomEvMsg:
+	case roomEventsMsg:
 		for _, ev := range msg.evs {
 			p.onEvent(ev)
 		}
-	case leftRoomMsg:
+	case sessionOverMsg:
 		p.caps.dispatch = false
 	case tea.KeyMsg:
 		if p.editing {

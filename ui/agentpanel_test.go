@@ -18,7 +18,7 @@ func TestAgentsPanelFollowsDispatches(t *testing.T) {
 	p := newAgentsPanel(&st)
 	p.SetSize(100, 10)
 	ev := func(p agentsPanel, e room.Event) agentsPanel {
-		p, _ = p.Update(roomEvMsg{evs: []room.Event{e}})
+		p, _ = p.Update(roomEventsMsg{evs: []room.Event{e}})
 		return p
 	}
 	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "helper", Source: room.SourceToken, State: room.DispatchRequested}})
@@ -172,7 +172,7 @@ func TestAgentsFormDispatchesAndRunsStandIn(t *testing.T) {
 	}
 
 	// The dispatch's row can be deleted, and its stand-in stopped.
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Source: room.SourceAPI, State: room.DispatchRequested}}}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Source: room.SourceAPI, State: room.DispatchRequested}}}})
 	m, cmd = sendCmd(t, m, keyMsg("x"))
 	m = runAll(t, m, cmd, 2)
 	if len(b.ds.deleted) != 1 || b.ds.deleted[0] != "AD_new" {

@@ -16,7 +16,11 @@ import (
 type Backend interface {
 	// Fetch gets a token from the source described by req.Spec.
 	Fetch(ctx context.Context, req FetchRequest) (FetchResult, error)
-	// Join connects to the room with a token from the same source.
+	// Join starts joining the room with a token from the same source and
+	// returns at once: the session's events report each step
+	// (room.JoinProgress), then room.Connected, or room.JoinFailed and the
+	// end of the stream. ctx bounds the join. The error is for a request
+	// that cannot start (no usable source).
 	Join(ctx context.Context, req JoinRequest) (Session, error)
 	// CheckServer reads the server's clock and, when req.Token is set,
 	// asks the server for its own verdict on it (GET /rtc/validate).
@@ -45,10 +49,15 @@ type FetchRequest struct {
 	Force   bool // drop the cached entry first (the "r" key)
 }
 
-// FetchResult is a fetched response and what the cache did.
+// FetchResult is a fetched response, its token decoded, and what the
+// cache did.
 type FetchResult struct {
 	Response tokens.Response
-	Cache    CacheInfo
+	// Token is Response's token decoded (tokens.Decode), nil when it does
+	// not decode, which DecodeErr says why.
+	Token     *tokens.Token
+	DecodeErr error
+	Cache     CacheInfo
 }
 
 // CacheInfo describes the caching decorator's part in a fetch.
@@ -65,9 +74,6 @@ type JoinRequest struct {
 	Spec    source.Spec
 	Options tokens.Options
 	Caching bool
-	// Progress receives connection progress lines. It is called from the
-	// joining goroutine and never blocks.
-	Progress func(string)
 	// AutoSubscribe subscribes to what others publish from the start.
 	AutoSubscribe bool
 }
@@ -76,9 +82,9 @@ type JoinRequest struct {
 type Session interface {
 	// Events is closed when the session ends.
 	Events() <-chan room.Event
+	// Response is what the token source returned (complete once
+	// room.Connected has arrived).
 	Response() tokens.Response
-	// Token is the latest token (the join token until a refresh); may be nil.
-	Token() *tokens.Token
 	// TriggerRefresh asks the server to issue a new token now (needs key and
 	// secret in the spec).
 	TriggerRefresh(ctx context.Context) error

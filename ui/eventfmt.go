@@ -61,9 +61,6 @@ func eventEntry(ev room.Event) *logEntry {
 	if r, ok := ev.(room.TokenRefreshed); ok {
 		return refreshEntry(r)
 	}
-	if r, ok := ev.(*room.TokenRefreshed); ok && r != nil {
-		return refreshEntry(*r)
-	}
 	if m, ok := ev.(room.AgentMissing); ok {
 		text := fmt.Sprintf("no agent %q joined after %s", m.AgentName, m.Waited)
 		if m.Waited == 0 {

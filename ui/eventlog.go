@@ -162,10 +162,13 @@ func (l *eventLog) scroll(delta int) {
 // Update logs room events and handles keys while focused.
 func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 	switch msg := msg.(type) {
-	case roomEvMsg:
+	case roomEventsMsg:
 		for _, ev := range msg.evs {
-			if _, ok := ev.(room.TrackStats); ok {
-				continue // every second per track: the roster's details show them
+			switch ev.(type) {
+			case room.TrackStats: // every second per track: the roster's details show them
+				continue
+			case room.JoinFailed: // the root logs every failed join, with or without a session
+				continue
 			}
 			l.add(eventEntry(ev))
 		}

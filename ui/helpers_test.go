@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,7 @@ func baseClaims(iat time.Time, ttl time.Duration) map[string]any {
 }
 
 type fakeBackend struct {
+	now     func() time.Time // stamps join progress; nil: t0
 	mu      sync.Mutex
 	resp    tokens.Response
 	err     error
@@ -93,20 +95,52 @@ func (b *fakeBackend) Fetch(_ context.Context, req FetchRequest) (FetchResult, e
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.fetches = append(b.fetches, req)
-	return FetchResult{Response: b.resp, Cache: b.cache}, b.err
+	res := FetchResult{Response: b.resp, Cache: b.cache}
+	if b.err == nil {
+		res.Token, res.DecodeErr = tokens.Decode(b.resp.ParticipantToken)
+	}
+	return res, b.err
 }
 
+// Join hands out the fake session, which reports one join step and then
+// Connected (or, with joinErr set, JoinFailed), as room.Connect does;
+// events a test queued before the join follow, and a Connected among them
+// stands in for the fake's own.
 func (b *fakeBackend) Join(_ context.Context, req JoinRequest) (Session, error) {
 	b.mu.Lock()
 	b.lastJoin = req
 	b.mu.Unlock()
-	if req.Progress != nil {
-		req.Progress("connecting to " + b.resp.ServerURL)
+	s := b.sess
+	if s == nil {
+		s = newFakeSession(b.resp)
 	}
+	at := t0
+	if b.now != nil {
+		at = b.now()
+	}
+	queued := drain(s.ch)
+	s.ch <- room.JoinProgress{At: at, Step: room.StepConnecting, Detail: b.resp.ServerURL}
 	if b.joinErr != nil {
-		return nil, b.joinErr
+		je, ok := b.joinErr.(*room.JoinError)
+		if !ok {
+			je = &room.JoinError{Reason: room.ReasonOther, Err: b.joinErr}
+		}
+		s.ch <- room.JoinFailed{At: at, Err: je}
+		s.Leave()
+		return s, nil
 	}
-	return b.sess, nil
+	tok, _ := tokens.Decode(b.resp.ParticipantToken) // room.Connected carries the joined token
+	if !slices.ContainsFunc(queued, func(ev room.Event) bool { _, ok := ev.(room.Connected); return ok }) {
+		s.ch <- room.Connected{At: at, Room: "demo", Local: room.Participant{Identity: "alice"}, ServerURL: b.resp.ServerURL, Token: tok}
+	}
+	for _, ev := range queued {
+		if c, ok := ev.(room.Connected); ok && c.Token == nil {
+			c.Token = tok
+			ev = c
+		}
+		s.ch <- ev
+	}
+	return s, nil
 }
 
 type fakeSession struct {
@@ -126,10 +160,6 @@ func newFakeSession(resp tokens.Response) *fakeSession {
 }
 func (s *fakeSession) Events() <-chan room.Event { return s.ch }
 func (s *fakeSession) Response() tokens.Response { return s.resp }
-func (s *fakeSession) Token() *tokens.Token {
-	t, _ := tokens.Decode(s.resp.ParticipantToken)
-	return t
-}
 func (s *fakeSession) TriggerRefresh(context.Context) error {
 	s.mu.Lock()
 	s.refreshs++
@@ -182,6 +212,9 @@ func (s *fakeSession) Left() bool {
 func testModel(t testing.TB, clk *fakeClock, b *fakeBackend, w, h int) Model {
 	t.Helper()
 	st := styles.New(styles.DefaultTheme(), false)
+	if b.now == nil {
+		b.now = clk.Now
+	}
 	m := New(Config{
 		Spec:    source.Spec{Kind: source.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
 		Options: tokens.Options{RoomName: "demo", ParticipantIdentity: "alice"},
@@ -332,9 +365,25 @@ func pump(t testing.TB, m Model, cmd tea.Cmd, stop func(tea.Msg) bool) Model {
 	}
 }
 
+// isJoinOutcome is the message that tells the root whether the join
+// worked: the session's Connected or JoinFailed.
+func isJoinOutcome(msg tea.Msg) bool {
+	sm, ok := msg.(streamMsg)
+	if !ok {
+		return false
+	}
+	for _, ev := range sm.evs {
+		switch ev.(type) {
+		case room.Connected, room.JoinFailed:
+			return true
+		}
+	}
+	return false
+}
+
 // joinNow presses j and runs the join to its outcome.
 func joinNow(t testing.TB, m Model) Model {
 	t.Helper()
 	m, cmd := sendCmd(t, m, keyMsg("j"))
-	return pump(t, m, cmd, func(msg tea.Msg) bool { _, ok := msg.(joinDoneMsg); return ok })
+	return pump(t, m, cmd, isJoinOutcome)
 }

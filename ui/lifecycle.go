@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
 )
 
@@ -59,6 +60,8 @@ func (m Model) pickDrill(k tea.KeyMsg) (Model, tea.Cmd) {
 // other events.
 func lifecycleEntry(ev room.Event) (*logEntry, bool) {
 	switch e := ev.(type) {
+	case room.JoinProgress:
+		return newEntry(e.At, entryProgress, "progress", e.String(), nil, e), true
 	case room.ReconnectAttempt:
 		text := fmt.Sprintf("#%d after %s (%s) presented %s", e.Attempt, e.Elapsed.Round(10*time.Millisecond), e.Mode, tokenName(e.Presented))
 		kind := entryEvent
@@ -88,15 +91,13 @@ func lifecycleEntry(ev room.Event) (*logEntry, bool) {
 		}
 		return newEntry(e.At, entryInfo, e.Type(), text, nil, e), true
 	case room.Disconnected:
-		if e.Server == nil {
+		if len(e.Detail) == 0 {
 			return nil, false
 		}
-		detail := []string{"log: " + e.Server.LogPath}
-		tail := e.Server.LogTail
-		if len(tail) > entryDetailMax-2 {
-			tail = tail[len(tail)-(entryDetailMax-2):]
+		detail := e.Detail
+		if len(detail) > entryDetailMax-1 {
+			detail = detail[len(detail)-(entryDetailMax-1):]
 		}
-		detail = append(detail, tail...)
 		return newEntry(e.At, entryError, e.Type(), e.Reason, detail, e), true
 	}
 	return nil, false
@@ -125,9 +126,9 @@ func (m *Model) connectionStatus(ev room.Event) {
 		m.setStatus("reconnected", false)
 	case room.Disconnected:
 		m.setStatus("disconnected: "+e.Reason, true)
-		if e.Code == room.CodeServerExited && e.Server != nil && m.cfg.DevServer != nil {
+		if e.Code == devserver.DisconnectCode && m.cfg.DevServer != nil {
 			m.serverDied = true
-			m.setStatus("the local livekit-server died ("+e.Server.Status+"); R restarts it and rejoins", true)
+			m.setStatus("the local livekit-server died; R restarts it and rejoins (the event log says why)", true)
 		}
 	}
 }

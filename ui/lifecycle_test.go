@@ -7,8 +7,7 @@ import (
 	"testing"
 	"time"
 
-	tea "github.com/charmbracelet/bubbletea"
-
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -16,7 +15,7 @@ import (
 // nextEvent delivers the session's queued events to the model.
 func nextEvent(t *testing.T, m Model) Model {
 	t.Helper()
-	return send(t, m, findMsg[roomEventMsg](t, waitEvent(m.sess, m.joinID)))
+	return send(t, m, findMsg[streamMsg](t, waitEvent(m.sess, m.joinID)))
 }
 
 // TestTimelineKeyShowsTheSession: the timeline panel (6) shows the refresh
@@ -92,8 +91,8 @@ func TestServerDeathOffersRestart(t *testing.T) {
 	if m.keys().RestartServer.Enabled() {
 		t.Fatal("R enabled while the server runs")
 	}
-	s.ch <- room.Disconnected{At: t0, Code: room.CodeServerExited, Reason: "the local livekit-server exited (signal: killed)",
-		Server: &room.ServerExit{Status: "signal: killed", LogPath: "/tmp/lk.log", LogTail: []string{"INFO\x1b[31m last words"}}}
+	s.ch <- room.Disconnected{At: t0, Code: devserver.DisconnectCode, Reason: "the local livekit-server exited (signal: killed); its log is /tmp/lk.log",
+		Detail: []string{"INFO\x1b[31m last words"}}
 	s.Leave()                   // a real session closes its events after Disconnected
 	m = nextEvent(t, m)         // Disconnected, and the stream ends
 	m = send(t, m, keyMsg("3")) // the log
@@ -105,7 +104,7 @@ func TestServerDeathOffersRestart(t *testing.T) {
 	s2 := newFakeSession(b.resp)
 	b.sess = s2
 	m, cmd := sendCmd(t, m, keyMsg("R"))
-	m = pump(t, m, cmd, func(msg tea.Msg) bool { _, ok := msg.(joinDoneMsg); return ok })
+	m = pump(t, m, cmd, isJoinOutcome)
 	if ds.restarts != 1 || m.join != joined || m.sess != Session(s2) {
 		t.Errorf("R should restart the server and rejoin: restarts %d, join state %v", ds.restarts, m.join)
 	}

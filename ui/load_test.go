@@ -88,7 +88,7 @@ func joinBurst(tb testing.TB, n int) burstResult {
 			m = send(tb, m, msg)
 			_ = m.View()
 			shown := time.Now()
-			rm := msg.(roomEventMsg)
+			rm := msg.(streamMsg)
 			for _, ev := range rm.evs {
 				switch ev.(type) {
 				case room.ParticipantJoined:

@@ -96,11 +96,11 @@ func TestEventLogSkipsTrackStats(t *testing.T) {
 	m := testModel(t, newClock(), b, 160, 40)
 	m = joinNow(t, m)
 	n := m.evs.Len()
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{room.TrackStats{At: t0, Identity: "bob", BitrateBPS: 1000}}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.TrackStats{At: t0, Identity: "bob", BitrateBPS: 1000}}})
 	if m.evs.Len() != n {
 		t.Error("track_stats went into the event log")
 	}
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{room.TrackSubscribed{At: t0.Add(time.Second), Identity: "bob", Codec: "video/VP8"}}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.TrackSubscribed{At: t0.Add(time.Second), Identity: "bob", Codec: "video/VP8"}}})
 	if m.evs.Len() != n+1 {
 		t.Error("track_subscribed did not go into the event log")
 	}

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/room"
-	"github.com/lkdash/lkdash/tokens"
 )
 
 // DevServerReadyMsg tells the dashboard the embedded dev server is up (or
@@ -50,39 +49,30 @@ type serverCheckedMsg struct {
 // fetchDoneMsg carries a finished fetch. seq drops results of a fetch that
 // a newer one superseded.
 type fetchDoneMsg struct {
-	seq       int
-	result    FetchResult
-	token     *tokens.Token
-	decodeErr error
-	err       error
-	at        time.Time
+	seq    int
+	result FetchResult
+	err    error
+	at     time.Time
 }
 
-// joinDoneMsg carries the outcome of Backend.Join.
-type joinDoneMsg struct {
+// joinStartedMsg carries the session Backend.Join started (its events
+// tell how the join goes), or why it could not start.
+type joinStartedMsg struct {
 	id   int
 	sess Session
 	err  error
 }
 
-// joinProgressMsg is one connection progress line for join id.
-type joinProgressMsg struct {
-	id     int
-	line   string
-	closed bool
-	feed   *lineFeed // to wait for the next line
-}
-
-// roomEventMsg is the next events from session id, in order; closed when
+// streamMsg is the next events from session id, in order; closed when
 // its channel is (after evs).
-type roomEventMsg struct {
+type streamMsg struct {
 	id     int
 	evs    []room.Event
 	closed bool
 }
 
-// leftMsg reports that Session.Leave returned.
-type leftMsg struct{ id int }
+// leaveDoneMsg reports that Session.Leave returned.
+type leaveDoneMsg struct{}
 
 // refreshDoneMsg reports the outcome of Session.TriggerRefresh.
 type refreshDoneMsg struct{ err error }

@@ -127,7 +127,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 		t.Fatalf("join state %v", m.join)
 	}
 	m, cmd := sendCmd(t, m, keyMsg("ctrl+c"))
-	left := findMsg[leftMsg](t, cmd)
+	left := findMsg[leaveDoneMsg](t, cmd)
 	if !b.sess.Left() {
 		t.Fatal("Leave not called")
 	}
@@ -311,7 +311,7 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := room.TokenRefreshed{Token: newTok, Decoded: dec, Diff: tokens.TokenDiff{LifetimeChange: -4 * time.Minute}}
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{ev}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{ev}})
 	if m.tok.current().origin != "refreshed" {
 		t.Fatal("token panel did not switch to the refreshed token")
 	}
@@ -332,7 +332,7 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 	}
 	// leaving makes further events of that session stale
 	m, cmd = sendCmd(t, m, keyMsg("l"))
-	findMsg[leftMsg](t, cmd)
+	findMsg[leaveDoneMsg](t, cmd)
 	if m.join != notJoined || m.keys().Leave.Enabled() {
 		t.Fatal("still joined after l")
 	}

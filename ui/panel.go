@@ -13,8 +13,8 @@ import (
 //
 //   - Update(tea.Msg) (P, tea.Cmd): it returns its own type, so the root
 //     never type-asserts. Keys arrive only while the panel is focused;
-//     broadcast messages (roomEvMsg: the session's next events;
-//     leftRoomMsg: the session is over) arrive whatever the focus. Sizes
+//     broadcast messages (roomEventsMsg: the session's next events;
+//     sessionOverMsg: the session is over) arrive whatever the focus. Sizes
 //     come through SetSize, not tea.WindowSizeMsg.
 //   - View() string, exactly the size given to SetSize (the inside of its
 //     box), and Title() for the box.
@@ -45,13 +45,13 @@ type panelView interface {
 	Capturing() bool
 }
 
-// roomEvMsg is the current session's next room events, in order,
+// roomEventsMsg is the current session's next room events, in order,
 // broadcast to every panel (a burst arrives as one message, so a panel
 // redoes its derived state once per burst).
-type roomEvMsg struct{ evs []room.Event }
+type roomEventsMsg struct{ evs []room.Event }
 
-// leftRoomMsg tells every panel the session is over (left, or ended).
-type leftRoomMsg struct{}
+// sessionOverMsg tells every panel the session is over (left, or ended).
+type sessionOverMsg struct{}
 
 // slot places one panel: in the wide layout, panels of column 0 stack on
 // the left; in column 1, rows stack and the panels of one row sit side by

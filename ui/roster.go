@@ -168,7 +168,7 @@ func (r rosterPanel) Capturing() bool { return r.typing }
 // Update follows the session's events and handles keys while focused.
 func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 	switch msg := msg.(type) {
-	case roomEvMsg:
+	case roomEventsMsg:
 		changed := false
 		for _, ev := range msg.evs {
 			changed = r.onEvent(ev) || changed
@@ -176,7 +176,7 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 		if changed {
 			r.rebuild()
 		}
-	case leftRoomMsg:
+	case sessionOverMsg:
 		r.people.Reset()
 		clear(r.history)
 		clear(r.recv)

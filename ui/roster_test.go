@@ -78,7 +78,7 @@ func TestRosterUpdate(t *testing.T) {
 			ids: []string{"bob"}, selected: "bob"},
 		{name: "kind change", msgs: []tea.Msg{evMsg(room.KindChanged{Identity: "carol", Old: room.KindStandard, New: room.KindSIP}), rosterKey("down"), rosterKey("down"), rosterKey("enter")},
 			ids: []string{"alice", "bob", "carol", "agent-1"}, selected: "carol", detail: "carol", view: []string{"kind        sip", "kind_changed"}},
-		{name: "the session ends", msgs: []tea.Msg{leftRoomMsg{}}, ids: []string{}, title: "Roster (0)", view: []string{"nobody here yet"}},
+		{name: "the session ends", msgs: []tea.Msg{sessionOverMsg{}}, ids: []string{}, title: "Roster (0)", view: []string{"nobody here yet"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,7 +119,7 @@ func TestRosterFilterSwallowsGlobalKeys(t *testing.T) {
 	b := newFetchBackend(t)
 	b.sess = newFakeSession(b.resp)
 	m := joinNow(t, testModel(t, newClock(), b, 160, 40))
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "alice"}}}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "alice"}}}})
 	m, cmd := sendCmd(t, m, keyMsg("4"))
 	if m.focus != focusRoster {
 		t.Fatalf("4 focused panel %d", m.focus)
@@ -191,7 +191,7 @@ func BenchmarkRosterApply500(b *testing.B) {
 	}
 }
 
-func evMsg(evs ...room.Event) roomEvMsg { return roomEvMsg{evs: evs} }
+func evMsg(evs ...room.Event) roomEventsMsg { return roomEventsMsg{evs: evs} }
 
 // BenchmarkBurstUpdate is the dashboard absorbing one message carrying 300
 // participant_joined events (how the server batches a burst), Update and
@@ -206,14 +206,14 @@ func BenchmarkBurstUpdate(b *testing.B) {
 	fb := newFetchBackend(b)
 	fb.sess = newFakeSession(fb.resp)
 	base := joinNow(b, testModel(b, newClock(), fb, 160, 40))
-	base = send(b, base, roomEventMsg{id: base.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "watcher"}}}})
+	base = send(b, base, streamMsg{id: base.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "watcher"}}}})
 	for b.Loop() {
 		b.StopTimer()
 		m := base
 		m.roster.people = room.NewRoster()
 		m.roster.people.Apply(room.Connected{Local: room.Participant{Identity: "watcher"}})
 		b.StartTimer()
-		m = send(b, m, roomEventMsg{id: m.joinID, evs: evs})
+		m = send(b, m, streamMsg{id: m.joinID, evs: evs})
 		_ = m.View()
 	}
 }
@@ -224,7 +224,7 @@ func BenchmarkBurstUpdate(b *testing.B) {
 func TestRosterResizeChangesColumns(t *testing.T) {
 	b := rosterBackend(t)
 	m := joinNow(t, testModel(t, newClock(), b, 160, 40))
-	m = send(t, m, roomEventMsg{id: m.joinID, evs: drain(b.sess.ch)})
+	m = send(t, m, streamMsg{id: m.joinID, evs: drain(b.sess.ch)})
 	if m.roster.people.Len() != 5 {
 		t.Fatalf("roster has %d", m.roster.people.Len())
 	}

@@ -57,7 +57,7 @@ type reconnectMark struct {
 // timeline draws every token of a session on one time axis: each token's
 // valid window and leeway, when it arrived, the reconnects that presented
 // it, now, and the next refresh the server's cadence predicts. It is a
-// panel: the root calls start on a join; room events arrive as roomEvMsg.
+// panel: the root calls start on a join; room events arrive as roomEventsMsg.
 // docs/token-lifecycle.md explains the rules the bars follow.
 type timeline struct {
 	st  *styles.Styles
@@ -112,7 +112,7 @@ func (t timeline) Update(msg tea.Msg) (timeline, tea.Cmd) {
 		if key.Matches(msg, t.zoom()) {
 			t.session = !t.session
 		}
-	case roomEvMsg:
+	case roomEventsMsg:
 		for _, ev := range msg.evs {
 			t.observe(ev)
 		}

@@ -170,9 +170,9 @@ func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
 		case key.Matches(msg, k.Fetch):
 			return t, func() tea.Msg { return fetchRequestMsg{} }
 		}
-	case roomEvMsg:
+	case roomEventsMsg:
 		for _, ev := range msg.evs {
-			if r, ok := asRefresh(ev); ok {
+			if r, ok := ev.(room.TokenRefreshed); ok {
 				t.onRefresh(r)
 			}
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
-	"github.com/lkdash/lkdash/tokens"
 )
 
 // Update implements tea.Model.
@@ -34,19 +33,11 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onServerChecked(msg), nil
 	case fetchDoneMsg:
 		return m.onFetched(msg)
-	case joinProgressMsg:
-		if msg.closed {
-			return m, nil
-		}
-		if msg.id == m.joinID {
-			m.evs.add(newEntry(m.now(), entryProgress, "progress", msg.line, nil, nil))
-		}
-		return m, waitJoinProgress(msg.feed, msg.id) // drain until the feed closes
-	case joinDoneMsg:
-		return m.onJoined(msg)
-	case roomEventMsg:
-		return m.onRoomEvent(msg)
-	case leftMsg:
+	case joinStartedMsg:
+		return m.onJoinStarted(msg)
+	case streamMsg:
+		return m.onStream(msg)
+	case leaveDoneMsg:
 		if m.quitting {
 			return m, m.exit()
 		}
@@ -211,7 +202,7 @@ func (m Model) quit() (Model, tea.Cmd) {
 		m.joinCancel()
 	}
 	if m.sess != nil {
-		return m, leaveCmd(m.sess, m.joinID)
+		return m, leaveCmd(m.sess)
 	}
 	return m, m.exit()
 }
@@ -265,9 +256,10 @@ func (m Model) onFetched(msg fetchDoneMsg) (Model, tea.Cmd) {
 		return m, nil
 	}
 	cache := msg.result.Cache
-	m.log.Debug("fetched", "cache", cache.Status, "decoded", msg.token != nil) // never the token itself
-	m.tok.setToken(&shownToken{tok: msg.token, decodeErr: msg.decodeErr, resp: msg.result.Response, cache: &cache, origin: "fetched", at: msg.at})
-	check, _ := m.signerKeys().For(msg.token, msg.result.Response.ServerURL)
+	m.log.Debug("fetched", "cache", cache.Status, "decoded", msg.result.Token != nil) // never the token itself
+	res := msg.result
+	m.tok.setToken(&shownToken{tok: res.Token, decodeErr: res.DecodeErr, resp: res.Response, cache: &cache, origin: "fetched", at: msg.at})
+	check, _ := m.signerKeys().For(res.Token, res.Response.ServerURL)
 	m.tok.setCheck(check)
 	m.setStatus("fetched", false)
 	m, probe := m.checkServer(false)
@@ -282,58 +274,72 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	m.joinID++
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.joinCancel = cancel
-	feed := newLineFeed(64)
-	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Progress: feed.send,
-		AutoSubscribe: m.media.autoSub}
+	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), AutoSubscribe: m.media.autoSub}
 	m.evs.add(newEntry(m.now(), entryProgress, "join", "joining…", nil, nil))
 	m.setStatus("joining…", false)
-	return m, tea.Batch(joinCmd(ctx, m.cfg.Backend, req, m.joinID, feed), waitJoinProgress(feed, m.joinID))
+	return m, joinCmd(ctx, m.cfg.Backend, req, m.joinID)
 }
 
-func (m Model) onJoined(msg joinDoneMsg) (Model, tea.Cmd) {
-	if msg.id != m.joinID || m.join != joining {
+// onJoinStarted follows the session Backend.Join started; its events say
+// how the join goes (see onConnected, joinFailed).
+func (m Model) onJoinStarted(msg joinStartedMsg) (Model, tea.Cmd) {
+	if msg.id != m.joinID || m.join != joining || m.quitting {
 		if msg.sess != nil { // a join nobody waits for any more
-			return m, leaveCmd(msg.sess, msg.id)
+			return m, leaveCmd(msg.sess)
 		}
 		return m, nil
 	}
 	if msg.err != nil {
-		m.log.Info("join failed", "err", msg.err)
-		m.join = notJoined
-		m.evs.add(newEntry(m.now(), entryError, "join_failed", msg.err.Error(), nil, nil))
-		m.tok.setError("join", msg.err)
-		m.setStatus("join failed", true)
-		return m, nil
+		return m.joinFailed(msg.err), nil
 	}
-	if m.quitting {
-		return m, leaveCmd(msg.sess, msg.id)
-	}
-	m.join, m.sess = joined, msg.sess
-	resp := msg.sess.Response()
-	tok, derr := msg.sess.Token(), error(nil)
-	if tok == nil {
-		tok, derr = tokens.Decode(resp.ParticipantToken)
-	}
-	m.tok.setToken(&shownToken{tok: tok, decodeErr: derr, resp: resp, origin: "joined", at: m.now()})
-	check, _ := m.signerKeys().For(tok, resp.ServerURL)
-	m.tok.setCheck(check)
-	m.tl.start(tok, m.now(), time.Time{})
-	m.setStatus("connected to "+resp.ServerURL, false)
-	m, probe := m.checkServer(false)
-	return m, tea.Batch(waitEvent(msg.sess, msg.id), m.startTick(), probe, m.broadcast(m.agentCaps()))
+	m.sess = msg.sess
+	return m, waitEvent(msg.sess, msg.id)
 }
 
-func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
+// joinFailed shows why the join did not happen.
+func (m Model) joinFailed(err error) Model {
+	m.log.Info("join failed", "err", err)
+	m.join, m.sess = notJoined, nil
+	m.evs.add(newEntry(m.now(), entryError, "join_failed", err.Error(), nil, nil))
+	m.tok.setError("join", err)
+	m.setStatus("join failed", true)
+	return m
+}
+
+// onConnected shows the joined token and starts what follows a join.
+func (m Model) onConnected(c room.Connected) (Model, tea.Cmd) {
+	m.join = joined
+	resp := m.sess.Response()
+	m.tok.setToken(&shownToken{tok: c.Token, resp: resp, origin: "joined", at: m.now()})
+	check, _ := m.signerKeys().For(c.Token, resp.ServerURL)
+	m.tok.setCheck(check)
+	m.tl.start(c.Token, m.now(), time.Time{})
+	m.setStatus("connected to "+resp.ServerURL, false)
+	m, probe := m.checkServer(false)
+	return m, tea.Batch(m.startTick(), probe, m.broadcast(m.agentCaps()))
+}
+
+// onStream hands the session's next events to the panels, after the
+// root's own part: the join's outcome, countdown ticks, the header.
+func (m Model) onStream(msg streamMsg) (Model, tea.Cmd) {
 	if msg.id != m.joinID || m.sess == nil {
 		return m, nil
 	}
-	cmds := []tea.Cmd{m.broadcast(roomEvMsg{evs: msg.evs})}
+	var cmds []tea.Cmd
 	for _, ev := range msg.evs {
-		if _, ok := asRefresh(ev); ok {
+		switch e := ev.(type) {
+		case room.Connected:
+			var cmd tea.Cmd
+			m, cmd = m.onConnected(e)
+			cmds = append(cmds, cmd)
+		case room.JoinFailed:
+			return m.joinFailed(e.Err), nil // the stream ends with it
+		case room.TokenRefreshed:
 			cmds = append(cmds, m.startTick())
 		}
 		m.connectionStatus(ev)
 	}
+	cmds = append(cmds, m.broadcast(roomEventsMsg{evs: msg.evs}))
 	m.evs.setDropped(m.sess.Dropped())
 	if msg.closed {
 		m.join, m.sess = notJoined, nil
@@ -342,21 +348,9 @@ func (m Model) onRoomEvent(msg roomEventMsg) (Model, tea.Cmd) {
 		if !m.statusErr {
 			m.setStatus("left the room", false)
 		}
-		return m, tea.Batch(append(cmds, m.broadcast(leftRoomMsg{}))...)
+		return m, tea.Batch(append(cmds, m.broadcast(sessionOverMsg{}))...)
 	}
 	return m, tea.Batch(append(cmds, waitEvent(m.sess, msg.id))...)
-}
-
-func asRefresh(ev room.Event) (room.TokenRefreshed, bool) {
-	switch r := ev.(type) {
-	case room.TokenRefreshed:
-		return r, true
-	case *room.TokenRefreshed:
-		if r != nil {
-			return *r, true
-		}
-	}
-	return room.TokenRefreshed{}, false
 }
 
 func (m Model) leave() (Model, tea.Cmd) {
@@ -366,17 +360,17 @@ func (m Model) leave() (Model, tea.Cmd) {
 	if m.joinCancel != nil {
 		m.joinCancel()
 	}
-	sess, id := m.sess, m.joinID
+	sess := m.sess
 	m.join, m.sess = notJoined, nil
 	m.media.sessionEnded()
 	m.joinID++ // anything still arriving from that session is stale
 	m.evs.add(newEntry(m.now(), entryInfo, "leave", "left the room", nil, nil))
 	m.setStatus("left the room", false)
-	left := m.broadcast(leftRoomMsg{})
+	left := m.broadcast(sessionOverMsg{})
 	if sess == nil {
 		return m, left
 	}
-	return m, tea.Batch(left, leaveCmd(sess, id))
+	return m, tea.Batch(left, leaveCmd(sess))
 }
 
 // startTick starts a new countdown tick chain; bumping the generation
