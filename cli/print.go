@@ -52,6 +52,7 @@ func printToken(w io.Writer, t *tokens.Token, rep tokens.Report, now time.Time) 
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	printPermits(w, rep)
 	if g != nil && g.Metadata != "" {
 		fmt.Fprintf(w, "Metadata\n%s\n", indent(textsafe.Clean(prettyJSON(g.Metadata))))
 	}

@@ -24,6 +24,71 @@ type Report struct {
 	Problems         []string       `json:"problems"`           // Validity.Problems, never null
 	Signature        Signature      `json:"signature"`          // Validity.Signature
 	Warnings         []string       `json:"warnings"`           // Validity.Warnings, never null
+	InRoom           RoomPermits    `json:"in_room"`            // what it permits in the room
+	APIs             []APIPermit    `json:"apis"`               // what it permits on the server APIs, never null
+}
+
+// RoomPermits is what a token lets its holder do in the room, as the
+// server reads the video grant (absent publish/subscribe/data/metadata
+// flags mean yes).
+type RoomPermits struct {
+	Join              bool     `json:"join"`                // roomJoin
+	Room              string   `json:"room"`                // the room it joins
+	Publish           bool     `json:"publish"`             // canPublish
+	PublishSources    []string `json:"publish_sources"`     // canPublishSources; empty: any source
+	Subscribe         bool     `json:"subscribe"`           // canSubscribe
+	PublishData       bool     `json:"publish_data"`        // canPublishData
+	UpdateOwnMetadata bool     `json:"update_own_metadata"` // canUpdateOwnMetadata
+	Hidden            bool     `json:"hidden"`              // invisible to others
+	Recorder          bool     `json:"recorder"`            // marked as a recorder
+	Agent             bool     `json:"agent"`               // joins as an agent
+}
+
+// APIPermit is one server API method: what it needs and whether the token
+// has it.
+type APIPermit struct {
+	Service   string   `json:"service"`        // RoomService, Egress, Ingress, SIP, AgentDispatch
+	Method    string   `json:"method"`         // e.g. ListRooms
+	Needs     []string `json:"needs"`          // the grants it checks (APIGrant names)
+	Allowed   bool     `json:"allowed"`        // the token has them all
+	Room      string   `json:"room,omitempty"` // room-scoped methods: the only room they may name
+	Missing   []string `json:"missing"`        // the grants the token lacks, never null
+}
+
+// RoomPermitsOf reads what t permits in the room.
+func RoomPermitsOf(t *Token) RoomPermits {
+	p := RoomPermits{PublishSources: []string{}}
+	if t == nil || t.Grants == nil || t.Grants.Video == nil {
+		return p
+	}
+	v := t.Grants.Video
+	p.Join, p.Room = v.RoomJoin, v.Room
+	p.Publish, p.Subscribe = v.GetCanPublish(), v.GetCanSubscribe()
+	p.PublishData, p.UpdateOwnMetadata = v.GetCanPublishData(), v.GetCanUpdateOwnMetadata()
+	p.Hidden, p.Recorder, p.Agent = v.Hidden, v.Recorder, v.Agent
+	if len(v.CanPublishSources) > 0 {
+		p.PublishSources = append(p.PublishSources, v.CanPublishSources...)
+	}
+	return p
+}
+
+// APIPermitsOf lists every server API method and whether t may call it.
+func APIPermitsOf(t *Token) []APIPermit {
+	out := []APIPermit{}
+	for _, a := range t.APIAccess() {
+		p := APIPermit{Service: a.Service, Method: a.Method, Allowed: a.Allowed, Missing: []string{}}
+		for _, n := range a.Needs {
+			p.Needs = append(p.Needs, string(n))
+		}
+		for _, n := range a.Missing {
+			p.Missing = append(p.Missing, string(n))
+		}
+		if a.RoomScoped() && a.Allowed {
+			p.Room = a.Room
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // NewReport decodes nothing itself: it lays out t and t.Check(now, cfg).
@@ -36,6 +101,8 @@ func NewReport(t *Token, now time.Time, cfg CheckConfig) Report {
 		Problems:  nonNil(v.Problems),
 		Signature: v.Signature,
 		Warnings:  nonNil(v.Warnings),
+		InRoom:    RoomPermitsOf(t),
+		APIs:      APIPermitsOf(t),
 	}
 	if t == nil {
 		return r
@@ -78,5 +145,7 @@ func MalformedReport(err error) Report {
 		Problems:  []string{textsafe.Line(err.Error(), 300)},
 		Signature: SignatureInvalid,
 		Warnings:  []string{},
+		InRoom:    RoomPermitsOf(nil),
+		APIs:      APIPermitsOf(nil),
 	}
 }

@@ -21,12 +21,12 @@ func TestReportJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"header", "claims", "identity", "name", "room", "issuer", "issued_at", "not_before",
-		"expires_at", "expires_in_seconds", "valid", "problems", "signature", "warnings"} {
+		"expires_at", "expires_in_seconds", "valid", "problems", "signature", "warnings", "in_room", "apis"} {
 		if _, ok := got[key]; !ok {
 			t.Errorf("key %q missing from %s", key, b)
 		}
 	}
-	if len(got) != 14 {
+	if len(got) != 16 {
 		t.Errorf("%d keys in %s", len(got), b)
 	}
 	checks := map[string]any{
