@@ -47,12 +47,12 @@ type RoomPermits struct {
 // APIPermit is one server API method: what it needs and whether the token
 // has it.
 type APIPermit struct {
-	Service   string   `json:"service"`        // RoomService, Egress, Ingress, SIP, AgentDispatch
-	Method    string   `json:"method"`         // e.g. ListRooms
-	Needs     []string `json:"needs"`          // the grants it checks (APIGrant names)
-	Allowed   bool     `json:"allowed"`        // the token has them all
-	Room      string   `json:"room,omitempty"` // room-scoped methods: the only room they may name
-	Missing   []string `json:"missing"`        // the grants the token lacks, never null
+	Service string   `json:"service"`        // RoomService, Egress, Ingress, SIP, AgentDispatch
+	Method  string   `json:"method"`         // e.g. ListRooms
+	Needs   []string `json:"needs"`          // the grants it checks (APIGrant names)
+	Allowed bool     `json:"allowed"`        // the token has them all
+	Room    string   `json:"room,omitempty"` // room-scoped methods: the only room they may name
+	Missing []string `json:"missing"`        // the grants the token lacks, never null
 }
 
 // RoomPermitsOf reads what t permits in the room.
