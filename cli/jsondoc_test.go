@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/apicheck"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 )
@@ -56,6 +57,8 @@ func TestJSONDocMatchesOutput(t *testing.T) {
 		delete(fetch, p)
 	}
 	checkSection(t, doc, "fetch --json", "## `fetch --json`", fetch)
+
+	checkSection(t, doc, "api check --json", "## `api check --json`", shapeOf(t, apicheck.Report{}))
 
 	checkAgentLines(t, doc)
 
