@@ -188,6 +188,10 @@ func (rep *Report) run(ctx context.Context, c clients, cl call, tok *tokens.Toke
 	if te, ok := asTwirp(err); ok && te.Code() == twirp.Unauthenticated && te.Msg() != "permissions denied" {
 		return res, fmt.Errorf("%w: %s", ErrTokenRefused, tokens.RedactTokens(te.Msg(), tok.Raw))
 	}
+	if te, ok := asTwirp(err); ok && strings.HasPrefix(te.Msg(), "failed to do request") {
+		// Twirp's client says so when no HTTP answer came back at all.
+		return res, fmt.Errorf("apicheck: cannot reach the server at %s: %s", rep.Server, te.Msg())
+	}
 	res.Status, res.Detail = classify(n, noun, err, tok.Raw)
 	if res.Status == Failed && cl.roomScoped && strings.Contains(res.Detail, "no response from servers") {
 		// The grant check passed; no server holds the room to answer.

@@ -59,6 +59,7 @@ func TestJSONDocMatchesOutput(t *testing.T) {
 	checkSection(t, doc, "fetch --json", "## `fetch --json`", fetch)
 
 	checkSection(t, doc, "api check --json", "## `api check --json`", shapeOf(t, apicheck.Report{}))
+	checkSection(t, doc, "invite --json", "## `invite --json`", shapeOf(t, inviteReport{}))
 
 	checkAgentLines(t, doc)
 
