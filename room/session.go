@@ -102,7 +102,6 @@ type Session struct {
 	stopStats chan struct{} // closed by Leave to end the stats loop
 
 	cancelJoin context.CancelFunc // ends a join still under way
-	cancelSDK  context.CancelFunc // ends the context the SDK keeps for its reconnect dials
 	joinDone   chan struct{}      // closed once the join succeeded or failed
 	joinErr    *JoinError         // why it failed; valid once joinDone is closed
 	joined     atomic.Bool        // the SDK joined and the session is usable
@@ -159,7 +158,6 @@ func newSession(cfg Config, progress bool) *Session {
 		finished:   make(chan struct{}),
 		stopStats:  make(chan struct{}),
 		cancelJoin: func() {},
-		cancelSDK:  func() {},
 	}
 	s.autoSub.Store(cfg.AutoSubscribe)
 	return s
@@ -236,8 +234,8 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	// join: its end cancels that context and aborts the relay (the SDK
 	// checks /rtc/validate with a fresh 3 s timeout, and the relay's
 	// upstream dial would wait out its handshake timeout).
+	// (Room.Disconnect ends the SDK's own work; the context is left alone.)
 	sdkCtx, cancelSDK := context.WithCancel(context.WithoutCancel(ctx))
-	s.cancelSDK = cancelSDK
 	stopAbort := context.AfterFunc(ctx, func() { rl.abort(); cancelSDK() })
 	err2 := room.JoinWithContextAndToken(sdkCtx, rl.URL(), resp.ParticipantToken,
 		lksdk.WithAutoSubscribe(s.cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(s.cfg.Log)),
@@ -420,7 +418,6 @@ func (s *Session) end(last Disconnected) {
 		if room := s.room.Load(); room != nil && !s.sdkGone.Load() {
 			room.Disconnect()
 		}
-		s.cancelSDK()
 		s.relay.Close()
 		close(s.stopStats)
 		last.At = s.cfg.Now()
