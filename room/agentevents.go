@@ -5,33 +5,39 @@ import (
 	"time"
 )
 
+// DispatchState is where a dispatch stands.
+type DispatchState string
+
 // Dispatch states, in the order a healthy dispatch goes through them.
 const (
-	DispatchRequested   = "requested"    // asked for; no job yet
-	DispatchJobAssigned = "job_assigned" // a worker accepted the job
-	DispatchAgentJoined = "agent_joined" // the agent participant is in the room
-	DispatchMissing     = "missing"      // no agent within the timeout
+	DispatchRequested   DispatchState = "requested"    // asked for; no job yet
+	DispatchJobAssigned DispatchState = "job_assigned" // a worker accepted the job
+	DispatchAgentJoined DispatchState = "agent_joined" // the agent participant is in the room
+	DispatchMissing     DispatchState = "missing"      // no agent within the timeout
 	// DispatchIgnored is a token's agent in a room that was already running:
 	// livekit-server v1.13.5 dispatches roomConfig agents only when it
 	// creates the room, so this agent is not coming.
-	DispatchIgnored = "ignored"
-	DispatchDeleted = "deleted" // the dispatch is gone from the server
+	DispatchIgnored DispatchState = "ignored"
+	DispatchDeleted DispatchState = "deleted" // the dispatch is gone from the server
 )
 
-// Where a dispatch item comes from.
+// DispatchOrigin is where a dispatch item comes from.
+type DispatchOrigin string
+
+// Dispatch origins.
 const (
-	// SourceToken is an agent in the token's roomConfig.agents.
-	SourceToken = "token"
-	// SourceRequest is an agent asked for in the request options that the
+	// FromToken is an agent in the token's roomConfig.agents.
+	FromToken DispatchOrigin = "token"
+	// FromRequest is an agent asked for in the request options that the
 	// token does not carry (the token source dropped it).
-	SourceRequest = "request"
-	// SourceAPI is a dispatch created through the AgentDispatch API (by us
+	FromRequest DispatchOrigin = "request"
+	// FromAPI is a dispatch created through the AgentDispatch API (by us
 	// or anyone else), or one the server lists that the token did not ask for.
-	SourceAPI = "api"
-	// SourceAutomatic is the unnamed dispatch the server gives every new
+	FromAPI DispatchOrigin = "api"
+	// FromAutomatic is the unnamed dispatch the server gives every new
 	// room without a roomConfig: any worker registered with an empty agent
 	// name takes it.
-	SourceAutomatic = "automatic"
+	FromAutomatic DispatchOrigin = "automatic"
 )
 
 // DispatchJob is one job of a dispatch, as the server last listed it.
@@ -47,12 +53,12 @@ type DispatchJob struct {
 type Dispatch struct {
 	// ID is the server's dispatch id, known once listed or created through
 	// the API (it needs the API key and secret).
-	ID        string        `json:"dispatch_id,omitempty"`
-	AgentName string        `json:"agent_name"`         // "" for automatic dispatch
-	Metadata  string        `json:"metadata,omitempty"` // handed to the agent's job
-	Source    string        `json:"source"`             // SourceToken, SourceRequest, SourceAPI, SourceAutomatic
-	State     string        `json:"state"`              // DispatchRequested … DispatchDeleted
-	Jobs      []DispatchJob `json:"jobs,omitempty"`     // with the API: the server's jobs for it
+	ID        string         `json:"dispatch_id,omitempty"`
+	AgentName string         `json:"agent_name"`         // "" for automatic dispatch
+	Metadata  string         `json:"metadata,omitempty"` // handed to the agent's job
+	Origin    DispatchOrigin `json:"source"`             // FromToken, FromRequest, FromAPI, FromAutomatic
+	State     DispatchState  `json:"state"`              // DispatchRequested … DispatchDeleted
+	Jobs      []DispatchJob  `json:"jobs,omitempty"`     // with the API: the server's jobs for it
 	// Agent is the agent participant's identity once it has joined.
 	Agent string `json:"agent,omitempty"`
 }
@@ -66,11 +72,11 @@ type AgentDispatch struct {
 // AgentJoined is an agent participant arriving (or found in the room when
 // we joined).
 type AgentJoined struct {
-	At         time.Time // when the session saw it
-	AgentName  string    // the lk.agent_name attribute the server gives agents
-	Identity   string    // the agent participant's identity
-	DispatchID string    // the dispatch that brought it, when known
-	Source     string    // that dispatch's Source
+	At         time.Time      // when the session saw it
+	AgentName  string         // the lk.agent_name attribute the server gives agents
+	Identity   string         // the agent participant's identity
+	DispatchID string         // the dispatch that brought it, when known
+	Origin     DispatchOrigin // that dispatch's Origin
 	// SinceJoin is from our join to the agent's, by the server's clock
 	// (both participants' joined_at_ms); zero when AlreadyThere.
 	SinceJoin time.Duration
@@ -86,12 +92,12 @@ type AgentJoined struct {
 // (or, for a DispatchIgnored one, will not), with the likely causes lkdash
 // could check, most likely first.
 type AgentMissing struct {
-	At         time.Time     // when the session gave up waiting
-	AgentName  string        // the agent name asked for
-	DispatchID string        // the server's dispatch id, when known
-	Source     string        // the dispatch's Source
-	Waited     time.Duration // the timeout, or 0 for an ignored dispatch
-	Causes     []string      // one sentence each
+	At         time.Time      // when the session gave up waiting
+	AgentName  string         // the agent name asked for
+	DispatchID string         // the server's dispatch id, when known
+	Origin     DispatchOrigin // the dispatch's Origin
+	Waited     time.Duration  // the timeout, or 0 for an ignored dispatch
+	Causes     []string       // one sentence each
 }
 
 // Time returns At.
@@ -115,23 +121,23 @@ func (AgentMissing) Type() string { return "agent_missing" }
 // MarshalJSON writes durations as seconds.
 func (e AgentJoined) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		AgentName        string  `json:"agent_name"`
-		Identity         string  `json:"identity"`
-		DispatchID       string  `json:"dispatch_id,omitempty"`
-		Source           string  `json:"source,omitempty"`
-		SinceJoinSeconds float64 `json:"since_join_seconds"`
-		SeenAfterSeconds float64 `json:"seen_after_seconds"`
-		AlreadyThere     bool    `json:"already_there,omitempty"`
-	}{e.AgentName, e.Identity, e.DispatchID, e.Source, e.SinceJoin.Seconds(), e.SeenAfter.Seconds(), e.AlreadyThere})
+		AgentName        string         `json:"agent_name"`
+		Identity         string         `json:"identity"`
+		DispatchID       string         `json:"dispatch_id,omitempty"`
+		Origin           DispatchOrigin `json:"source,omitempty"`
+		SinceJoinSeconds float64        `json:"since_join_seconds"`
+		SeenAfterSeconds float64        `json:"seen_after_seconds"`
+		AlreadyThere     bool           `json:"already_there,omitempty"`
+	}{e.AgentName, e.Identity, e.DispatchID, e.Origin, e.SinceJoin.Seconds(), e.SeenAfter.Seconds(), e.AlreadyThere})
 }
 
 // MarshalJSON writes durations as seconds.
 func (e AgentMissing) MarshalJSON() ([]byte, error) {
 	return json.Marshal(struct {
-		AgentName     string   `json:"agent_name"`
-		DispatchID    string   `json:"dispatch_id,omitempty"`
-		Source        string   `json:"source"`
-		WaitedSeconds float64  `json:"waited_seconds"`
-		Causes        []string `json:"causes"`
-	}{e.AgentName, e.DispatchID, e.Source, e.Waited.Seconds(), e.Causes})
+		AgentName     string         `json:"agent_name"`
+		DispatchID    string         `json:"dispatch_id,omitempty"`
+		Origin        DispatchOrigin `json:"source"`
+		WaitedSeconds float64        `json:"waited_seconds"`
+		Causes        []string       `json:"causes"`
+	}{e.AgentName, e.DispatchID, e.Origin, e.Waited.Seconds(), e.Causes})
 }

@@ -75,10 +75,10 @@ func newDispatchWatch(s *Session, tok *tokens.Token, opts tokens.Options) *dispa
 		w.timeout = DefaultAgentTimeout
 	}
 	for _, a := range tok.AgentDispatches() {
-		w.items = append(w.items, &dispatchItem{d: Dispatch{AgentName: a.Name, Metadata: a.Metadata, Source: SourceToken, State: DispatchRequested}})
+		w.items = append(w.items, &dispatchItem{d: Dispatch{AgentName: a.Name, Metadata: a.Metadata, Origin: FromToken, State: DispatchRequested}})
 	}
 	if opts.HasAgent() && len(w.items) == 0 {
-		w.items = append(w.items, &dispatchItem{d: Dispatch{AgentName: opts.AgentName, Metadata: opts.AgentMetadata, Source: SourceRequest, State: DispatchRequested}})
+		w.items = append(w.items, &dispatchItem{d: Dispatch{AgentName: opts.AgentName, Metadata: opts.AgentMetadata, Origin: FromRequest, State: DispatchRequested}})
 	}
 	return w
 }
@@ -117,7 +117,7 @@ func (w *dispatchWatch) onJoin(j *livekit.JoinResponse) {
 	for _, it := range w.items {
 		it.deadline = now.Add(w.timeout)
 		evs = append(evs, w.changed(it, now))
-		if running && it.d.Source == SourceToken {
+		if running && it.d.Origin == FromToken {
 			// Verified against livekit-server v1.13.5: nothing will come.
 			// An agent that does turn up still moves the item to joined.
 			it.d.State = DispatchIgnored
@@ -177,11 +177,11 @@ func (w *dispatchWatch) agentArrived(p *livekit.ParticipantInfo, now time.Time, 
 		it = w.find(func(it *dispatchItem) bool { return it.d.AgentName == name && it.d.Agent == "" })
 	}
 	if it == nil {
-		src := SourceAPI
+		src := FromAPI
 		if name == "" {
-			src = SourceAutomatic
+			src = FromAutomatic
 		}
-		it = &dispatchItem{d: Dispatch{AgentName: name, Source: src}}
+		it = &dispatchItem{d: Dispatch{AgentName: name, Origin: src}}
 		w.items = append(w.items, it)
 	}
 	it.d.State, it.d.Agent = DispatchAgentJoined, id
@@ -200,7 +200,7 @@ func (w *dispatchWatch) agentArrived(p *livekit.ParticipantInfo, now time.Time, 
 		since, seen = 0, 0
 	}
 	return []Event{w.changed(it, now), AgentJoined{
-		At: now, AgentName: name, Identity: id, DispatchID: it.d.ID, Source: it.d.Source,
+		At: now, AgentName: name, Identity: id, DispatchID: it.d.ID, Origin: it.d.Origin,
 		SinceJoin: since, SeenAfter: seen, AlreadyThere: already,
 	}}
 }
@@ -314,7 +314,7 @@ func (w *dispatchWatch) merge(list []*livekit.AgentDispatch) {
 			it = w.find(func(it *dispatchItem) bool {
 				// Token items carry the metadata; items made for an agent
 				// that simply turned up know none.
-				return it.d.ID == "" && it.d.Source != SourceRequest && it.d.AgentName == sd.GetAgentName() &&
+				return it.d.ID == "" && it.d.Origin != FromRequest && it.d.AgentName == sd.GetAgentName() &&
 					(it.d.Metadata == sd.GetMetadata() || it.d.Metadata == "")
 			})
 		}
@@ -323,11 +323,11 @@ func (w *dispatchWatch) merge(list []*livekit.AgentDispatch) {
 			if sd.GetAgentName() == "" && len(jobs) == 0 {
 				continue // the idle automatic dispatch of every new room: noise
 			}
-			src := SourceAPI
+			src := FromAPI
 			if sd.GetAgentName() == "" {
-				src = SourceAutomatic
+				src = FromAutomatic
 			}
-			it = &dispatchItem{d: Dispatch{AgentName: sd.GetAgentName(), Metadata: sd.GetMetadata(), Source: src, State: DispatchRequested}, deadline: now.Add(w.timeout)}
+			it = &dispatchItem{d: Dispatch{AgentName: sd.GetAgentName(), Metadata: sd.GetMetadata(), Origin: src, State: DispatchRequested}, deadline: now.Add(w.timeout)}
 			w.items = append(w.items, it)
 			it.d.ID = sd.GetId()
 			it.d.Jobs = jobs
@@ -400,7 +400,7 @@ func (w *dispatchWatch) checkDeadlines() {
 // missing is the AgentMissing event for it; w.mu must be held.
 func (w *dispatchWatch) missing(it *dispatchItem, now time.Time, waited time.Duration) AgentMissing {
 	return AgentMissing{
-		At: now, AgentName: it.d.AgentName, DispatchID: it.d.ID, Source: it.d.Source,
+		At: now, AgentName: it.d.AgentName, DispatchID: it.d.ID, Origin: it.d.Origin,
 		Waited: waited, Causes: w.causes(it),
 	}
 }
@@ -444,7 +444,7 @@ func (s *Session) CreateDispatch(ctx context.Context, agentName, metadata string
 	it := w.find(func(it *dispatchItem) bool { return it.d.ID == sd.GetId() })
 	if it == nil {
 		it = &dispatchItem{
-			d:          Dispatch{ID: sd.GetId(), AgentName: sd.GetAgentName(), Metadata: sd.GetMetadata(), Source: SourceAPI, State: DispatchRequested, Jobs: jobsOf(sd)},
+			d:          Dispatch{ID: sd.GetId(), AgentName: sd.GetAgentName(), Metadata: sd.GetMetadata(), Origin: FromAPI, State: DispatchRequested, Jobs: jobsOf(sd)},
 			deadline:   now.Add(w.timeout),
 			serverSeen: true,
 		}

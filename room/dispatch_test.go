@@ -60,13 +60,13 @@ func TestTokenDispatchBringsStandIn(t *testing.T) {
 	s := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "alice", AgentName: "Helper-A", AgentMetadata: "m1"}, creds(srv))
 
 	req, _ := waitFor(t, s, func(e AgentDispatch) bool { return e.Dispatch.State == DispatchRequested })
-	if req.Dispatch.Source != SourceToken || req.Dispatch.AgentName != "Helper-A" || req.Dispatch.Metadata != "m1" {
+	if req.Dispatch.Origin != FromToken || req.Dispatch.AgentName != "Helper-A" || req.Dispatch.Metadata != "m1" {
 		t.Errorf("requested = %+v", req.Dispatch)
 	}
 	// The job shows up in the API's list before or after the agent joins,
 	// whichever the poll catches first; the joined item ends up knowing it.
 	joined, _ := waitFor[AgentJoined](t, s, nil)
-	if joined.AgentName != "Helper-A" || joined.Source != SourceToken || !strings.HasPrefix(joined.Identity, "agent-") ||
+	if joined.AgentName != "Helper-A" || joined.Origin != FromToken || !strings.HasPrefix(joined.Identity, "agent-") ||
 		joined.SinceJoin <= 0 || joined.AlreadyThere {
 		t.Errorf("agent_joined = %+v", joined)
 	}
@@ -104,7 +104,7 @@ func TestNoWorkerReportsMissingInTime(t *testing.T) {
 			s := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "bob", AgentName: "nobody-home"}, c.cfg)
 			start := time.Now()
 			m, seen := waitWithin[AgentMissing](t, s, timeout+5*time.Second, nil)
-			if m.AgentName != "nobody-home" || m.Source != SourceToken || m.Waited != timeout || !hasCause(m.Causes, c.cause) ||
+			if m.AgentName != "nobody-home" || m.Origin != FromToken || m.Waited != timeout || !hasCause(m.Causes, c.cause) ||
 				!hasCause(m.Causes, "automatic dispatch covers only workers registered with an empty agent name") {
 				t.Errorf("agent_missing = %+v", m)
 			}
@@ -146,11 +146,11 @@ func TestExplicitDispatchReachesStandIn(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CreateDispatch: %v", err)
 	}
-	if d.ID == "" || d.Source != SourceAPI || d.State != DispatchRequested {
+	if d.ID == "" || d.Origin != FromAPI || d.State != DispatchRequested {
 		t.Errorf("created = %+v", d)
 	}
 	joined, _ := waitFor[AgentJoined](t, s, nil)
-	if joined.DispatchID != d.ID || joined.AgentName != "on-call" || joined.Source != SourceAPI {
+	if joined.DispatchID != d.ID || joined.AgentName != "on-call" || joined.Origin != FromAPI {
 		t.Errorf("agent_joined = %+v, dispatch %s", joined, d.ID)
 	}
 	var job standin.Event
@@ -255,7 +255,7 @@ func TestAgentAlreadyInRoom(t *testing.T) {
 
 	s := joinOpts(t, srv, tokens.Options{RoomName: room, ParticipantIdentity: "guest"}, Config{})
 	joined, _ := waitWithin[AgentJoined](t, s, 5*time.Second, nil)
-	if !joined.AlreadyThere || joined.AgentName != "resident" || joined.Source != SourceAPI {
+	if !joined.AlreadyThere || joined.AgentName != "resident" || joined.Origin != FromAPI {
 		t.Errorf("agent_joined = %+v", joined)
 	}
 }
@@ -278,7 +278,7 @@ func TestTokenWithoutRoomConfigIsReported(t *testing.T) {
 	}
 	t.Cleanup(s.Leave)
 	m, _ := waitWithin[AgentMissing](t, s, 5*time.Second, nil)
-	if m.Source != SourceRequest || !hasCause(m.Causes, "the token has no roomConfig") {
+	if m.Origin != FromRequest || !hasCause(m.Causes, "the token has no roomConfig") {
 		t.Errorf("agent_missing = %+v", m)
 	}
 }
@@ -295,7 +295,7 @@ func TestAutomaticDispatch(t *testing.T) {
 
 	plain := joinOpts(t, srv, tokens.Options{RoomName: roomName(t), ParticipantIdentity: "plain"}, creds(srv))
 	joined, _ := waitFor[AgentJoined](t, plain, nil)
-	if joined.AgentName != "" || joined.Source != SourceAutomatic || !strings.HasPrefix(joined.Identity, "agent-") {
+	if joined.AgentName != "" || joined.Origin != FromAutomatic || !strings.HasPrefix(joined.Identity, "agent-") {
 		t.Errorf("agent_joined = %+v", joined)
 	}
 

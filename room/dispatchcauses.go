@@ -34,11 +34,11 @@ func (w *dispatchWatch) roomExisted() (existed, running bool, why string) {
 func (w *dispatchWatch) causes(it *dispatchItem) []string {
 	var out []string
 	name := it.d.AgentName
-	if it.d.Source == SourceRequest {
+	if it.d.Origin == FromRequest {
 		out = append(out, fmt.Sprintf("the token has no roomConfig: the request asked for agent %q but the token source left it out of the token, so the server was never asked (a token endpoint must copy room_config into the token)", name))
 	}
 	existed, _, why := w.roomExisted()
-	ignored := existed && it.d.Source == SourceToken && !it.serverSeen
+	ignored := existed && it.d.Origin == FromToken && !it.serverSeen
 	if ignored {
 		line := fmt.Sprintf("the room already existed when we joined (%s): livekit-server dispatches a token's roomConfig agents only when it creates the room and ignores them on later joins", why)
 		if w.client != nil && w.polled {
@@ -50,10 +50,10 @@ func (w *dispatchWatch) causes(it *dispatchItem) []string {
 	switch {
 	case ignored:
 	case w.client == nil:
-		if it.d.Source != SourceRequest {
+		if it.d.Origin != FromRequest {
 			out = append(out, fmt.Sprintf("no agent named %q joined: most likely no worker is registered under exactly that name (with the API key and secret lkdash would ask the server for the dispatch's jobs)", name))
 		}
-	case !it.serverSeen && it.d.Source == SourceToken:
+	case !it.serverSeen && it.d.Origin == FromToken:
 		out = append(out, fmt.Sprintf("the server lists no dispatch for agent %q in room %q", name, w.roomName))
 	case it.serverSeen && len(it.d.Jobs) == 0:
 		out = append(out, fmt.Sprintf("the server has the dispatch but started no job: no worker is registered for agent name %q (or none had room for the job)", name))

@@ -130,11 +130,11 @@ type PermissionsChanged struct {
 // KindChanged is the server reclassifying a participant (rare: the kind is
 // normally fixed by the token).
 type KindChanged struct {
-	At       time.Time `json:"-"`        // when the session saw it
-	Identity string    `json:"identity"` // whose
-	Local    bool      `json:"local"`    // true when it is ours
-	Old      string    `json:"old"`      // the kind before
-	New      string    `json:"new"`      // the kind now
+	At       time.Time       `json:"-"`        // when the session saw it
+	Identity string          `json:"identity"` // whose
+	Local    bool            `json:"local"`    // true when it is ours
+	Old      ParticipantKind `json:"old"`      // the kind before
+	New      ParticipantKind `json:"new"`      // the kind now
 }
 
 // ConnectionQuality lists participants whose connection quality changed:

@@ -89,12 +89,12 @@ func TestMarshalAgentEvents(t *testing.T) {
 		ev   Event
 		want string
 	}{
-		{AgentDispatch{At: at, Dispatch: Dispatch{ID: "AD_1", AgentName: "a", Source: SourceToken, State: DispatchJobAssigned,
+		{AgentDispatch{At: at, Dispatch: Dispatch{ID: "AD_1", AgentName: "a", Origin: FromToken, State: DispatchJobAssigned,
 			Jobs: []DispatchJob{{ID: "AJ_1", Status: "JS_RUNNING", Participant: "agent-AJ_1", WorkerID: "AW_1"}}}},
 			`{"type":"agent_dispatch","time":"2026-01-02T03:04:05Z","dispatch":{"dispatch_id":"AD_1","agent_name":"a","source":"token","state":"job_assigned","jobs":[{"job_id":"AJ_1","status":"JS_RUNNING","participant":"agent-AJ_1","worker_id":"AW_1"}]}}`},
-		{AgentJoined{At: at, AgentName: "a", Identity: "agent-AJ_1", DispatchID: "AD_1", Source: SourceAPI, SinceJoin: 1500 * time.Millisecond, SeenAfter: 3 * time.Second},
+		{AgentJoined{At: at, AgentName: "a", Identity: "agent-AJ_1", DispatchID: "AD_1", Origin: FromAPI, SinceJoin: 1500 * time.Millisecond, SeenAfter: 3 * time.Second},
 			`{"type":"agent_joined","time":"2026-01-02T03:04:05Z","agent_name":"a","identity":"agent-AJ_1","dispatch_id":"AD_1","source":"api","since_join_seconds":1.5,"seen_after_seconds":3}`},
-		{AgentMissing{At: at, AgentName: "a", Source: SourceRequest, Waited: 10 * time.Second, Causes: []string{"why"}},
+		{AgentMissing{At: at, AgentName: "a", Origin: FromRequest, Waited: 10 * time.Second, Causes: []string{"why"}},
 			`{"type":"agent_missing","time":"2026-01-02T03:04:05Z","agent_name":"a","source":"request","waited_seconds":10,"causes":["why"]}`},
 	} {
 		b, err := MarshalEvent(c.ev)

@@ -10,15 +10,18 @@ import (
 	"github.com/livekit/protocol/livekit"
 )
 
-// Participant kinds (Participant.Kind), as the server classifies them.
+// ParticipantKind is how the server classifies a participant.
+type ParticipantKind string
+
+// Participant kinds (Participant.Kind).
 const (
-	KindStandard  = "standard"  // a person, through a client SDK
-	KindAgent     = "agent"     // an Agents framework worker
-	KindSIP       = "sip"       // a phone call through LiveKit SIP
-	KindIngress   = "ingress"   // an RTMP/WHIP/URL ingress
-	KindEgress    = "egress"    // a recorder or streamer
-	KindConnector = "connector" // a connector (e.g. WhatsApp, Twilio)
-	KindBridge    = "bridge"    // a bridge between rooms or services
+	KindStandard  ParticipantKind = "standard"  // a person, through a client SDK
+	KindAgent     ParticipantKind = "agent"     // an Agents framework worker
+	KindSIP       ParticipantKind = "sip"       // a phone call through LiveKit SIP
+	KindIngress   ParticipantKind = "ingress"   // an RTMP/WHIP/URL ingress
+	KindEgress    ParticipantKind = "egress"    // a recorder or streamer
+	KindConnector ParticipantKind = "connector" // a connector (e.g. WhatsApp, Twilio)
+	KindBridge    ParticipantKind = "bridge"    // a bridge between rooms or services
 )
 
 // Participant describes someone in the room as of the event. Values are
@@ -29,7 +32,7 @@ type Participant struct {
 	SID        string            `json:"sid,omitempty"`        // the server's participant id, "PA_…"
 	Metadata   string            `json:"metadata,omitempty"`   // free-form, often JSON
 	Attributes map[string]string `json:"attributes,omitempty"` // key/value attributes
-	Kind       string            `json:"kind,omitempty"`       // KindStandard, KindAgent, …
+	Kind       ParticipantKind   `json:"kind,omitempty"`       // KindStandard, KindAgent, …
 	JoinedAt   time.Time         `json:"joined_at,omitzero"`   // when the server admitted them
 	// Permissions are what the participant may do; nil when the server did
 	// not say.
@@ -95,8 +98,8 @@ func orString(s, def string) string {
 }
 
 // kindName maps the protocol's participant kind to ours.
-func kindName(k livekit.ParticipantInfo_Kind) string {
-	return strings.ToLower(k.String())
+func kindName(k livekit.ParticipantInfo_Kind) ParticipantKind {
+	return ParticipantKind(strings.ToLower(k.String()))
 }
 
 // participantFromInfo converts the server's view of a participant.

@@ -213,21 +213,21 @@ func (p *agentsPanel) onEvent(ev room.Event) {
 	case room.Connected:
 		p.rows, p.sel = nil, 0
 	case room.AgentDispatch:
-		r := p.row(e.Dispatch.ID, e.Dispatch.AgentName, e.Dispatch.Source)
+		r := p.row(e.Dispatch.ID, e.Dispatch.AgentName, e.Dispatch.Origin)
 		r.d = e.Dispatch
 	case room.AgentJoined:
-		r := p.row(e.DispatchID, e.AgentName, e.Source)
+		r := p.row(e.DispatchID, e.AgentName, e.Origin)
 		r.sinceJoin, r.already = e.SinceJoin, e.AlreadyThere
 		r.d.Agent = e.Identity
 	case room.AgentMissing:
-		r := p.row(e.DispatchID, e.AgentName, e.Source)
+		r := p.row(e.DispatchID, e.AgentName, e.Origin)
 		r.causes = e.Causes
 	}
 }
 
-// row finds the row for a dispatch (by id, else by name and source while
+// row finds the row for a dispatch (by id, else by name and origin while
 // the id is unknown) or appends one.
-func (p *agentsPanel) row(id, name, source string) *agentRow {
+func (p *agentsPanel) row(id, name string, origin room.DispatchOrigin) *agentRow {
 	for i := range p.rows {
 		r := &p.rows[i]
 		if id != "" && r.d.ID == id {
@@ -236,11 +236,11 @@ func (p *agentsPanel) row(id, name, source string) *agentRow {
 	}
 	for i := range p.rows {
 		r := &p.rows[i]
-		if r.d.AgentName == name && (r.d.ID == "" || id == "") && (source == "" || r.d.Source == source) {
+		if r.d.AgentName == name && (r.d.ID == "" || id == "") && (origin == "" || r.d.Origin == origin) {
 			return r
 		}
 	}
-	p.rows = append(p.rows, agentRow{d: room.Dispatch{ID: id, AgentName: name, Source: source}})
+	p.rows = append(p.rows, agentRow{d: room.Dispatch{ID: id, AgentName: name, Origin: origin}})
 	return &p.rows[len(p.rows)-1]
 }
 
@@ -283,9 +283,9 @@ func (p agentsPanel) rowLine(r agentRow) string {
 	if name == "" {
 		name = "(automatic)"
 	}
-	state := r.d.State
+	state := string(r.d.State)
 	style := p.st.Value
-	switch state {
+	switch r.d.State {
 	case room.DispatchAgentJoined:
 		style = p.st.BadgeGood
 		if r.already {
@@ -302,7 +302,7 @@ func (p agentsPanel) rowLine(r agentRow) string {
 	if p.caps.running[r.d.AgentName] {
 		line += " " + p.st.Faint.Render("[stand-in]")
 	}
-	line += "  " + style.Render(textsafe.Line(state, 40)) + "  " + p.st.Muted.Render(textsafe.Line(r.d.Source, 20))
+	line += "  " + style.Render(textsafe.Line(state, 40)) + "  " + p.st.Muted.Render(textsafe.Line(string(r.d.Origin), 20))
 	if r.d.Agent != "" {
 		line += "  " + textsafe.Line(r.d.Agent, 40)
 	}

@@ -21,16 +21,16 @@ func TestAgentsPanelFollowsDispatches(t *testing.T) {
 		p, _ = p.Update(roomEventsMsg{evs: []room.Event{e}})
 		return p
 	}
-	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "helper", Source: room.SourceToken, State: room.DispatchRequested}})
+	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "helper", Origin: room.FromToken, State: room.DispatchRequested}})
 	if v := p.View(); !strings.Contains(v, "▸ helper") || !strings.Contains(v, "requested") {
 		t.Errorf("requested row missing:\n%s", v)
 	}
-	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_1", AgentName: "helper", Source: room.SourceToken, State: room.DispatchJobAssigned}})
-	p = ev(p, room.AgentJoined{AgentName: "helper", Identity: "agent-AJ_1", DispatchID: "AD_1", Source: room.SourceToken, SinceJoin: 204 * time.Millisecond})
-	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_1", AgentName: "helper", Source: room.SourceToken, State: room.DispatchAgentJoined, Agent: "agent-AJ_1"}})
+	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_1", AgentName: "helper", Origin: room.FromToken, State: room.DispatchJobAssigned}})
+	p = ev(p, room.AgentJoined{AgentName: "helper", Identity: "agent-AJ_1", DispatchID: "AD_1", Origin: room.FromToken, SinceJoin: 204 * time.Millisecond})
+	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_1", AgentName: "helper", Origin: room.FromToken, State: room.DispatchAgentJoined, Agent: "agent-AJ_1"}})
 	// A hostile name and a missing agent with its causes.
-	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "Evil\x1b[31m", Source: room.SourceToken, State: room.DispatchMissing}})
-	p = ev(p, room.AgentMissing{AgentName: "Evil\x1b[31m", Source: room.SourceToken, Waited: 10 * time.Second, Causes: []string{"no worker\x07 registered"}})
+	p = ev(p, room.AgentDispatch{Dispatch: room.Dispatch{AgentName: "Evil\x1b[31m", Origin: room.FromToken, State: room.DispatchMissing}})
+	p = ev(p, room.AgentMissing{AgentName: "Evil\x1b[31m", Origin: room.FromToken, Waited: 10 * time.Second, Causes: []string{"no worker\x07 registered"}})
 	if len(p.rows) != 2 {
 		t.Fatalf("rows = %+v", p.rows)
 	}
@@ -71,7 +71,7 @@ func (s *dispatchSession) CreateDispatch(_ context.Context, name, meta string) (
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.created = append(s.created, name+"|"+meta)
-	return room.Dispatch{ID: "AD_new", AgentName: name, Metadata: meta, Source: room.SourceAPI, State: room.DispatchRequested}, nil
+	return room.Dispatch{ID: "AD_new", AgentName: name, Metadata: meta, Origin: room.FromAPI, State: room.DispatchRequested}, nil
 }
 func (s *dispatchSession) DeleteDispatch(_ context.Context, id string) error {
 	s.mu.Lock()
@@ -172,7 +172,7 @@ func TestAgentsFormDispatchesAndRunsStandIn(t *testing.T) {
 	}
 
 	// The dispatch's row can be deleted, and its stand-in stopped.
-	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Source: room.SourceAPI, State: room.DispatchRequested}}}})
+	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.AgentDispatch{Dispatch: room.Dispatch{ID: "AD_new", AgentName: "qa", Origin: room.FromAPI, State: room.DispatchRequested}}}})
 	m, cmd = sendCmd(t, m, keyMsg("x"))
 	m = runAll(t, m, cmd, 2)
 	if len(b.ds.deleted) != 1 || b.ds.deleted[0] != "AD_new" {

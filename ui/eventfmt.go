@@ -76,7 +76,7 @@ func eventEntry(ev room.Event) *logEntry {
 func headline(ev room.Event) string {
 	switch e := ev.(type) {
 	case room.ParticipantJoined:
-		return e.Participant.Identity + " joined (" + orDash(e.Participant.Kind) + ") · "
+		return e.Participant.Identity + " joined (" + orDash(string(e.Participant.Kind)) + ") · "
 	case room.ParticipantLeft:
 		why := ""
 		if e.Reason != "" {

@@ -327,7 +327,7 @@ func (r rosterPanel) row(m *room.Member, cols []table.Column) table.Row {
 			}
 			row[i] = textsafe.Line(name, w)
 		case colKind:
-			row[i] = textsafe.Line(orDash(m.Kind), w)
+			row[i] = textsafe.Line(orDash(string(m.Kind)), w)
 		case colSince:
 			if !m.JoinedAt.IsZero() {
 				row[i] = m.JoinedAt.In(r.now().Location()).Format("15:04:05")

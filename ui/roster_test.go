@@ -138,7 +138,7 @@ func TestRosterFilterSwallowsGlobalKeys(t *testing.T) {
 // Hostile participant strings reach the screen inert.
 func TestRosterHostileParticipant(t *testing.T) {
 	r := newTestRoster(90, 20)
-	p := room.Participant{Identity: hostile[0], Name: hostile[2], Kind: hostile[1], Metadata: `{"x":"` + strings.ReplaceAll(hostile[3], "\x1b", `\u001b`) + `"}`,
+	p := room.Participant{Identity: hostile[0], Name: hostile[2], Kind: room.ParticipantKind(hostile[1]), Metadata: `{"x":"` + strings.ReplaceAll(hostile[3], "\x1b", `\u001b`) + `"}`,
 		Attributes: map[string]string{hostile[4]: hostile[5]}, Tracks: []room.Track{{SID: hostile[6], Name: hostile[7], Kind: "audio"}}}
 	r, _ = r.Update(evMsg(room.Connected{Local: room.Participant{Identity: "alice"}, Participants: []room.Participant{p}}))
 	checkInert(t, r.View(), 90, 20)

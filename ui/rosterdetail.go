@@ -43,7 +43,7 @@ func (r rosterPanel) detailView() string {
 	}
 	row("identity", line(orDash(m.Identity)))
 	row("name", line(name))
-	row("kind", line(orDash(m.Kind)))
+	row("kind", line(orDash(string(m.Kind))))
 	if m.SID != "" {
 		row("sid", line(m.SID))
 	}
