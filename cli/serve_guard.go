@@ -3,12 +3,12 @@ package cli
 import (
 	"fmt"
 	"net"
-	"net/netip"
 	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/lkdash/lkdash/internal/netguard"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -54,7 +54,7 @@ func (g *serveGuard) check() error {
 	if g.authToken == "" {
 		g.authToken = strings.TrimSpace(env(authTokenEnv))
 	}
-	remote, err := remoteAddr(g.addr)
+	remote, err := netguard.RemoteAddr(g.addr)
 	if err != nil {
 		return usageErrorf("--addr %q: %v", g.addr, err)
 	}
@@ -86,21 +86,6 @@ func (g *serveGuard) check() error {
 		g.origins[i] = n
 	}
 	return nil
-}
-
-// remoteAddr reports whether a listen address reaches beyond this
-// machine: anything but localhost or a loopback IP, including an empty
-// host (every interface) and names that could resolve anywhere.
-func remoteAddr(addr string) (bool, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false, err
-	}
-	if strings.EqualFold(host, "localhost") {
-		return false, nil
-	}
-	ip, err := netip.ParseAddr(host)
-	return err != nil || !ip.IsLoopback(), nil
 }
 
 // handlerConfig turns the checked flags into the handler's guards.

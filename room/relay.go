@@ -3,7 +3,6 @@ package room
 import (
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/lkdash/lkdash/internal/netguard"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -162,16 +162,9 @@ func (r *relay) admit(req *http.Request) (rest string, status int, why string) {
 	if req.Host != r.ln.Addr().String() {
 		return "", http.StatusMisdirectedRequest, "wrong host"
 	}
-	// The prefix is a capability: compare it in constant time.
-	p := req.URL.Path
-	n := len(r.prefix)
-	if len(p) < n || subtle.ConstantTimeCompare([]byte(p[:n]), []byte(r.prefix)) != 1 ||
-		(len(p) > n && p[n] != '/') {
+	rest, ok := netguard.CutPrefix(req.URL.Path, r.prefix)
+	if !ok {
 		return "", http.StatusNotFound, "not found"
-	}
-	rest = p[n:]
-	if rest == "" {
-		rest = "/"
 	}
 	return rest, 0, ""
 }

@@ -3,6 +3,7 @@ package tokens
 import (
 	"encoding/json"
 	"errors"
+	"github.com/lkdash/lkdash/internal/netguard"
 	"io"
 	"log/slog"
 	"net/http"
@@ -134,7 +135,7 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request) outcome {
 	hdr := w.Header()
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Add("Vary", "Origin")
-	if !h.anyHost && !loopbackHost(r.Host) {
+	if !h.anyHost && !netguard.LoopbackHost(r.Host) {
 		return refuse(w, http.StatusMisdirectedRequest, "refused: host",
 			"host "+quoteClipped(r.Host)+" is not a loopback name or address; this endpoint answers only to localhost, 127.0.0.1 or [::1]")
 	}

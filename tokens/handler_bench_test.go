@@ -2,6 +2,7 @@ package tokens
 
 import (
 	"context"
+	"github.com/lkdash/lkdash/internal/netguard"
 	"io"
 	"log/slog"
 	"net/http"
@@ -58,7 +59,7 @@ func BenchmarkHandlerGuards(b *testing.B) {
 	auth := newBearer("bench-auth-token-0123456789")
 	for range b.N {
 		ok, _ := origins.allow("http://localhost:3000")
-		if !loopbackHost("127.0.0.1:8080") || !ok || lim.wait("127.0.0.1:50000") != 0 ||
+		if !netguard.LoopbackHost("127.0.0.1:8080") || !ok || lim.wait("127.0.0.1:50000") != 0 ||
 			!auth.check("Bearer bench-auth-token-0123456789") {
 			b.Fatal("refused")
 		}

@@ -4,8 +4,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
-	"net"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -87,23 +85,6 @@ func NormalizeOrigin(s string) (string, error) {
 		}
 	}
 	return strings.ToLower(u.Scheme + "://" + u.Host), nil
-}
-
-// loopbackHost reports whether a Host header names this machine's
-// loopback: localhost or a loopback address, with or without a port. A page
-// that rebinds its own DNS name to 127.0.0.1 still sends its own name.
-func loopbackHost(host string) bool {
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	} else if strings.HasPrefix(h, "[") && strings.HasSuffix(h, "]") {
-		h = h[1 : len(h)-1]
-	}
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(h)
-	return err == nil && ip.IsLoopback()
 }
 
 // bearer checks an Authorization header against the auth token in
