@@ -69,7 +69,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 	}
 	var progress chan ui.DevProgress
 	emb := &embedded{log: log, backend: backend}
-	defer emb.stopAll()
+	defer emb.close()
 	if !r.configured {
 		progress = make(chan ui.DevProgress, 64)
 		cfg.DevProgress = progress
@@ -98,13 +98,49 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 	return err
 }
 
-// embedded is the zero-configuration setup: the managed livekit-server and
-// a token endpoint minting for it, both on loopback.
+// embedded is the zero-configuration setup: the managed livekit-server, a
+// token endpoint minting for it and a receiver of its webhooks, all on
+// loopback.
 type embedded struct {
 	log     *slog.Logger
 	backend *liveBackend // told about the server, so sessions end when it dies; may be nil
 	mu      sync.Mutex
-	stop    func() // set once both are up
+	stop    func()      // set once the server and endpoint are up
+	hooks   *hookServer // lives across restarts; closed by close
+}
+
+// webhooks starts the webhook receiver once; until the dashboard shows
+// deliveries, they go to its log.
+func (e *embedded) webhooks() (*hookServer, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.hooks != nil {
+		return e.hooks, nil
+	}
+	hs, err := startHookServer()
+	if err != nil {
+		return nil, err
+	}
+	go func() {
+		for d := range hs.rcv.Deliveries() {
+			e.log.Info("webhook", "event", d.Event, "room", d.Room, "participant", d.Participant,
+				"track", d.Track, "verified", d.Verified, "reason", d.Reason)
+		}
+	}()
+	e.hooks = hs
+	return hs, nil
+}
+
+// close stops everything, the webhook receiver last.
+func (e *embedded) close() {
+	e.stopAll()
+	e.mu.Lock()
+	hs := e.hooks
+	e.hooks = nil
+	e.mu.Unlock()
+	if hs != nil {
+		hs.Close()
+	}
 }
 
 // start brings both up, streaming progress, and returns the message that
@@ -126,7 +162,12 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		default:
 		}
 	}
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say, Build: build})
+	hs, err := e.webhooks()
+	if err != nil {
+		close(progress)
+		return ui.DevServerReadyMsg{Err: err}
+	}
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say, Build: build, Overlay: hs.overlay()})
 	if err != nil {
 		close(progress)
 		return ui.DevServerReadyMsg{Err: err}

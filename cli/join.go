@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/hooks"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 )
@@ -68,14 +69,16 @@ func newJoinCmd(s *streams) *cobra.Command {
 				StatsInterval: pub.statsInterval(),
 			}
 			var managed *devserver.Server
+			var deliveries <-chan hooks.Delivery
 			if !r.configured {
-				srv, err := startLocalServer(ctx, s, "")
+				srv, err := startManaged(ctx, s)
 				if err != nil {
 					return err
 				}
 				defer srv.Stop()
-				r.spec = localSpec(r.spec, srv)
-				managed = srv
+				r.spec = localSpec(r.spec, srv.Server)
+				managed = srv.Server
+				deliveries = srv.hooks.rcv.Deliveries()
 			}
 			cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
 			src, err := buildSource(r.spec)
@@ -101,10 +104,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 					return err
 				}
 			}
-			if err := printEvent(s, connected); err != nil {
-				return err
-			}
-			return streamEvents(cmd, s, sess, jf, drill)
+			return streamEvents(cmd, s, sess, connected, deliveries, jf, drill)
 		},
 	}
 	f.register(cmd.Flags())
@@ -149,10 +149,11 @@ func awaitJoin(s *streams, sess *room.Session) (room.Connected, error) {
 	return room.Connected{}, sess.Joined(context.Background())
 }
 
-// streamEvents prints events until the session ends, --for elapses or the
+// streamEvents prints connected, then events until the session ends, --for elapses or the
 // context is cancelled; leaving prints the final disconnected event and the
-// summary too. A session the server ended is a failure.
-func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, jf joinFlags, drill room.Drill) error {
+// summary too. With the managed server, its webhooks are printed among the
+// events (see joinPrinter). A session the server ended is a failure.
+func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected room.Connected, deliveries <-chan hooks.Delivery, jf joinFlags, drill room.Drill) error {
 	ctx := cmd.Context()
 	done := after(jf.forDur)
 	refresh := after(jf.refreshAfter)
@@ -160,10 +161,23 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, jf joinFla
 	if drill != "" {
 		drillAt = after(max(jf.drillAfter, time.Nanosecond))
 	}
+	var expire <-chan time.Time
+	if deliveries != nil {
+		t := time.NewTicker(time.Second / 2)
+		defer t.Stop()
+		expire = t.C
+	}
+	p := newJoinPrinter(s)
+	if err := p.room(connected); err != nil {
+		return err
+	}
 	leave := func() error {
 		sess.Leave() // emits Disconnected and closes Events
+		if err := p.drain(deliveries); err != nil {
+			return err
+		}
 		for ev := range sess.Events() {
-			if err := printEvent(s, ev); err != nil {
+			if err := p.room(ev); err != nil {
 				return err
 			}
 		}
@@ -186,11 +200,28 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, jf joinFla
 			if err := sess.Drill(drill); err != nil {
 				fmt.Fprintf(s.err, "lkdash: drill: %v\n", err)
 			}
+		case d, ok := <-deliveries:
+			if !ok {
+				deliveries = nil
+				continue
+			}
+			if err := p.delivery(d); err != nil {
+				return err
+			}
+		case now := <-expire:
+			if err := p.expire(now); err != nil {
+				return err
+			}
 		case ev, ok := <-sess.Events():
 			if !ok {
 				return printEvent(s, sess.Summary())
 			}
-			if err := printEvent(s, ev); err != nil {
+			if _, isDisc := ev.(room.Disconnected); isDisc {
+				if err := p.drain(deliveries); err != nil {
+					return err
+				}
+			}
+			if err := p.room(ev); err != nil {
 				return err
 			}
 			if d, isDisc := ev.(room.Disconnected); isDisc {

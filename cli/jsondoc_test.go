@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/apicheck"
+	"github.com/lkdash/lkdash/hooks"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 )
@@ -80,7 +81,9 @@ func TestJSONDocMatchesOutput(t *testing.T) {
 	}
 
 	emitted := map[string]bool{}
-	for _, ev := range joinEvents {
+	// join also prints the managed server's webhooks, in the form of
+	// `webhook listen`'s lines.
+	for _, ev := range append(slices.Clone(joinEvents), hooks.Delivery{}) {
 		typ := ev.Type()
 		emitted[typ] = true
 		shape := eventShape(t, ev)
@@ -432,6 +435,23 @@ func jsonType(v any) string {
 // order, the schema on the first line, and documented types and fields.
 func checkJoinLines(t *testing.T, lines []string) {
 	t.Helper()
+	checkLines(t, lines, true)
+}
+
+// checkWebhookLines holds `webhook listen` output to the contract: join's
+// webhook event.
+func checkWebhookLines(t *testing.T, lines []string) {
+	t.Helper()
+	checkLines(t, lines, false)
+	for i, line := range lines {
+		if !strings.HasPrefix(line, `{"type":"webhook","time":"`) {
+			t.Errorf("line %d is not a webhook line: %.120s", i+1, line)
+		}
+	}
+}
+
+func checkLines(t *testing.T, lines []string, join bool) {
+	t.Helper()
 	doc := readJSONDoc(t)
 	for i, line := range lines {
 		if !strings.HasPrefix(line, `{"type":"`) || !strings.Contains(line, `","time":"`) {
@@ -441,7 +461,7 @@ func checkJoinLines(t *testing.T, lines []string) {
 		if err := json.Unmarshal([]byte(line), &ev); err != nil {
 			t.Fatalf("line %d is not JSON: %v", i+1, err)
 		}
-		if i == 0 && ev["schema"] != float64(room.EventSchema) {
+		if join && i == 0 && ev["schema"] != float64(room.EventSchema) {
 			t.Errorf("first line should carry \"schema\":%d: %.120s", room.EventSchema, line)
 		}
 		typ, _ := ev["type"].(string)

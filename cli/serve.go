@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
-	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -138,6 +138,9 @@ func (c credentials) empty() bool { return c.url == "" && c.key == "" && c.secre
 // default project, the same order as the source flags.
 func serverCredentials(project, url, key, secret string) (credentials, error) {
 	f := sourceFlags{project: project}
+	// The settings exist only once registered; without them no flag, env
+	// variable or project would be read.
+	f.register(pflag.NewFlagSet("", pflag.ContinueOnError))
 	f.given("url", url)
 	f.given("api-key", key)
 	f.given("api-secret", secret)
@@ -149,17 +152,18 @@ func serverCredentials(project, url, key, secret string) (credentials, error) {
 }
 
 // credentialsOrLocal resolves the server credentials like serverCredentials;
-// with none configured anywhere it starts the managed local server and
-// returns that server's, and the server for the caller to stop (nil when it
-// started none).
-func credentialsOrLocal(ctx context.Context, s *streams, project, url, key, secret string) (credentials, *devserver.Server, error) {
+// with none configured anywhere it starts the managed local server, its
+// webhooks logged on stderr, and returns that server's credentials and the
+// server for the caller to stop (nil when it started none).
+func credentialsOrLocal(ctx context.Context, s *streams, project, url, key, secret string) (credentials, *localServer, error) {
 	creds, err := serverCredentials(project, url, key, secret)
 	if err != nil || !creds.empty() {
 		return creds, nil, err
 	}
-	srv, err := startLocalServer(ctx, s, "")
+	srv, err := startManaged(ctx, s)
 	if err != nil {
 		return credentials{}, nil, err
 	}
+	go logDeliveries(s.err, srv.hooks.rcv)
 	return credentials{url: srv.URL, key: srv.APIKey, secret: srv.APISecret}, srv, nil
 }

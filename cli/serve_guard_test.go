@@ -16,6 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/livekit/protocol/livekit"
+	lksdk "github.com/livekit/server-sdk-go/v2"
+
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
 )
@@ -330,7 +333,7 @@ func TestEmbeddedEndpointIsGuarded(t *testing.T) {
 	if ready.Err != nil {
 		t.Fatalf("embedded start: %v", ready.Err)
 	}
-	defer e.stopAll()
+	defer e.close()
 	var minted []string
 	for _, tc := range []struct {
 		host, origin string
@@ -369,5 +372,21 @@ func TestEmbeddedEndpointIsGuarded(t *testing.T) {
 		if strings.Contains(out, tok) {
 			t.Errorf("embedded endpoint logged a token:\n%s", out)
 		}
+	}
+
+	// The managed server sends its webhooks to the dashboard, verified.
+	rooms := lksdk.NewRoomServiceClient(ready.ServerURL, ready.APIKey, ready.APISecret)
+	if _, err := rooms.CreateRoom(ctx, &livekit.CreateRoomRequest{Name: "hooked"}); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(logs.String(), "msg=webhook event=room_started room=hooked") {
+		select {
+		case <-ctx.Done():
+			t.Fatalf("no room_started webhook in the dashboard's log:\n%s", logs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if line := logs.String()[strings.Index(logs.String(), "msg=webhook event=room_started"):]; !strings.Contains(strings.SplitN(line, "\n", 2)[0], "verified=true") {
+		t.Errorf("the managed server's webhook did not verify: %s", line)
 	}
 }

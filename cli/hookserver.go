@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/hooks"
+	"github.com/lkdash/lkdash/internal/textsafe"
+)
+
+// hookServer receives the managed livekit-server's webhooks on a loopback
+// port. It must be up before the server starts, whose config names it.
+type hookServer struct {
+	rcv  *hooks.Receiver
+	url  string
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// startHookServer listens on a free loopback port for deliveries signed
+// with the dev key pair.
+func startHookServer() (*hookServer, error) {
+	rcv, err := hooks.NewReceiver(hooks.ReceiverConfig{APIKey: devserver.DevKey, APISecret: devserver.DevSecret})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("webhook receiver: %w", err)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	h := &hookServer{rcv: rcv, url: "http://" + ln.Addr().String() + "/", stop: stop, done: make(chan struct{})}
+	go func() {
+		defer close(h.done)
+		_ = serveUntilDone(ctx, ln, rcv)
+	}()
+	return h, nil
+}
+
+// overlay is the server config that sends every webhook here.
+func (h *hookServer) overlay() string {
+	b, _ := yaml.Marshal(map[string]any{"webhook": map[string]any{"api_key": devserver.DevKey, "urls": []string{h.url}}})
+	return string(b)
+}
+
+// Close stops listening, then closes the deliveries channel.
+func (h *hookServer) Close() {
+	h.stop()
+	<-h.done
+	h.rcv.Close()
+}
+
+// localServer is the managed livekit-server and the receiver of its webhooks.
+type localServer struct {
+	*devserver.Server
+	hooks *hookServer
+}
+
+// startManaged starts a webhook receiver, then the managed server sending
+// its webhooks there.
+func startManaged(ctx context.Context, s *streams) (*localServer, error) {
+	hs, err := startHookServer()
+	if err != nil {
+		return nil, err
+	}
+	srv, err := startLocalServer(ctx, s, hs.overlay())
+	if err != nil {
+		hs.Close()
+		return nil, err
+	}
+	return &localServer{Server: srv, hooks: hs}, nil
+}
+
+// Stop stops the server, then the receiver.
+func (m *localServer) Stop() {
+	_ = m.Server.Stop()
+	m.hooks.Close()
+}
+
+// logDeliveries writes one line per delivery to w until the receiver
+// closes: for commands whose stdout is not a stream of events.
+func logDeliveries(w io.Writer, rcv *hooks.Receiver) {
+	for d := range rcv.Deliveries() {
+		fmt.Fprintf(w, "lkdash: %s\n", textsafe.Line(describeDelivery(d), 400))
+	}
+}
+
+// describeDelivery is one delivery for people.
+func describeDelivery(d hooks.Delivery) string {
+	line := "webhook " + d.Event
+	for _, f := range [][2]string{{"room", d.Room}, {"participant", d.Participant}, {"track", d.Track}} {
+		if f[1] != "" {
+			line += fmt.Sprintf(" %s=%s", f[0], f[1])
+		}
+	}
+	if d.Verified {
+		return line + " verified"
+	}
+	return line + " NOT VERIFIED: " + d.Reason
+}
