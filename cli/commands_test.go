@@ -74,7 +74,8 @@ func TestServeAnswersAndStops(t *testing.T) {
 
 // TestJoinWithNothingConfigured runs `lkdash join` with no source at all:
 // it must start the managed livekit-server, join, see the server's first
-// refreshed token, trigger another, and leave when --for elapses.
+// refreshed token, trigger another, print the server's webhooks (verified,
+// matched with the room events) and leave when --for elapses.
 func TestJoinWithNothingConfigured(t *testing.T) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -86,7 +87,7 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.err)
 	}
 	var types []string
-	var refreshes []map[string]any
+	var refreshes, hooked []map[string]any
 	var summary, afterLeave map[string]any
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	checkJoinLines(t, lines)
@@ -106,6 +107,8 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 			summary = ev
 		case "room":
 			afterLeave = ev
+		case "webhook":
+			hooked = append(hooked, ev)
 		}
 	}
 	// The managed server's key pair lets join ask, after leaving, whether
@@ -115,6 +118,22 @@ func TestJoinWithNothingConfigured(t *testing.T) {
 	}
 	if afterLeave["left"] != true || afterLeave["exists"] != true {
 		t.Errorf("after leaving, the room should still exist: %v", afterLeave)
+	}
+	// The managed server's webhooks: our own join, verified, and matched
+	// with the connected event.
+	var joinedHook map[string]any
+	for _, ev := range hooked {
+		if ev["verified"] != true {
+			t.Errorf("a managed server's webhook did not verify: %v", ev)
+		}
+		if ev["event"] == "participant_joined" {
+			joinedHook = ev
+		}
+	}
+	if joinedHook == nil {
+		t.Errorf("no participant_joined webhook from the managed server among %v", types)
+	} else if _, ok := joinedHook["after_room_event_seconds"].(float64); !ok {
+		t.Errorf("our participant_joined webhook is not matched with connected: %v", joinedHook)
 	}
 	if windows, _ := summary["tokens"].([]any); len(windows) != len(refreshes)+1 {
 		t.Errorf("the summary should list the original and each refresh: %v", summary)

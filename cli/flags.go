@@ -69,6 +69,7 @@ const (
 	groupGrants  = "Grants (mint)"
 	groupSession = "Session"
 	groupMedia   = "Media"
+	groupData    = "Data and RPC"
 	groupAgents  = "Agents"
 	groupOutput  = "Output"
 )

@@ -26,6 +26,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 	var f sourceFlags
 	var jf joinFlags
 	var pub publishFlags
+	var data dataFlags
 	var agentTimeout time.Duration
 	var dispatches []string
 	var dispatchMetadata string
@@ -44,12 +45,22 @@ func newJoinCmd(s *streams) *cobra.Command {
 			"(muted, canSubscribe, the publisher's permissions, paused, no packets); room\n" +
 			"reports the room's settings and, when you are the last one, when it closes after\n" +
 			"you leave (with the key pair, a last room line says whether it still exists).\n\n" +
+			"Data: every data packet, text stream (on --topic and the agents' topics), byte\n" +
+			"stream and RPC that reaches us is printed; a stream on a topic nobody handles,\n" +
+			"which the SDK drops silently, is counted and named (stream_unhandled).\n" +
+			"--send-text and --send-file send streams, --rpc-call calls a method and prints the\n" +
+			"response or the error with its round-trip time, and --rpc-echo answers calls, so\n" +
+			"two joins can test each other. With the managed server, its webhooks are printed\n" +
+			"after the room events they report.\n\n" +
 			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
 			"reconnect presented and how long recovery took (drill_result).\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if err := pub.check(jf.autoSubscribe); err != nil {
+				return err
+			}
+			if err := data.check(); err != nil {
 				return err
 			}
 			var drill room.Drill
@@ -68,6 +79,7 @@ func newJoinCmd(s *streams) *cobra.Command {
 				AutoSubscribe: jf.autoSubscribe,
 				StatsInterval: pub.statsInterval(),
 			}
+			data.configure(&cfg)
 			var managed *devserver.Server
 			var deliveries <-chan hooks.Delivery
 			if !r.configured {
@@ -104,6 +116,9 @@ func newJoinCmd(s *streams) *cobra.Command {
 					return err
 				}
 			}
+			if !data.idle() {
+				go data.run(ctx, s, sess)
+			}
 			return streamEvents(cmd, s, sess, connected, deliveries, jf, drill)
 		},
 	}
@@ -119,8 +134,10 @@ func newJoinCmd(s *streams) *cobra.Command {
 	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
 	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
 	inGroup(fl, groupSession, "for", "refresh-after", "drill", "drill-after")
-	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "publish-data", "data-topic", "stats", "stats-interval")
+	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "stats", "stats-interval")
+	data.register(fl)
 	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
+	inGroup(fl, groupData, "topic", "send-text", "send-file", "rpc-call", "rpc-echo", "rpc-timeout", "publish-data", "data-topic")
 	return cmd
 }
 

@@ -39,6 +39,9 @@ var joinEvents = []room.Event{
 	room.ReconnectAttempt{}, room.DrillStarted{}, room.DrillResult{}, room.Summary{},
 	room.TrackChain{}, room.RoomState{},
 	room.JoinProgress{}, room.JoinFailed{},
+	room.TextStreamReceived{}, room.ByteStreamProgress{}, room.ByteStreamReceived{}, room.StreamUnhandled{},
+	room.TextStreamSent{}, room.ByteStreamSent{}, room.DataSent{}, room.RPCResult{}, room.RPCRequest{},
+	room.AgentStateChanged{}, room.Transcription{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

@@ -70,7 +70,7 @@ func (p *publishFlags) publish(sess *room.Session) error {
 		}
 	}
 	if p.data != "" {
-		if err := sess.PublishData(p.data, p.dataTopic); err != nil {
+		if err := sess.PublishData([]byte(p.data), p.dataTopic, true); err != nil {
 			return fmt.Errorf("--publish-data: %w", err)
 		}
 	}

@@ -57,7 +57,7 @@ func TestConnectFailureEndsWithJoinFailed(t *testing.T) {
 	if err := s.Joined(context.Background()); !errors.As(err, &je) || je.Reason != ReasonBadSignature {
 		t.Errorf("Joined = %v", err)
 	}
-	if !errors.Is(s.PublishData("x", ""), ErrNotJoined) {
+	if !errors.Is(s.PublishData([]byte("x"), "", true), ErrNotJoined) {
 		t.Error("a failed session still publishes")
 	}
 	s.Leave() // must not hang or panic

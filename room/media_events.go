@@ -37,15 +37,6 @@ type TrackStats struct {
 	Height      int       `json:"height,omitempty"` // video: pixels, zero when unknown
 }
 
-// DataReceived is a data message from another participant. Text is the
-// payload as sent (it may be any bytes); sanitise it before display.
-type DataReceived struct {
-	At       time.Time `json:"-"`               // when the session saw it
-	Identity string    `json:"identity"`        // the publisher
-	Topic    string    `json:"topic,omitempty"` // the sender's topic, if any
-	Text     string    `json:"text"`            // the payload
-}
-
 // Time returns At.
 func (e TrackSubscribed) Time() time.Time { return e.At }
 
@@ -55,9 +46,6 @@ func (e TrackUnsubscribed) Time() time.Time { return e.At }
 // Time returns At.
 func (e TrackStats) Time() time.Time { return e.At }
 
-// Time returns At.
-func (e DataReceived) Time() time.Time { return e.At }
-
 // Type returns "track_subscribed".
 func (TrackSubscribed) Type() string { return "track_subscribed" }
 
@@ -66,6 +54,3 @@ func (TrackUnsubscribed) Type() string { return "track_unsubscribed" }
 
 // Type returns "track_stats".
 func (TrackStats) Type() string { return "track_stats" }
-
-// Type returns "data_received".
-func (DataReceived) Type() string { return "data_received" }

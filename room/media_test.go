@@ -184,7 +184,7 @@ func TestPublishDataReachesOthers(t *testing.T) {
 	a := joinRoom(t, srv, room, "talker", Config{})
 	b := joinRoom(t, srv, room, "listener", Config{})
 	waitFor(t, a, func(e ParticipantJoined) bool { return e.Participant.Identity == "listener" })
-	if err := a.PublishData("hello\x1b[2J", "greeting"); err != nil {
+	if err := a.PublishData([]byte("hello\x1b[2J"), "greeting", true); err != nil {
 		t.Fatal(err)
 	}
 	d, _ := waitFor[DataReceived](t, b, nil)
@@ -273,7 +273,7 @@ func TestPublishRejectsBadInput(t *testing.T) {
 	if _, err := s.PublishDemo(); !errors.Is(err, ErrNotJoined) {
 		t.Errorf("PublishDemo after Leave: %v", err)
 	}
-	if err := s.PublishData("x", ""); !errors.Is(err, ErrNotJoined) {
+	if err := s.PublishData([]byte("x"), "", true); !errors.Is(err, ErrNotJoined) {
 		t.Errorf("PublishData after Leave: %v", err)
 	}
 	if err := s.SetAutoSubscribe(true); !errors.Is(err, ErrNotJoined) {

@@ -251,16 +251,3 @@ func (s *Session) Unpublish(sid string) error {
 	}
 	return nil
 }
-
-// PublishData sends one reliable data message to everyone in the room.
-func (s *Session) PublishData(text, topic string) error {
-	room, err := s.liveRoom()
-	if err != nil {
-		return err
-	}
-	if err := room.LocalParticipant.PublishDataPacket(&lksdk.UserDataPacket{Payload: []byte(text), Topic: topic},
-		lksdk.WithDataPublishReliable(true)); err != nil {
-		return fmt.Errorf("room: publishing data: %w", err)
-	}
-	return nil
-}

@@ -51,6 +51,13 @@ type Config struct {
 	// otherwise go to stderr, under a terminal UI). Pion's WebRTC logging is
 	// process-wide in the SDK and always discarded.
 	Log *slog.Logger
+	// Topics are the text and byte stream topics received besides
+	// DefaultTopics. The SDK drops streams on any other topic; the session
+	// reports them as StreamUnhandled.
+	Topics []string
+	// RPC maps methods to their handlers, registered before joining so
+	// that no early call finds them missing.
+	RPC map[string]RPCHandler
 }
 
 // RefreshAttribute is the participant attribute TriggerRefresh sets to the
@@ -98,6 +105,7 @@ type Session struct {
 
 	recv      receiver
 	pub       publisher
+	streams   streamCounts
 	autoSub   atomic.Bool   // subscribe to what others publish (Config.AutoSubscribe, then SetAutoSubscribe)
 	stopStats chan struct{} // closed by Leave to end the stats loop
 
@@ -229,6 +237,11 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	s.step(StepConnecting, resp.ServerURL)
 	room := lksdk.NewRoom(s.callbacks())
 	s.room.Store(room)
+	if err := s.register(room); err != nil {
+		s.agents.close()
+		rl.Close()
+		return &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
+	}
 	// The SDK keeps the context it joins with for every reconnect dial of
 	// the session, so it gets one that outlives ctx; ctx still bounds the
 	// join: its end cancels that context and aborts the relay (the SDK
@@ -238,7 +251,7 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	sdkCtx, cancelSDK := context.WithCancel(context.WithoutCancel(ctx))
 	stopAbort := context.AfterFunc(ctx, func() { rl.abort(); cancelSDK() })
 	err2 := room.JoinWithContextAndToken(sdkCtx, rl.URL(), resp.ParticipantToken,
-		lksdk.WithAutoSubscribe(s.cfg.AutoSubscribe), lksdk.WithLogger(sdkLogger(s.cfg.Log)),
+		lksdk.WithAutoSubscribe(s.cfg.AutoSubscribe), lksdk.WithLogger(watchLog{Logger: sdkLogger(s.cfg.Log), unhandled: s.onUnhandled}),
 		lksdk.WithInterceptors([]interceptor.Factory{statsFactory}), lksdk.WithIncludeDefaultInterceptors(true))
 	if !stopAbort() && err2 == nil {
 		err2 = ctx.Err() // joined, but the relay was aborted as ctx ended
@@ -279,6 +292,16 @@ func (s *Session) fail(err *JoinError) {
 	}
 	s.closed = true
 	close(s.events)
+}
+
+// register sets up what must exist before the room is joined: stream
+// handlers and RPC methods.
+func (s *Session) register(room *lksdk.Room) error {
+	errs := []error{s.receiveStreams(room)}
+	for method, h := range s.cfg.RPC {
+		errs = append(errs, s.handleRPC(room, method, h))
+	}
+	return errors.Join(errs...)
 }
 
 // roomSID waits briefly for the room SID: Room.SID blocks until the server
@@ -619,7 +642,8 @@ func (s *Session) callbacks() *lksdk.RoomCallback {
 	}
 	cb.OnDataPacket = func(data lksdk.DataPacket, params lksdk.DataReceiveParams) {
 		if u, ok := data.(*lksdk.UserDataPacket); ok {
-			s.emit(DataReceived{At: s.cfg.Now(), Identity: params.SenderIdentity, Topic: u.Topic, Text: string(u.Payload)})
+			s.emit(DataReceived{At: s.cfg.Now(), Identity: params.SenderIdentity, Topic: u.Topic, Text: string(u.Payload),
+				Size: len(u.Payload), Preview: Preview(u.Payload)})
 		}
 	}
 	cb.OnActiveSpeakersChanged = func(ps []lksdk.Participant) {

@@ -140,6 +140,9 @@ func changes(old, p Participant, local bool, now time.Time) []Event {
 	}
 	if changed := attributeChanges(old.Attributes, p.Attributes); len(changed) > 0 {
 		evs = append(evs, AttributesChanged{At: now, Identity: id, Local: local, Changed: changed})
+		if was, is := old.AgentState(), p.AgentState(); was != is {
+			evs = append(evs, AgentStateChanged{At: now, Identity: id, Local: local, Old: was, New: is})
+		}
 	}
 	if old.Kind != p.Kind {
 		evs = append(evs, KindChanged{At: now, Identity: id, Local: local, Old: old.Kind, New: p.Kind})
@@ -193,6 +196,18 @@ func attributeChanges(old, cur map[string]string) map[string]string {
 		return nil
 	}
 	return changed
+}
+
+// trackOwner is the identity publishing the track sid; false when unknown.
+func (t *tracker) trackOwner(sid string) (string, bool) {
+	for id, p := range t.people {
+		for _, tr := range p.Tracks {
+			if tr.SID == sid {
+				return id, true
+			}
+		}
+	}
+	return "", false
 }
 
 // connectionQuality applies quality updates; nil when nothing changed.
