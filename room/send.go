@@ -155,4 +155,3 @@ func writePart[T any](ctx context.Context, put func(T, *func()), closeStream fun
 		return fmt.Errorf("room: stream cut short: %w", ctx.Err())
 	}
 }
-

@@ -8,8 +8,8 @@ import (
 	"slices"
 	"sync"
 
-	lksdk "github.com/livekit/server-sdk-go/v2"
 	protoLogger "github.com/livekit/protocol/logger"
+	lksdk "github.com/livekit/server-sdk-go/v2"
 )
 
 // DefaultTopics are the stream topics every session receives: the agents
@@ -195,7 +195,9 @@ func (l watchLog) WithValues(kv ...any) protoLogger.Logger { return l.wrap(l.Log
 func (l watchLog) WithName(name string) protoLogger.Logger { return l.wrap(l.Logger.WithName(name)) }
 
 // WithComponent keeps watching.
-func (l watchLog) WithComponent(c string) protoLogger.Logger { return l.wrap(l.Logger.WithComponent(c)) }
+func (l watchLog) WithComponent(c string) protoLogger.Logger {
+	return l.wrap(l.Logger.WithComponent(c))
+}
 
 // WithCallDepth keeps watching.
 func (l watchLog) WithCallDepth(d int) protoLogger.Logger { return l.wrap(l.Logger.WithCallDepth(d)) }
@@ -227,4 +229,3 @@ func stringValue(kv []any, key string) string {
 	}
 	return ""
 }
-
