@@ -11,7 +11,7 @@ import (
 )
 
 func newAgentCmd(s *streams) *cobra.Command {
-	var name, project, serverURL, apiKey, apiSecret string
+	var name, project, serverURL, apiKey, apiSecret, say string
 	var forDur time.Duration
 	cmd := &cobra.Command{
 		Use:   "agent --name NAME",
@@ -19,8 +19,12 @@ func newAgentCmd(s *streams) *cobra.Command {
 		Long: "Agent registers a worker for NAME with the server over LiveKit's agent worker\n" +
 			"protocol, accepts every job dispatched to that name, joins each job's room as the\n" +
 			"agent participant (kind agent) and leaves when the job ends or the room empties. It\n" +
-			"prints one JSON object per worker event (worker_registered, job_started, job_ended,\n" +
+			"prints one JSON object per worker event (worker_registered, job_started, said, job_ended,\n" +
 			"job_failed). Ctrl-C leaves every room and deregisters.\n\n" +
+			"--say TEXT makes it play one turn in each room it joins, as a real agent would: it\n" +
+			"publishes the demo tone as its voice, moves its lk.agent.state listening → speaking →\n" +
+			"listening and sends TEXT as the transcription of that voice (lk.transcription), then\n" +
+			"prints said.\n\n" +
 			"An empty --name registers for automatic dispatch: the server then sends this worker\n" +
 			"every new room whose token asks for no agent.\n\n" +
 			"It needs --url, --api-key and --api-secret (or LIVEKIT_URL, LIVEKIT_API_KEY,\n" +
@@ -49,7 +53,7 @@ func newAgentCmd(s *streams) *cobra.Command {
 				return usageErrorf("agent needs both --api-key and --api-secret (or LIVEKIT_API_KEY and LIVEKIT_API_SECRET)")
 			}
 			w, err := standin.Register(ctx, standin.Config{
-				URL: creds.url, APIKey: creds.key, APISecret: creds.secret, AgentName: name, Now: s.now,
+				URL: creds.url, APIKey: creds.key, APISecret: creds.secret, AgentName: name, Now: s.now, Say: say,
 			})
 			if err != nil {
 				return err
@@ -65,6 +69,7 @@ func newAgentCmd(s *streams) *cobra.Command {
 	fs.StringVar(&apiKey, "api-key", "", "API key (env LIVEKIT_API_KEY)")
 	fs.StringVar(&apiSecret, "api-secret", "", "API secret (env LIVEKIT_API_SECRET; prefer the env var: flags show in ps)")
 	fs.DurationVar(&forDur, "for", 0, "deregister after this long (default: until Ctrl-C)")
+	fs.StringVar(&say, "say", "", "in each room: publish the demo tone, go listening → speaking → listening and send this text as a transcription")
 	return cmd
 }
 

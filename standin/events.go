@@ -11,6 +11,9 @@ const (
 	EventJobStarted = "job_started" // joined the job's room
 	EventJobEnded   = "job_ended"   // left the room; Reason says why
 	EventJobFailed  = "job_failed"  // could not join; Reason says why
+	// EventSaid: the turn of Config.Say was played (tone, states,
+	// transcription); Reason says why it was cut short or failed.
+	EventSaid = "said"
 )
 
 // Event is one thing the worker did. Job fields are empty on

@@ -144,13 +144,39 @@ func (j *job) run(serverURL, token string) {
 	room = r
 	mu.Unlock()
 	onPeople() // people already there when we joined
+	endTurn := j.playTurn(r)
 
 	reason := <-j.stopCh
+	endTurn()
 	// Report success before leaving: the server otherwise records an agent
 	// that left its room as a failed job.
 	w.updateJob(j.info.JobID, livekit.JobStatus_JS_SUCCESS, "")
 	r.Disconnect()
 	j.end(EventJobEnded, reason)
+}
+
+// playTurn plays Config.Say's turn in the background (see say) and
+// reports it; the returned func cuts it short and waits for it.
+func (j *job) playTurn(r *lksdk.Room) func() {
+	text := j.w.cfg.Say
+	if text == "" {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ev := j.info
+		ev.Type = EventSaid
+		if err := say(ctx, r, text); err != nil {
+			ev.Reason = err.Error()
+		}
+		j.w.emit(ev)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 func (j *job) end(kind, reason string) {

@@ -1,9 +1,10 @@
 // Package standin is a stand-in LiveKit agent: a worker that registers with
 // the server over the agent worker protocol (WebSocket /agent, the
 // livekit.WorkerMessage / livekit.ServerMessage protobufs), accepts every
-// job offered and joins each job's room as the agent participant. It does
-// nothing in the room; it exists so dispatch can be seen working end to
-// end without writing an agent.
+// job offered and joins each job's room as the agent participant. It
+// exists so dispatch can be seen working end to end without writing an
+// agent; with Config.Say it also plays one turn of a conversation (voice,
+// agent state, transcription) in each room.
 package standin
 
 import (
@@ -51,6 +52,12 @@ type Config struct {
 	AgentName string
 	// Now stamps events; nil means time.Now.
 	Now func() time.Time
+	// Say, when set, makes the agent play one turn in each room it joins:
+	// it publishes the demo tone as its voice, moves its lk.agent.state
+	// listening → speaking → listening and sends Say as the transcription
+	// of that voice, so agent state and transcriptions can be seen
+	// without a real agent.
+	Say string
 }
 
 // Worker is one registered worker. Events arrive on Events until the
