@@ -1,23 +1,27 @@
 package room
 
-import "time"
+import (
+	"time"
+
+	"github.com/lkdash/lkdash/internal/agentproto"
+)
 
 // Names from LiveKit's agents protocol.
 const (
 	// AttrAgentState is the participant attribute an agent keeps its state in.
-	AttrAgentState = "lk.agent.state"
+	AttrAgentState = agentproto.AttrAgentState
 	// TopicTranscription is the text stream topic of transcriptions.
-	TopicTranscription = "lk.transcription"
+	TopicTranscription = agentproto.TopicTranscription
 	// TopicChat is the text stream topic of chat messages.
-	TopicChat = "lk.chat"
+	TopicChat = agentproto.TopicChat
 	// AttrTranscribedTrack is the transcription stream attribute naming the
 	// audio track whose speech it transcribes.
-	AttrTranscribedTrack = "lk.transcribed_track_id"
+	AttrTranscribedTrack = agentproto.AttrTranscribedTrack
 	// AttrSegmentID is the transcription stream attribute naming the
 	// segment: later streams with the same id replace its text.
-	AttrSegmentID = "lk.segment_id"
+	AttrSegmentID = agentproto.AttrSegmentID
 	// AttrTranscriptionFinal is "true" on a segment's final text.
-	AttrTranscriptionFinal = "lk.transcription_final"
+	AttrTranscriptionFinal = agentproto.AttrTranscriptionFinal
 )
 
 // AgentState is an agent's state as its lk.agent.state attribute says.
@@ -27,9 +31,9 @@ type AgentState string
 const (
 	AgentInitializing AgentState = "initializing"
 	AgentIdle         AgentState = "idle"
-	AgentListening    AgentState = "listening"
+	AgentListening    AgentState = agentproto.StateListening
 	AgentThinking     AgentState = "thinking"
-	AgentSpeaking     AgentState = "speaking"
+	AgentSpeaking     AgentState = agentproto.StateSpeaking
 )
 
 // AgentState is the participant's lk.agent.state attribute; "" for anyone

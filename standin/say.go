@@ -10,8 +10,8 @@ import (
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/pion/webrtc/v4"
 
+	"github.com/lkdash/lkdash/internal/agentproto"
 	"github.com/lkdash/lkdash/media"
-	"github.com/lkdash/lkdash/room"
 )
 
 // sayStep is how long each state of a turn lasts: long enough for every
@@ -28,10 +28,10 @@ const toneLevel = 21
 // sends text as the transcription of that voice (an lk.transcription text
 // stream naming the tone's track).
 func say(ctx context.Context, r *lksdk.Room, text string) error {
-	setState := func(s room.AgentState) {
-		r.LocalParticipant.SetAttributes(map[string]string{room.AttrAgentState: string(s)})
+	setState := func(s string) {
+		r.LocalParticipant.SetAttributes(map[string]string{agentproto.AttrAgentState: s})
 	}
-	setState(room.AgentListening)
+	setState(agentproto.StateListening)
 	voice, err := publishTone(r)
 	if err != nil {
 		return err
@@ -39,21 +39,24 @@ func say(ctx context.Context, r *lksdk.Room, text string) error {
 	if !pause(ctx, sayStep) {
 		return ctx.Err()
 	}
-	setState(room.AgentSpeaking)
+	setState(agentproto.StateSpeaking)
 	r.LocalParticipant.SendText(text, lksdk.StreamTextOptions{
-		Topic: room.TopicTranscription,
+		Topic: agentproto.TopicTranscription,
 		Attributes: map[string]string{
-			room.AttrTranscribedTrack:   voice,
-			room.AttrSegmentID:          "SG_" + rand.Text()[:12],
-			room.AttrTranscriptionFinal: "true",
+			agentproto.AttrTranscribedTrack:   voice,
+			agentproto.AttrSegmentID:          "SG_" + rand.Text()[:12],
+			agentproto.AttrTranscriptionFinal: "true",
 		},
 	})
 	if !pause(ctx, sayStep) {
 		return ctx.Err()
 	}
-	setState(room.AgentListening)
+	setState(agentproto.StateListening)
 	return nil
 }
+
+// VoiceTrackName is the name of the track a speaking stand-in publishes.
+const VoiceTrackName = "agent-voice"
 
 // publishTone publishes the embedded test tone as the agent's microphone
 // and returns its track id.
@@ -73,7 +76,7 @@ func publishTone(r *lksdk.Room) (string, error) {
 	if err := track.StartWrite(loop, nil); err != nil {
 		return "", err
 	}
-	pub, err := r.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: room.DemoAudioName, Source: livekit.TrackSource_MICROPHONE})
+	pub, err := r.LocalParticipant.PublishTrack(track, &lksdk.TrackPublicationOptions{Name: VoiceTrackName, Source: livekit.TrackSource_MICROPHONE})
 	if err != nil {
 		_ = track.Close()
 		return "", fmt.Errorf("standin: publishing the tone: %w", err)

@@ -62,7 +62,7 @@ func TestSayPlaysATurn(t *testing.T) {
 	m, _ := roster.Get(agent)
 	var tone string
 	for _, tr := range m.Tracks {
-		if tr.Name == room.DemoAudioName {
+		if tr.Name == VoiceTrackName {
 			tone = tr.SID
 		}
 	}
