@@ -47,6 +47,24 @@
 // AgentDispatch, AgentJoined and AgentMissing events follow each one to
 // the agent joining, or to the likely reason it did not.
 //
+// # Data, streams and RPC
+//
+// Every message that reaches the session is an event that implements
+// DataEvent (its Data method gives sender, topic, kind, size and a safe
+// Preview, for one list of them all): DataReceived for a data packet,
+// TextStreamReceived for a text stream once whole, ByteStreamProgress and
+// ByteStreamReceived for a byte stream, RPCRequest for a call to one of
+// Config.RPC's methods. Streams are received on DefaultTopics and
+// Config.Topics (Session.ReceiveTopic adds one later); the SDK drops a
+// stream on any other topic without a word, and the session reports it
+// as StreamUnhandled, counted by topic (Session.Unhandled). Sending:
+// PublishData (refusing a packet over MaxDataPacket, which the SDK would
+// drop silently), SendText, SendFile and CallRPC, whose RPCResult names
+// a failure's code and likely cause. An agent's lk.agent.state is read by
+// Participant.AgentState and reported as AgentStateChanged; transcription
+// streams become Transcription events, attributed to whose speech they
+// transcribe.
+//
 // # Why media does not flow, and the room itself
 //
 // For every audio and video track, TrackChain lays out the links between
