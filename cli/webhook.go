@@ -230,7 +230,7 @@ func printCheck(s *streams, rep hooks.CheckReport) {
 		if r.Status != 0 {
 			status = fmt.Sprint(r.Status)
 		}
-		fmt.Fprintf(s.out, "  %s  %-30s %s %6s  %s\n", mark, r.Title, status, r.Latency.Round(time.Millisecond), textsafe.Line(r.Note, 300))
+		fmt.Fprintf(s.out, "  %s  %-30s %s %6.1fms  %s\n", mark, r.Title, status, float64(r.Latency.Microseconds())/1000, textsafe.Line(r.Note, 300))
 	}
 	if holes := rep.Holes(); len(holes) > 0 {
 		var titles []string
