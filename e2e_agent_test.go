@@ -18,7 +18,7 @@ func TestDashboardAgentEndToEnd(t *testing.T) {
 
 	term.waitFor("dev server ready", 3*time.Minute, "ready")
 	term.keys("5") // the Agents panel: its bindings lead the help bar
-	screen := term.waitFor("the Agents panel focused, offering a stand-in", time.Minute, "ctrl+t: run a stand-in", "n new dispatch")
+	term.waitFor("the Agents panel focused, offering a stand-in", time.Minute, "ctrl+t: run a stand-in", "n new dispatch")
 	term.keys("n")
 	term.keys("-l", "helper")
 	term.keys("C-t")
@@ -26,7 +26,7 @@ func TestDashboardAgentEndToEnd(t *testing.T) {
 	term.keys("Escape")
 
 	term.keys("j")
-	screen = term.waitFor("the agent joining", time.Minute, "agent joined +", "agent_joined")
+	screen := term.waitFor("the agent joining", time.Minute, "agent joined +", "agent_joined")
 	if !strings.Contains(screen, "[stand-in]") {
 		t.Errorf("the Agents panel should mark the stand-in:\n%s", screen)
 	}

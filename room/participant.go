@@ -125,7 +125,9 @@ func participantFromInfo(pi *livekit.ParticipantInfo) Participant {
 		p.Permissions = &Permissions{
 			CanSubscribe: perm.GetCanSubscribe(), CanPublish: perm.GetCanPublish(),
 			CanPublishData: perm.GetCanPublishData(), CanUpdateMetadata: perm.GetCanUpdateMetadata(),
-			Hidden: perm.GetHidden(), Recorder: perm.GetRecorder(), Agent: perm.GetAgent(),
+			Hidden: perm.GetHidden(),
+			//lint:ignore SA1019 the protocol moved these to the participant's kind, but servers still send them and tokens still grant them
+			Recorder: perm.GetRecorder(), Agent: perm.GetAgent(),
 		}
 		for _, s := range perm.GetCanPublishSources() {
 			p.Permissions.CanPublishSources = append(p.Permissions.CanPublishSources, s.String())
@@ -143,11 +145,14 @@ func participantFromInfo(pi *livekit.ParticipantInfo) Participant {
 func trackFromInfo(ti *livekit.TrackInfo) Track {
 	t := Track{
 		SID: ti.GetSid(), Name: ti.GetName(), Kind: strings.ToLower(ti.GetType().String()),
-		Muted: ti.GetMuted(), MimeType: ti.GetMimeType(), Simulcast: ti.GetSimulcast(),
+		Muted: ti.GetMuted(), MimeType: ti.GetMimeType(),
+		//lint:ignore SA1019 servers before per-codec layers set only this; v1.13.5 still sets it
+		Simulcast: ti.GetSimulcast(),
 	}
 	if src := ti.GetSource(); src != livekit.TrackSource_UNKNOWN {
 		t.Source = src.String()
 	}
+	//lint:ignore SA1019 older servers list layers here only; newer ones per codec (below)
 	layers := ti.GetLayers()
 	if len(layers) == 0 { // newer servers keep layers per codec
 		for _, c := range ti.GetCodecs() {

@@ -94,6 +94,7 @@ func TestTrackerTrackChanges(t *testing.T) {
 		{cam(func(ti *livekit.TrackInfo) { ti.Muted = true }), []string{"track_muted"}},
 		{cam(func(ti *livekit.TrackInfo) {
 			ti.Codecs = []*livekit.SimulcastCodecInfo{{MimeType: "video/VP8", Layers: []*livekit.VideoLayer{{Quality: livekit.VideoQuality_LOW, Width: 320, Height: 180}}}}
+			//lint:ignore SA1019 livekit-server v1.13.5 still sets it, so the tracker reads it
 			ti.Simulcast = true
 		}), []string{"track_updated", "track_unmuted"}},
 		{info("bob", 5, nil), []string{"track_unpublished"}},

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs lkdash's whole test suite on a fresh machine: installs what the tests
 # need (tmux for the end-to-end dashboard test, the pinned livekit-server for
-# the integration tests), then checks formatting and vet, then `go test -race`.
+# the integration tests), then checks formatting, vet and staticcheck, then
+# `go test -race`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +31,6 @@ if [ -n "$unformatted" ]; then
   echo "test.sh: gofmt would change:"; echo "$unformatted"; exit 1
 fi
 go vet ./...
+# Pinned, so a new release's checks land in their own commit, not in CI.
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 go test -race -count=1 -timeout 30m "$@" ./...

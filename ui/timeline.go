@@ -152,8 +152,7 @@ func (t timeline) View() string {
 	}
 	rows := t.h - len(lines) - footer
 	first := max(len(t.windows)-rows, 0)
-	if first > 0 {
-		rows--
+	if first > 0 { // the "earlier tokens" line takes a token row
 		first++
 		lines = append(lines, t.st.Muted.Render(fmt.Sprintf("… %d earlier tokens", first)))
 	}

@@ -6,9 +6,10 @@ package doccheck
 import (
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/token"
-	"io/fs"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -20,19 +21,21 @@ import (
 // struct fields. A constant, variable or field counts as documented by a
 // comment above it, at the end of its line, or above its group.
 func Undocumented(dir string) ([]string, error) {
-	fset := token.NewFileSet()
-	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool {
-		return !strings.HasSuffix(fi.Name(), "_test.go")
-	}, parser.ParseComments)
+	// go/build picks the files the package is built from on this platform,
+	// build tags included, which parser.ParseDir never did.
+	bp, err := build.ImportDir(dir, 0)
 	if err != nil {
 		return nil, err
 	}
+	fset := token.NewFileSet()
 	var out []string
-	for _, pkg := range pkgs {
-		for _, f := range pkg.Files {
-			for _, m := range undocumented(f) {
-				out = append(out, fmt.Sprintf("%s: %s", fset.Position(m.pos), m.what))
-			}
+	for _, name := range bp.GoFiles {
+		f, err := parser.ParseFile(fset, filepath.Join(dir, name), nil, parser.ParseComments)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range undocumented(f) {
+			out = append(out, fmt.Sprintf("%s: %s", fset.Position(m.pos), m.what))
 		}
 	}
 	sort.Strings(out)
