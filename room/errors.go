@@ -40,6 +40,10 @@ type JoinError struct {
 	Err    error      // the cause, with token text removed
 	// ServerURL is the server that was tried ("" when no token was fetched).
 	ServerURL string
+	// Network is what the signal connection carried before the join
+	// failed: the server, its ICE servers and candidates, the connectivity
+	// checks. Nil when the signal connection never got that far.
+	Network *Network
 }
 
 // Error says what failed and what to do about it, in one line.

@@ -92,6 +92,19 @@ func (r *receiver) snapshot() map[string]*subscription {
 	return maps.Clone(r.subs)
 }
 
+// sent returns the newest statistics for one of our outgoing streams.
+func (r *receiver) sent(ssrc uint32) (stats.Stats, bool) {
+	r.mu.Lock()
+	getters := r.getters
+	r.mu.Unlock()
+	for i := len(getters) - 1; i >= 0; i-- {
+		if st := getters[i].Get(ssrc); st != nil && st.OutboundRTPStreamStats.PacketsSent > 0 {
+			return *st, true
+		}
+	}
+	return stats.Stats{}, false
+}
+
 // subscribed registers a track and starts reading it: pion counts packets
 // only as they are read, and unread packets would pile up in its buffers.
 func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPublication, rp *lksdk.RemoteParticipant) {

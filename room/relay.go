@@ -23,8 +23,10 @@ import (
 // relay sits between the SDK and the real server on a loopback port. The SDK
 // offers no hook for the tokens the server pushes, so every server→client
 // WebSocket frame passes through here: written on to the SDK first, then
-// shown to onFrame. Frames are forwarded unchanged in both directions; plain
-// HTTP (the SDK's GET /rtc/validate) is reverse-proxied.
+// shown to onFrame. Frames are forwarded unchanged in both directions,
+// except the ICE candidates a candidateFilter drops or redirects
+// (Config.Block); plain HTTP (the SDK's GET /rtc/validate) is
+// reverse-proxied.
 //
 // Media does not pass through: WebRTC goes straight to the addresses the
 // server advertises. Region discovery for LiveKit Cloud URLs is skipped
@@ -51,6 +53,7 @@ type relay struct {
 	pairs   map[*pair]struct{}
 	lastErr error // last transport-level failure reaching the server
 	onDial  func(dial)
+	filter  *candidateFilter // nil: no candidate is looked at
 	wg      sync.WaitGroup
 }
 
@@ -216,12 +219,16 @@ func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
 	defer r.untrack(p)
 	bridgeControl(client, up)
 
+	var fromServer, fromClient func(int, []byte) ([]byte, bool)
+	if f := r.candidates(); f != nil {
+		fromServer, fromClient = f.fromServer, f.fromClient
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pipe(client, up, r.onFrame) // server → SDK
+		pipe(client, up, fromServer, r.onFrame) // server → SDK
 	}()
-	pipe(up, client, func(mt int, data []byte) { r.clientFrame(p, mt, data) }) // SDK → server
+	pipe(up, client, fromClient, func(mt int, data []byte) { r.clientFrame(p, mt, data) }) // SDK → server
 	<-done
 }
 
@@ -342,12 +349,16 @@ func (r *relay) Close() {
 		<-idle
 	}
 	r.transport.CloseIdleConnections()
+	if f := r.candidates(); f != nil {
+		f.close()
+	}
 }
 
 // pipe copies messages from src to dst until either side fails, then
 // passes the close on: a close frame as a close frame with the same code,
-// anything else as a dropped connection.
-func pipe(dst, src *websocket.Conn, onFrame func(int, []byte)) {
+// anything else as a dropped connection. filter, when set, may change or
+// drop each message first; onFrame sees what was forwarded, after dst.
+func pipe(dst, src *websocket.Conn, filter func(int, []byte) ([]byte, bool), onFrame func(int, []byte)) {
 	defer dst.Close()
 	defer src.Close()
 	for {
@@ -359,6 +370,12 @@ func pipe(dst, src *websocket.Conn, onFrame func(int, []byte)) {
 					websocket.FormatCloseMessage(ce.Code, ce.Text), time.Now().Add(time.Second))
 			}
 			return
+		}
+		if filter != nil {
+			var keep bool
+			if data, keep = filter(mt, data); !keep {
+				continue
+			}
 		}
 		if err := dst.WriteMessage(mt, data); err != nil {
 			return

@@ -2,6 +2,7 @@ package room
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,7 +15,6 @@ import (
 	"github.com/livekit/protocol/livekit"
 	protoLogger "github.com/livekit/protocol/logger"
 	lksdk "github.com/livekit/server-sdk-go/v2"
-	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 
 	"github.com/lkdash/lkdash/internal/sdkquiet"
@@ -58,6 +58,30 @@ type Config struct {
 	// RPC maps methods to their handlers, registered before joining so
 	// that no early call finds them missing.
 	RPC map[string]RPCHandler
+
+	// Block reproduces a hostile network between us and the server by
+	// dropping or redirecting ICE candidates in the relay (see Block);
+	// zero blocks nothing.
+	Block Block
+	// RootCAs, when set, are the authorities trusted for a wss:// or
+	// https:// server's certificate, instead of the system's.
+	RootCAs *x509.CertPool
+	// ICETCP lets media use the server's ICE/TCP candidates. The SDK's
+	// WebRTC stack (pion) gathers no TCP candidates, so without this it
+	// ignores them; with it, the relay gives the SDK a loopback UDP
+	// candidate for each and carries its packets to the server over TCP
+	// (see Candidate.Bridge). Path reports such a path as TCP.
+	ICETCP bool
+	// RelayOnly makes ICE use TURN relay candidates only, through the TURN
+	// servers of the join response (iceTransportPolicy "relay"). With no
+	// TURN server handed out, media cannot connect.
+	RelayOnly bool
+	// NoTURN drops the TURN servers of the join response (STUN stays), so
+	// media cannot fall back to a relay.
+	NoTURN bool
+	// ConnectTimeout bounds the SDK's connect, from the signal dial to the
+	// peer connection being up; 0 means the SDK's default, 5 s.
+	ConnectTimeout time.Duration
 }
 
 // RefreshAttribute is the participant attribute TriggerRefresh sets to the
@@ -93,6 +117,7 @@ type Session struct {
 	joinSeen chan struct{}         // closed once the join response was tracked
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
 	life     lifecycle
+	net      netState  // what the signal connection said about the media path
 	chains   chainBook // what the server said about each track's links
 	roomBook roomBook  // the server's description of the room
 	leftAt   time.Time // when Leave began
@@ -123,7 +148,9 @@ type Session struct {
 // Join fetches a token from src, starts the signal relay and joins the room.
 // It returns after the SDK has joined (or failed), with a session whose
 // events begin with Connected. ctx bounds the whole join, not the session:
-// it may end once Join has returned. Failures are *JoinError.
+// it may end once Join has returned. Failures are *JoinError. The SDK
+// makes one attempt: it retries only across LiveKit Cloud regions, and
+// behind the relay it never sees a Cloud URL.
 func Join(ctx context.Context, src tokens.ConfigurableSource, opts tokens.Options, cfg Config) (*Session, error) {
 	s := newSession(cfg, false)
 	if err := s.join(ctx, src, opts); err != nil {
@@ -225,6 +252,11 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	if rerr != nil {
 		return &JoinError{Reason: ReasonBadURL, Err: rerr, ServerURL: resp.ServerURL}
 	}
+	rl.trust(s.cfg.RootCAs)
+	if err := rl.watchCandidates(s.cfg.Block, s.cfg.ICETCP, s.noteCandidate); err != nil {
+		rl.Close()
+		return &JoinError{Reason: ReasonOther, Err: err, ServerURL: resp.ServerURL}
+	}
 	s.mu.Lock()
 	s.resp, s.token, s.relay = resp, tok, rl
 	s.life.issued = []issued{{raw: resp.ParticipantToken, tok: tok, receivedAt: s.cfg.Now()}}
@@ -250,33 +282,39 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	// (Room.Disconnect ends the SDK's own work; the context is left alone.)
 	sdkCtx, cancelSDK := context.WithCancel(context.WithoutCancel(ctx))
 	stopAbort := context.AfterFunc(ctx, func() { rl.abort(); cancelSDK() })
-	err2 := room.JoinWithContextAndToken(sdkCtx, rl.URL(), resp.ParticipantToken,
-		lksdk.WithAutoSubscribe(s.cfg.AutoSubscribe), lksdk.WithLogger(watchLog{Logger: sdkLogger(s.cfg.Log), unhandled: s.onUnhandled}),
-		lksdk.WithInterceptors([]interceptor.Factory{statsFactory}), lksdk.WithIncludeDefaultInterceptors(true))
+	stopWatch := s.watchChecks(room)
+	err2 := room.JoinWithContextAndToken(sdkCtx, rl.URL(), resp.ParticipantToken, s.connectOptions(statsFactory)...)
+	stopWatch()
 	if !stopAbort() && err2 == nil {
 		err2 = ctx.Err() // joined, but the relay was aborted as ctx ended
 	}
 	if err2 != nil {
-		upstream := rl.upstreamErr()
 		cancelSDK()
-		room.Disconnect()
-		s.agents.close()
-		rl.Close()
-		je := classify(ctx, err2, upstream, resp.ParticipantToken, resp.ServerURL)
-		je.Err = unrelay(je.Err, rl)
-		s.mu.Lock()
-		refusal := s.joinRefusal
-		s.mu.Unlock()
-		if refusal != nil && upstream == nil {
-			if why := explainRefusal(ctx, *refusal, tok, s.cfg, resp.ServerURL); why != nil {
-				return why
-			}
-		}
-		return je
+		return s.withNetwork(s.joinFailed(ctx, err2, room, rl, tok))
 	}
 	s.joined.Store(true)
 	s.connected(room)
 	return nil
+}
+
+// joinFailed tears down a join the SDK gave up on and says why: the
+// server's refusal when it refused, else what the SDK and the relay saw.
+func (s *Session) joinFailed(ctx context.Context, err error, room *lksdk.Room, rl *relay, tok *tokens.Token) *JoinError {
+	upstream := rl.upstreamErr()
+	room.Disconnect()
+	s.agents.close()
+	rl.Close()
+	je := classify(ctx, err, upstream, s.resp.ParticipantToken, s.resp.ServerURL)
+	je.Err = unrelay(je.Err, rl)
+	s.mu.Lock()
+	refusal := s.joinRefusal
+	s.mu.Unlock()
+	if refusal != nil && upstream == nil {
+		if why := explainRefusal(ctx, *refusal, tok, s.cfg, s.resp.ServerURL); why != nil {
+			return why
+		}
+	}
+	return je
 }
 
 // fail ends a session whose join failed: JoinFailed (Connect only: Join
@@ -548,6 +586,7 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 		s.mu.Unlock()
 	case *livekit.SignalResponse_Join:
 		s.track(func(t *tracker, now time.Time) []Event {
+			s.noteJoinResponse(m.Join)
 			s.roomBook.onRoom(m.Join.GetRoom())
 			evs := t.join(m.Join, now)
 			select {
