@@ -14,6 +14,9 @@ import (
 // close them (rtc.tcp_port: 0 means no ICE/TCP).
 type ports struct {
 	http, rtcTCP, rtcUDP, turnUDP int
+	// relayStart..relayEnd are the UDP ports the embedded TURN server
+	// relays from; probed only when an overlay turns TURN on.
+	relayStart, relayEnd int
 }
 
 // baseConfig is lkdash's own config: every listener on loopback and on the
@@ -92,16 +95,13 @@ func loopbackOnly(name string, v any) error {
 
 // effectiveConfig merges overlay over the base for p and reads back the
 // ports the server will really use. The embedded TURN server, when the
-// overlay enables it without a port, gets the probed UDP port p.turnUDP.
+// overlay enables it, gets what it needs to work on loopback unless the
+// overlay says otherwise (see turnDefaults).
 func effectiveConfig(p ports, overlay map[string]any) (string, ports, error) {
 	cfg := baseConfig(p)
 	merge(cfg, overlay)
 	if on, _ := lookup(cfg, "turn", "enabled"); on == true {
-		udp, _ := lookup(cfg, "turn", "udp_port")
-		tls, _ := lookup(cfg, "turn", "tls_port")
-		if udp == nil && tls == nil {
-			cfg["turn"].(map[string]any)["udp_port"] = p.turnUDP
-		}
+		turnDefaults(cfg["turn"].(map[string]any), p)
 	}
 	var got ports
 	var err error
@@ -130,6 +130,32 @@ func effectiveConfig(p ports, overlay map[string]any) (string, ports, error) {
 		return "", ports{}, fmt.Errorf("server config: %w", err)
 	}
 	return string(b), got, nil
+}
+
+// turnDefaults fills in what the embedded TURN server needs on the
+// managed server, for each key the overlay leaves out:
+//   - udp_port (unless tls_port is set): the probed free UDP port;
+//   - relay_range_start/end: probed free ports. livekit-server's dev-mode
+//     default, 30000–30002, is fixed, so two servers on one machine would
+//     fight over it;
+//   - allow_restricted_peer_cidrs: 127.0.0.0/8. livekit-server refuses to
+//     relay to loopback (and other private) peers by default, and the
+//     managed server's media ports are on 127.0.0.1: without this, every
+//     TURN allocation works and every relayed packet is dropped.
+func turnDefaults(turn map[string]any, p ports) {
+	_, udp := turn["udp_port"]
+	_, tls := turn["tls_port"]
+	if !udp && !tls {
+		turn["udp_port"] = p.turnUDP
+	}
+	_, start := turn["relay_range_start"]
+	_, end := turn["relay_range_end"]
+	if !start && !end && p.relayStart > 0 {
+		turn["relay_range_start"], turn["relay_range_end"] = p.relayStart, p.relayEnd
+	}
+	if _, ok := turn["allow_restricted_peer_cidrs"]; !ok {
+		turn["allow_restricted_peer_cidrs"] = []any{"127.0.0.0/8"}
+	}
 }
 
 // merge copies src into dst: mappings merge key by key, anything else

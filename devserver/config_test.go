@@ -1,6 +1,8 @@
 package devserver
 
 import (
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 
@@ -90,5 +92,55 @@ func TestOverlayKeys(t *testing.T) {
 	got := strings.Join(OverlayKeys("turn: {enabled: true}\nrtc:\n  tcp_port: 0\nroom: {}\n"), ", ")
 	if want := "room, rtc.tcp_port, turn.enabled"; got != want {
 		t.Errorf("OverlayKeys = %q, want %q", got, want)
+	}
+}
+
+// TestEffectiveConfigMakesTURNWorkOnLoopback: an overlay that turns the
+// embedded TURN server on gets free relay ports and may relay to the
+// loopback media ports, unless it says otherwise.
+func TestEffectiveConfigMakesTURNWorkOnLoopback(t *testing.T) {
+	p := ports{http: 7000, rtcTCP: 7001, rtcUDP: 7002, turnUDP: 7003, relayStart: 7100, relayEnd: 7107}
+	for overlay, want := range map[string][3]any{
+		"turn: {enabled: true}": {7100, 7107, []any{"127.0.0.0/8"}},
+		"turn: {enabled: true, relay_range_start: 9000, relay_range_end: 9001, allow_restricted_peer_cidrs: []}": {9000, 9001, []any{}},
+	} {
+		o, err := ParseOverlay(overlay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _, err := effectiveConfig(p, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cfg map[string]any
+		if err := yaml.Unmarshal([]byte(body), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		start, _ := lookup(cfg, "turn", "relay_range_start")
+		end, _ := lookup(cfg, "turn", "relay_range_end")
+		cidrs, _ := lookup(cfg, "turn", "allow_restricted_peer_cidrs")
+		if start != want[0] || end != want[1] || fmt.Sprint(cidrs) != fmt.Sprint(want[2]) {
+			t.Errorf("%s: relay %v-%v, allowed %v; want %v", overlay, start, end, cidrs, want)
+		}
+	}
+}
+
+func TestUDPRangeIsConsecutiveAndHeld(t *testing.T) {
+	held, start, err := udpRange(4, map[int]bool{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		for _, c := range held {
+			c.Close()
+		}
+	}()
+	if len(held) != 4 {
+		t.Fatalf("held %d ports, want 4", len(held))
+	}
+	for i, c := range held {
+		if got := c.(net.PacketConn).LocalAddr().(*net.UDPAddr).Port; got != start+i {
+			t.Errorf("port %d = %d, want %d", i, got, start+i)
+		}
 	}
 }

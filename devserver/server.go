@@ -131,7 +131,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 }
 
 func launch(ctx context.Context, bin string, logFile *os.File, attempt int, overlay map[string]any, progress func(string)) (*Server, error) {
-	probed, err := freePorts()
+	turnOn, _ := lookup(overlay, "turn", "enabled")
+	probed, err := freePorts(turnOn == true)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +318,7 @@ func childEnv(env []string) []string {
 // TCP, RTC UDP, and a UDP port for TURN should an overlay enable it),
 // holding all of them until all are chosen. Another process can still take
 // one before the server binds; Start retries then.
-func freePorts() (ports, error) {
+func freePorts(turnRelays bool) (ports, error) {
 	var closers []io.Closer
 	defer func() {
 		for _, c := range closers {
@@ -363,7 +364,51 @@ func freePorts() (ports, error) {
 			return ports{}, err
 		}
 	}
+	if turnRelays {
+		held, start, err := udpRange(turnRelayPorts, taken)
+		closers = append(closers, held...)
+		if err != nil {
+			return ports{}, err
+		}
+		p.relayStart, p.relayEnd = start, start+turnRelayPorts-1
+	}
 	return p, nil
+}
+
+// turnRelayPorts is how many relay ports the embedded TURN server gets:
+// one per allocation, and a doctor's relay-only join makes two.
+const turnRelayPorts = 8
+
+// udpRange finds n consecutive free loopback UDP ports none of which is in
+// taken, holding them (the returned closers) until the caller lets go.
+func udpRange(n int, taken map[int]bool) ([]io.Closer, int, error) {
+	for range 20 {
+		first, err := net.ListenPacket("udp4", "127.0.0.1:0")
+		if err != nil {
+			return nil, 0, fmt.Errorf("finding free TURN relay ports: %w", err)
+		}
+		start := first.LocalAddr().(*net.UDPAddr).Port
+		held := []io.Closer{first}
+		ok := start+n-1 <= 65535 && !taken[start]
+		for p := start + 1; ok && p < start+n; p++ {
+			c, err := net.ListenPacket("udp4", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil || taken[p] {
+				ok = false
+				if c != nil {
+					c.Close()
+				}
+				break
+			}
+			held = append(held, c)
+		}
+		if ok {
+			return held, start, nil
+		}
+		for _, c := range held {
+			c.Close()
+		}
+	}
+	return nil, 0, fmt.Errorf("finding free TURN relay ports: no %d consecutive free UDP ports", n)
 }
 
 func defaultLogDir() string {
