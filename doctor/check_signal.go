@@ -1,0 +1,102 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lkdash/lkdash/room"
+)
+
+// checkSignal joins once, without retries, times it, and reports who the
+// server is and which ICE servers it hands out.
+func (r *run) checkSignal(ctx context.Context) Result {
+	m := r.mainSession(ctx)
+	var res Result
+	n := m.net
+	d := &SignalDetails{
+		JoinMS: ms(m.took), SignalMS: ms(n.SignalTime), Room: r.opts.RoomName, Identity: r.tok.Identity(),
+		Server: n.Server, ICEServers: n.ICEServers,
+	}
+	if d.ICEServers == nil {
+		d.ICEServers = []room.ICEServer{}
+	}
+	res.Details.Signal = d
+	if !m.signalOK() {
+		res.Summary = "the join failed before the server answered"
+		res.problem(Fail, "the join failed: "+m.err.Error(), joinFix(m))
+		return res
+	}
+	s := n.Server
+	res.Summary = fmt.Sprintf("joined %q as %q: signal %s, media %s; livekit-server %s (protocol %d), node %s",
+		d.Room, d.Identity, fmtMS(d.SignalMS), fmtMS(d.JoinMS), safe(s.Version, ""), s.Protocol, safe(s.NodeID, ""))
+	if m.sess == nil {
+		res.Summary = fmt.Sprintf("the server answered the join in %s (livekit-server %s, node %s), but media did not connect: see webrtc",
+			fmtMS(d.SignalMS), safe(s.Version, ""), safe(s.NodeID, ""))
+	}
+	if s.Region != "" {
+		res.Summary += ", region " + safe(s.Region, "")
+	}
+	res.Summary += fmt.Sprintf("; %d ICE server URLs (%s)", iceURLCount(n.ICEServers), iceKinds(n.ICEServers))
+	return res
+}
+
+// joinFix is what to do about a join that failed at the signal stage.
+func joinFix(m *mainJoin) string {
+	if m.je == nil {
+		return ""
+	}
+	switch m.je.Reason {
+	case room.ReasonUnreachable, room.ReasonTimeout:
+		return "check the URL's host and port, and the firewall in between (the url check shows what answered)"
+	case room.ReasonBadURL:
+		return fixPath
+	case room.ReasonUnavailable:
+		return "the server is overloaded or draining; check its log"
+	}
+	return "see the url check"
+}
+
+func iceURLCount(servers []room.ICEServer) int {
+	n := 0
+	for _, s := range servers {
+		n += len(s.URLs)
+	}
+	return n
+}
+
+// iceKinds says which kinds of ICE server are handed out: "stun, turn".
+func iceKinds(servers []room.ICEServer) string {
+	var kinds []string
+	for _, s := range servers {
+		for _, u := range s.URLs {
+			k, _, _ := strings.Cut(strings.ToLower(u), ":")
+			if !slices.Contains(kinds, k) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
+	if len(kinds) == 0 {
+		return "none"
+	}
+	return strings.Join(kinds, ", ")
+}
+
+// FormatDuration writes a check's duration or a time measured by one for
+// people: "0.8 ms", "36 ms", "1.2 s".
+func FormatDuration(d time.Duration) string {
+	return fmtMS(float64(d) / float64(time.Millisecond))
+}
+
+// fmtMS is FormatDuration for milliseconds.
+func fmtMS(v float64) string {
+	switch {
+	case v >= 1000:
+		return fmt.Sprintf("%.1f s", v/1000)
+	case v >= 10:
+		return fmt.Sprintf("%.0f ms", v)
+	}
+	return fmt.Sprintf("%.1f ms", v)
+}
