@@ -71,6 +71,7 @@ const (
 	groupMedia   = "Media"
 	groupData    = "Data and RPC"
 	groupAgents  = "Agents"
+	groupChecks  = "Checks"
 	groupOutput  = "Output"
 )
 

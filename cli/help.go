@@ -17,7 +17,7 @@ func init() {
 
 // helpGroups is the order flag groups are listed in; flags in no group come
 // last.
-var helpGroups = []string{groupSource, groupOptions, groupGrants, groupSession, groupMedia, groupData, groupAgents, groupOutput}
+var helpGroups = []string{groupSource, groupOptions, groupGrants, groupSession, groupMedia, groupData, groupAgents, groupChecks, groupOutput}
 
 // usageTemplate is cobra's default with the flags listed by group.
 const usageTemplate = `Usage:{{if .Runnable}}

@@ -25,6 +25,12 @@ import (
 // jsonDoc is where the JSON the CLI prints is documented, relative to cli/.
 const jsonDoc = "../docs/json.md"
 
+// The headings of doctor's two line types in docs/json.md.
+const (
+	doctorCheckHeading   = "### doctor `check` lines"
+	doctorSummaryHeading = "### doctor `summary` line"
+)
+
 // joinEvents holds one value of every room event type. The test checks it
 // against the event types declared in package room, so a new type cannot
 // slip past the documentation check below.
@@ -66,6 +72,9 @@ func TestJSONDocMatchesOutput(t *testing.T) {
 	checkSection(t, doc, "invite --json", "## `invite --json`", shapeOf(t, inviteReport{}))
 
 	checkAgentLines(t, doc)
+
+	checkSection(t, doc, "doctor --json check lines", doctorCheckHeading, shapeOf(t, doctorCheckLine{}))
+	checkSection(t, doc, "doctor --json summary line", doctorSummaryHeading, shapeOf(t, doctorSummaryLine{}))
 
 	declared := roomEventTypes(t)
 	listed := map[string]bool{}

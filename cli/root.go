@@ -58,7 +58,7 @@ func newRootCmd(s *streams) *cobra.Command {
 	root.SetUsageTemplate(usageTemplate)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	addDashboard(root, s)
-	root.AddCommand(newDecodeCmd(s), newFetchCmd(s), newServeCmd(s), newJoinCmd(s), newAgentCmd(s), newWebhookCmd(s), newDevserverCmd(s), newAPICmd(s), newInviteCmd(s))
+	root.AddCommand(newDecodeCmd(s), newFetchCmd(s), newServeCmd(s), newJoinCmd(s), newAgentCmd(s), newWebhookCmd(s), newDevserverCmd(s), newAPICmd(s), newInviteCmd(s), newDoctorCmd(s))
 	return root
 }
 
