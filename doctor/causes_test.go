@@ -1,10 +1,16 @@
 package doctor
 
 import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/tokens"
 )
 
 func TestAddressKinds(t *testing.T) {
@@ -110,4 +116,25 @@ func TestRecommendation(t *testing.T) {
 			t.Errorf("udp %+v tcp %+v: %q %s, want %q %s", tc.udp, tc.tcp, rec, state, tc.rec, tc.state)
 		}
 	}
+}
+
+// TestHostileAnswersAreInert: whatever a server answers reaches the
+// result without control characters or escape sequences.
+func TestHostileAnswersAreInert(t *testing.T) {
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		_, _ = io.WriteString(w, "\x1b]0;pwned\x07OK\x1b[2J\r\nmore")
+	}))
+	defer evil.Close()
+	tok, err := (&tokens.Mint{ServerURL: "x", APIKey: "k", APISecret: "s"}).Fetch(context.Background(), tokens.Options{RoomName: "r"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := tokens.IgnoreOptions(tokens.Literal{ServerURL: strings.Replace(evil.URL, "http", "ws", 1), ParticipantToken: tok.ParticipantToken})
+	res := runChecks(t, Config{Source: src}, CheckURL)
+	b, _ := json.Marshal(res[CheckURL])
+	if strings.ContainsAny(string(b), "\x1b\x07\r") || strings.Contains(string(b), `\u001b`) || strings.Contains(string(b), `\u0007`) {
+		t.Errorf("control characters reached the result: %s", b)
+	}
+	want(t, res[CheckURL], Fail, "got 200 instead of 101")
 }

@@ -79,9 +79,6 @@ func (r *run) protocolLeg(ctx context.Context, name string, block room.Block) Pr
 	}
 	defer r.leaveSolo(s)
 	run.Connected = true
-	if p, ok := s.Path(); ok {
-		run.Path, run.ICERTTMS = pathDetails(p), ms(p.RTT)
-	}
 	if _, err := s.PublishDemo(); err != nil {
 		run.Error = r.safe(err.Error())
 		return run
@@ -93,6 +90,11 @@ func (r *run) protocolLeg(ctx context.Context, name string, block room.Block) Pr
 	}
 	elapsed := time.Since(start)
 	run.Seconds = elapsed.Round(10 * time.Millisecond).Seconds()
+	// Read at the end: the pair's RTT is its latest STUN round trip, and
+	// the one of the first checks includes the join's own work.
+	if p, ok := s.Path(); ok {
+		run.Path, run.ICERTTMS = pathDetails(p), ms(p.RTT)
+	}
 	var bytes uint64
 	var rtt, jitter time.Duration
 	var reports int

@@ -17,30 +17,44 @@ func (r *run) checkSignal(ctx context.Context) Result {
 	var res Result
 	n := m.net
 	d := &SignalDetails{
-		JoinMS: ms(m.took), SignalMS: ms(n.SignalTime), Room: r.opts.RoomName, Identity: r.tok.Identity(),
-		Server: n.Server, ICEServers: n.ICEServers,
+		JoinMS: ms(m.took), SignalMS: ms(n.SignalTime), Room: safe(r.opts.RoomName, ""), Identity: safe(r.tok.Identity(), ""),
+		Server: safeServer(n.Server), ICEServers: []room.ICEServer{},
 	}
-	if d.ICEServers == nil {
-		d.ICEServers = []room.ICEServer{}
+	for _, is := range n.ICEServers {
+		urls := make([]string, len(is.URLs))
+		for i, u := range is.URLs {
+			urls[i] = safe(u, "")
+		}
+		d.ICEServers = append(d.ICEServers, room.ICEServer{URLs: urls, HasCredential: is.HasCredential})
 	}
 	res.Details.Signal = d
 	if !m.signalOK() {
 		res.Summary = "the join failed before the server answered"
-		res.problem(Fail, "the join failed: "+m.err.Error(), joinFix(m))
+		fix := joinFix(m)
+		if r.urlFailed {
+			fix = "fix what the url check found: the join goes through the same URL"
+		}
+		res.problem(Fail, "the join failed: "+m.err.Error(), fix)
 		return res
 	}
-	s := n.Server
+	s := d.Server
 	res.Summary = fmt.Sprintf("joined %q as %q: signal %s, media %s; livekit-server %s (protocol %d), node %s",
-		d.Room, d.Identity, fmtMS(d.SignalMS), fmtMS(d.JoinMS), safe(s.Version, ""), s.Protocol, safe(s.NodeID, ""))
+		d.Room, d.Identity, fmtMS(d.SignalMS), fmtMS(d.JoinMS), s.Version, s.Protocol, s.NodeID)
 	if m.sess == nil {
 		res.Summary = fmt.Sprintf("the server answered the join in %s (livekit-server %s, node %s), but media did not connect: see webrtc",
-			fmtMS(d.SignalMS), safe(s.Version, ""), safe(s.NodeID, ""))
+			fmtMS(d.SignalMS), s.Version, s.NodeID)
 	}
 	if s.Region != "" {
-		res.Summary += ", region " + safe(s.Region, "")
+		res.Summary += ", region " + s.Region
 	}
-	res.Summary += fmt.Sprintf("; %d ICE server URLs (%s)", iceURLCount(n.ICEServers), iceKinds(n.ICEServers))
+	res.Summary += fmt.Sprintf("; %d ICE server URLs (%s)", iceURLCount(d.ICEServers), iceKinds(d.ICEServers))
 	return res
+}
+
+// safeServer is what the server says about itself, safe to show.
+func safeServer(s room.ServerInfo) room.ServerInfo {
+	s.Version, s.Edition, s.Region, s.NodeID = safe(s.Version, ""), safe(s.Edition, ""), safe(s.Region, ""), safe(s.NodeID, "")
+	return s
 }
 
 // joinFix is what to do about a join that failed at the signal stage.

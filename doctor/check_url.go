@@ -60,6 +60,8 @@ func (r *run) checkURL(ctx context.Context) Result {
 		res.problem(Fail, refusalCause(v), refusalFix(v))
 	}
 	res.Summary = urlSummary(d)
+	res.settle()
+	r.urlFailed = res.State == Fail
 	return res
 }
 

@@ -50,7 +50,8 @@ func (r *run) checkWebRTC(ctx context.Context) Result {
 }
 
 // serverCandidates are the server's candidates, each address once (the
-// server offers the same ones to both peer connections).
+// server offers the same ones to both peer connections), their text made
+// safe to show: a candidate line is whatever the server sent.
 func serverCandidates(all []room.Candidate) []room.Candidate {
 	out := []room.Candidate{}
 	seen := map[string]bool{}
@@ -60,6 +61,7 @@ func serverCandidates(all []room.Candidate) []room.Candidate {
 			continue
 		}
 		seen[key] = true
+		c.Protocol, c.Address, c.Type, c.TCPType = safe(c.Protocol, ""), safe(c.Address, ""), safe(c.Type, ""), safe(c.TCPType, "")
 		out = append(out, c)
 	}
 	return out

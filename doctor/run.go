@@ -87,14 +87,15 @@ func skipped(why string) Result {
 type run struct {
 	cfg Config
 
-	fetched  bool
-	resp     tokens.Response
-	tok      *tokens.Token
-	fetchErr error
-	fetchT   time.Duration
-	opts     tokens.Options // the request options, with the first token's room and identity
-	refused  string         // why the server refused the token; "" when it did not
-	reported bool           // a check already failed on fetchErr
+	fetched   bool
+	resp      tokens.Response
+	tok       *tokens.Token
+	fetchErr  error
+	fetchT    time.Duration
+	opts      tokens.Options // the request options, with the first token's room and identity
+	refused   string         // why the server refused the token; "" when it did not
+	urlFailed bool           // the url check failed: it names why a join fails too
+	reported  bool           // a check already failed on fetchErr
 
 	main     *mainJoin
 	mainGone bool  // a solo session took the main identity; liveMain rejoins

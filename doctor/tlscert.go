@@ -35,7 +35,7 @@ func inspectTLS(ctx context.Context, addr, name string, roots *x509.CertPool, no
 	defer cancel()
 	conn, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		c.Problem, c.Error = certHandshake, err.Error()
+		c.Problem, c.Error = certHandshake, safe(err.Error(), "")
 		return c
 	}
 	certs := conn.(*tls.Conn).ConnectionState().PeerCertificates
@@ -45,8 +45,13 @@ func inspectTLS(ctx context.Context, addr, name string, roots *x509.CertPool, no
 		return c
 	}
 	leaf := certs[0]
-	c.Subject, c.Issuer, c.Chain = leaf.Subject.String(), leaf.Issuer.String(), len(certs)
-	c.DNSNames = leaf.DNSNames
+	// A certificate's names are whatever its maker wrote: keep them inert.
+	c.Subject, c.Issuer, c.Chain = safe(leaf.Subject.String(), ""), safe(leaf.Issuer.String(), ""), len(certs)
+	c.DNSNames = []string{}
+	for _, n := range leaf.DNSNames {
+		c.DNSNames = append(c.DNSNames, safe(n, ""))
+	}
+	c.IPs = []string{}
 	for _, ip := range leaf.IPAddresses {
 		c.IPs = append(c.IPs, ip.String())
 	}
@@ -60,7 +65,7 @@ func inspectTLS(ctx context.Context, addr, name string, roots *x509.CertPool, no
 		c.Trusted = true
 		return c
 	}
-	c.Problem, c.Error = classifyCert(err, leaf, now), err.Error()
+	c.Problem, c.Error = classifyCert(err, leaf, now), safe(err.Error(), "")
 	return c
 }
 
