@@ -82,6 +82,21 @@
 // A join the server refuses because the room is full is a JoinError with
 // ReasonRoomFull when the key pair lets lkdash ask RoomService.
 //
+// # The network path
+//
+// The relay also reads every ICE candidate either side offers (trickles,
+// and candidate lines in offers and answers). Session.Network says who
+// the server is, the ICE servers it handed out (never their credentials)
+// and each candidate; a *JoinError carries the same, with the
+// connectivity checks that went unanswered, when the signal worked and
+// media did not. Session.Path is the candidate pair media took and its
+// round-trip time, in one line ("UDP host↔host 0.8 ms"); SendStats is
+// what our tracks sent and what the server's receiver reports say.
+// Config.Block reproduces a hostile network by dropping or redirecting
+// candidates (see Block); Config.ICETCP lets the SDK, whose WebRTC stack
+// has no ICE/TCP, use the server's TCP candidates through the relay;
+// RelayOnly, NoTURN, RootCAs and ConnectTimeout tune the rest.
+//
 // # Reconnects and drills
 //
 // Each signal dial the SDK makes after a connection loss is a
