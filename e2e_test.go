@@ -16,7 +16,7 @@ import (
 // nothing configured, so it starts the managed livekit-server and its own
 // token endpoint, then fetches, joins, sees the server's TokenRefreshed,
 // asks for a server-side refresh, watches a second participant join and
-// leave in the roster, switches to the narrow layout, and quits with
+// leave in the roster, switches to the 80-column layout, and quits with
 // ctrl+c. Assertions read the screen.
 func TestDashboardEndToEnd(t *testing.T) {
 	term := startDashboard(t, "e2e")
@@ -76,10 +76,11 @@ func TestDashboardEndToEnd(t *testing.T) {
 		t.Errorf("bob is still in the roster:\n%s", screen)
 	}
 
-	// Narrow: one panel at a time; 4 shows the roster.
+	// 80 columns: the token on top, the other panels as tabs below it;
+	// 4 shows the roster there.
 	term.run("resize-window", "-t", "e2e", "-x", "80", "-y", "24")
 	term.keys("4")
-	term.waitFor("the roster alone at 80 columns", 30*time.Second, "[ 4 Roster (1) ]", "1 participant ·")
+	term.waitFor("the roster under the token at 80 columns", 30*time.Second, "[4 Roster (1)]", "1 participant ·", "2 Token", "expires in")
 
 	// Ctrl+C leaves the room and exits like an interrupted shell command.
 	term.keys("C-c")

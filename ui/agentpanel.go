@@ -247,6 +247,20 @@ func (p *agentsPanel) row(id, name string, origin room.DispatchOrigin) *agentRow
 // View implements Panel: the form when open, then one line per dispatch,
 // then the selected dispatch's causes or jobs.
 func (p agentsPanel) View() string {
+	lines := p.lines()
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, max(p.w, 0), "…")
+	}
+	if len(lines) > p.h {
+		lines = lines[:max(p.h, 0)]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Want implements Panel.
+func (p agentsPanel) Want(int) int { return len(p.lines()) }
+
+func (p agentsPanel) lines() []string {
 	var lines []string
 	if p.editing {
 		lines = append(lines, p.form[0].View(), p.form[1].View())
@@ -269,13 +283,7 @@ func (p agentsPanel) View() string {
 			lines = append(lines, p.st.Faint.Render("  · "+textsafe.Line(c, entryLineMax)))
 		}
 	}
-	for i, l := range lines {
-		lines[i] = ansi.Truncate(l, max(p.w, 0), "…")
-	}
-	if len(lines) > p.h {
-		lines = lines[:max(p.h, 0)]
-	}
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 func (p agentsPanel) rowLine(r agentRow) string {

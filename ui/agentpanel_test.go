@@ -135,7 +135,7 @@ func TestAgentsFormDispatchesAndRunsStandIn(t *testing.T) {
 	m = send(t, m, DevServerReadyMsg{EndpointURL: "http://127.0.0.1:1", ServerURL: "ws://127.0.0.1:2", APIKey: "devkey", APISecret: "secret"})
 	m = runAll(t, m, m.broadcast(m.agentCaps()), 0)
 	m = send(t, m, keyMsg("5"))
-	if m.focus != focusAgents {
+	if m.focus != pAgents {
 		t.Fatalf("focus %d", m.focus)
 	}
 

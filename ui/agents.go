@@ -45,6 +45,13 @@ type dispatchDoneMsg struct {
 	err  error
 }
 
+func (m dispatchDoneMsg) status() (string, bool) {
+	if m.err != nil {
+		return m.err.Error(), true
+	}
+	return m.what, false
+}
+
 // standInDoneMsg reports a stand-in started (s set) or stopped.
 type standInDoneMsg struct {
 	name    string
@@ -76,13 +83,6 @@ func (m Model) updateAgents(msg tea.Msg) (Model, tea.Cmd) {
 		return m, m.dispatchCmd(func(ctx context.Context, ds DispatchSession) dispatchDoneMsg {
 			return dispatchDoneMsg{what: "deleted dispatch " + msg.id, err: ds.DeleteDispatch(ctx, msg.id)}
 		})
-	case dispatchDoneMsg:
-		if msg.err != nil {
-			m.setStatus(msg.err.Error(), true)
-		} else {
-			m.setStatus(msg.what, false)
-		}
-		return m, nil
 	case toggleStandInMsg:
 		return m.toggleStandIn(msg.name)
 	case standInDoneMsg:
@@ -98,7 +98,7 @@ func (m Model) updateAgents(msg tea.Msg) (Model, tea.Cmd) {
 			m.standInHandles[msg.name] = msg.s
 			m.setStatus("stand-in "+msg.name+" registered", false)
 		}
-		m.evs.add(newEntry(m.now(), entryInfo, "stand-in", m.status, nil, nil))
+		m.note(entryInfo, "stand-in", m.status)
 		return m, m.broadcast(m.agentCaps())
 	}
 	return m, nil

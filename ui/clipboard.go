@@ -16,39 +16,52 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// copyCmd puts text on the clipboard with an OSC 52 sequence, written
+// clipboard is where OSC 52 copies go: the terminal Bubble Tea draws on,
+// wrapped for tmux when inside it.
+type clipboard struct {
+	out  io.Writer
+	tmux bool
+}
+
+// copy puts text on the clipboard with an OSC 52 sequence, written
 // straight to the terminal from a command. Not in Update (that would be I/O
 // on the event loop), and not via tea.Printf/Println: those print lines
 // above the program, do nothing in the alt screen, and the renderer counts
 // what they print, so an invisible escape sequence would skew the frame.
 // The sequence moves no cursor, so writing it between frames is harmless.
-func (m Model) copyCmd(what, text string) tea.Cmd {
+func (c clipboard) copy(what, text string) tea.Cmd {
 	if text == "" {
 		return nil
 	}
 	seq := osc52.New(text)
-	if m.tmux {
+	if c.tmux {
 		seq = seq.Tmux() // tmux passes OSC 52 on only inside its DCS wrapper
 	}
-	out := m.out
+	out := c.out
 	return func() tea.Msg {
 		_, err := seq.WriteTo(out)
 		return copiedMsg{what: what, n: len(text), err: err}
 	}
 }
 
-// copyReport copies the token's decode report (what `lkdash decode` prints).
-func (m Model) copyReport() tea.Cmd {
-	cur := m.tok.current()
-	if cur == nil || cur.tok == nil {
+// copy copies the shown token, or its decode report (what `lkdash decode
+// --json` prints).
+func (t tokenPanel) copy(report bool) tea.Cmd {
+	cur := t.current()
+	switch {
+	case cur == nil:
+		return nil
+	case !report:
+		return t.clip.copy("token", cur.resp.ParticipantToken)
+	case cur.tok == nil:
 		return nil
 	}
-	rep := tokens.NewReport(cur.tok, m.now(), m.tok.checkConfig())
+	rep := tokens.NewReport(cur.tok, t.judgeTime(t.now()), t.check)
 	b, err := json.MarshalIndent(rep, "", "  ")
 	if err != nil {
 		return func() tea.Msg { return copiedMsg{err: err} }
 	}
-	return m.copyCmd("decode JSON", string(b))
+	return t.clip.copy("decode JSON", string(b))
 }
 
 // exportLog writes entries as JSON lines to lkdash-events-<time>.jsonl in

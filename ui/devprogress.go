@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/internal/textsafe"
 )
 
@@ -43,4 +45,47 @@ func buildText(p devserver.BuildProgress) string {
 		return fmt.Sprintf("%d/%d · %s · ~%s left", p.Done, p.Total, elapsed, p.ETA.Round(time.Second))
 	}
 	return fmt.Sprintf("%d/%d · %s", p.Done, p.Total, elapsed)
+}
+
+// onDevProgress shows the managed server's start as it goes.
+func (m Model) onDevProgress(msg devProgressMsg) (Model, tea.Cmd) {
+	if msg.closed {
+		return m, nil
+	}
+	if msg.Build != nil {
+		m.devBuild = msg.Build
+	}
+	if msg.Line != "" {
+		m.devLine = msg.Line
+		m.devBuild = nil // a line comes before and after a build, never during
+		m.note(entryProgress, "dev-server", msg.Line)
+	}
+	return m, waitDevProgress(m.cfg.DevProgress)
+}
+
+// onDevServerReady points the source at the managed server's token
+// endpoint, then does what waited for it: a rejoin after a restart, or the
+// preset's fetch.
+func (m Model) onDevServerReady(msg DevServerReadyMsg) (Model, tea.Cmd) {
+	m.devBuilding, m.devBuild = false, nil
+	if msg.Err != nil {
+		m.note(entryError, "dev-server", msg.Err.Error())
+		m.setStatus("dev server failed: "+msg.Err.Error(), true)
+		return m, nil
+	}
+	m.send(pSource, presetMsg{source.Spec{Kind: source.KindEndpoint, Endpoint: msg.EndpointURL, APIKey: msg.APIKey, APISecret: msg.APISecret}})
+	m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret}
+	m.note(entryInfo, "dev-server", "ready: "+msg.EndpointURL)
+	m.setStatus("dev server ready", false)
+	caps := m.broadcast(m.agentCaps())
+	if m.rejoinOnReady {
+		m.rejoinOnReady, m.serverDied = false, false
+		m, cmd := m.startJoin()
+		return m, tea.Batch(caps, cmd)
+	}
+	if m.cfg.AutoFetch && m.src.Ready() {
+		m, cmd := m.startFetch(false)
+		return m, tea.Batch(caps, cmd)
+	}
+	return m, caps
 }

@@ -83,10 +83,6 @@ func (l eventLog) Title() string { return "Events" }
 // Capturing reports whether the filter input has the keyboard.
 func (l eventLog) Capturing() bool { return l.typing }
 
-// setDropped records how many events the session dropped (it buffers
-// thousands, so this stays 0 unless the dashboard stalls).
-func (l *eventLog) setDropped(n int64) { l.dropped = n }
-
 // snapshot copies the kept entries, oldest first, for a command that
 // reads them off the Update goroutine (the export).
 func (l eventLog) snapshot() []*logEntry { return l.entries.snapshot() }
@@ -163,6 +159,7 @@ func (l *eventLog) scroll(delta int) {
 func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 	switch msg := msg.(type) {
 	case roomEventsMsg:
+		l.dropped = msg.dropped
 		for _, ev := range msg.evs {
 			switch ev.(type) {
 			case room.TrackStats: // every second per track: the roster's details show them
@@ -172,11 +169,17 @@ func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 			}
 			l.add(eventEntry(ev))
 		}
+	case noteMsg:
+		l.add(msg.entry)
 	case tea.KeyMsg:
 		return l.onKey(msg)
 	}
 	return l, nil
 }
+
+// noteMsg is one of lkdash's own lines for the log (progress, errors),
+// which are not room events.
+type noteMsg struct{ entry *logEntry }
 
 func (l eventLog) onKey(msg tea.KeyMsg) (eventLog, tea.Cmd) {
 	k := l.keys()
@@ -224,6 +227,10 @@ func (l eventLog) onKey(msg tea.KeyMsg) (eventLog, tea.Cmd) {
 
 // View renders the visible window: a status line, then entries from the
 // bottom up until the height is full.
+// Want implements Panel: a line per entry (their detail lines aside) and
+// the status line.
+func (l eventLog) Want(int) int { return max(l.count(), 1) + 1 }
+
 func (l eventLog) View() string {
 	if l.w <= 0 || l.h <= 0 {
 		return ""

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -11,14 +12,20 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
+	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
 
 // Golden snapshots of whole frames (Ascii profile, see init in
-// helpers_test.go; fake clock; fake backend), wide (160×40: every panel)
-// unless named narrow (80×24: one panel and a tab bar). Update with
+// helpers_test.go; fake clock; fake backend). Update with
 // `go test ./ui -run Golden -update`.
+
+// goldenSizes are the terminals every layout golden is taken at: the
+// stacked layout with the token alone on top (80×24), with the form beside
+// it (100×30), and every panel on screen (120×36, 160×45).
+var goldenSizes = [][2]int{{80, 24}, {100, 30}, {120, 36}, {160, 45}}
 
 func runGolden(t *testing.T, b *fakeBackend, waitFor string, msgs ...tea.Msg) {
 	t.Helper()
@@ -33,7 +40,13 @@ func runGoldenAt(t *testing.T, w, h int, b *fakeBackend, waitFor string, msgs ..
 	t.Helper()
 	clk := newClock()
 	clk.Advance(10 * time.Second) // after every event below, so none is "in the future"
-	m := testModel(t, clk, b, w, h)
+	goldenFrame(t, testModel(t, clk, b, w, h), w, h, waitFor, msgs...)
+}
+
+// goldenFrame runs m in a test program at w×h, sends msgs, waits for
+// waitFor on screen and compares the final frame with the golden file.
+func goldenFrame(t *testing.T, m Model, w, h int, waitFor string, msgs ...tea.Msg) {
+	t.Helper()
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	for _, msg := range msgs {
 		if w, ok := msg.(waitScreen); ok {
@@ -56,12 +69,59 @@ func runGoldenAt(t *testing.T, w, h int, b *fakeBackend, waitFor string, msgs ..
 	golden.RequireEqual(t, []byte(v))
 }
 
+// presetModel is `lkdash --url … --token …`: a literal source, fetched at
+// start without a key pressed.
+func presetModel(t *testing.T, clk *fakeClock, b *fakeBackend, w, h int) Model {
+	t.Helper()
+	st := styles.New(styles.DefaultTheme(), false)
+	b.now = clk.Now
+	m := New(Config{
+		Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: b.resp.ServerURL, Token: b.resp.ParticipantToken},
+		Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{}, AutoFetch: true,
+	})
+	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// TestGoldenLayouts: each size's first screen with a preset token (the
+// decoded token, its identity and countdown, with no key pressed), and
+// the same dashboard once joined into a busy room (the room's panels grow,
+// the event log in front).
+func TestGoldenLayouts(t *testing.T) {
+	for _, sz := range goldenSizes {
+		w, h := sz[0], sz[1]
+		t.Run(fmt.Sprintf("%dx%d/preset", w, h), func(t *testing.T) {
+			clk := newClock()
+			clk.Advance(10 * time.Second)
+			goldenFrame(t, presetModel(t, clk, newFetchBackend(t), w, h), w, h, "identity")
+		})
+		t.Run(fmt.Sprintf("%dx%d/joined", w, h), func(t *testing.T) {
+			clk := newClock()
+			clk.Advance(10 * time.Second)
+			goldenFrame(t, presetModel(t, clk, rosterBackend(t), w, h), w, h, "active_speakers", waitScreen("identity"), keyMsg("j"))
+		})
+	}
+}
+
 func TestGoldenEmpty(t *testing.T) {
 	runGolden(t, newFetchBackend(t), "")
 }
 
-func TestGoldenFetched(t *testing.T) {
-	runGolden(t, newFetchBackend(t), "cached until", keyMsg("f"))
+func TestGoldenTokenRefreshed(t *testing.T) {
+	runGolden(t, joinedBackend(t, true), "token_refreshed", keyMsg("j"))
+}
+
+func TestGoldenError(t *testing.T) {
+	b := newFetchBackend(t)
+	b.err = errors.New(`POST http://127.0.0.1:7890/token: HTTP 502 Bad Gateway: "<html><body>upstream down</body></html>"`)
+	runGolden(t, b, "FAILED", keyMsg("f"))
+}
+
+func TestGoldenSmallTerminal(t *testing.T) {
+	m := testModel(t, newClock(), newFetchBackend(t), 50, 12)
+	v := m.View()
+	if !strings.Contains(strings.ReplaceAll(v, "\n", " "), "needs at least 60×16") {
+		t.Fatalf("small terminal view:\n%s", v)
+	}
 }
 
 // joinedBackend has a session whose event channel already holds events.
@@ -92,29 +152,6 @@ func joinedBackend(t *testing.T, refresh bool) *fakeBackend {
 
 func TestGoldenJoinedWithEvents(t *testing.T) {
 	runGolden(t, joinedBackend(t, false), "metadata_changed", keyMsg("j"), keyMsg("tab"), keyMsg("tab"))
-}
-
-func TestGoldenTokenRefreshed(t *testing.T) {
-	runGolden(t, joinedBackend(t, true), "token_refreshed", keyMsg("j"))
-}
-
-func TestGoldenError(t *testing.T) {
-	b := newFetchBackend(t)
-	b.err = errors.New(`POST http://127.0.0.1:7890/token: HTTP 502 Bad Gateway: "<html><body>upstream down</body></html>"`)
-	runGolden(t, b, "FAILED", keyMsg("f"))
-}
-
-func TestGoldenSmallTerminal(t *testing.T) {
-	m := testModel(t, newClock(), newFetchBackend(t), 50, 12)
-	v := m.View()
-	if !strings.Contains(strings.ReplaceAll(v, "\n", " "), "needs at least 60×16") {
-		t.Fatalf("small terminal view:\n%s", v)
-	}
-}
-
-// Narrow: one panel at a time; "2" shows the token.
-func TestGoldenNarrowFetched(t *testing.T) {
-	runGoldenAt(t, 80, 24, newFetchBackend(t), "cached until", keyMsg("f"), keyMsg("2"))
 }
 
 // rosterBackend: a joined room with people of every kind, tracks, quality

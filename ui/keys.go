@@ -40,7 +40,7 @@ var globalBindings = globalKeys{
 	Ask:           bind("v", "ask the server", "v"),
 	NextPanel:     bind("tab", "next panel", "tab"),
 	PrevPanel:     bind("shift+tab", "prev panel", "shift+tab"),
-	GoPanel:       bind("1-9", "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+	GoPanel:       bind("1-"+itoa(int(numPanels)), "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
 	Help:          bind("?", "help", "?"),
 	Quit:          bind("q", "quit", "q"),
 	Interrupt:     bind("ctrl+c", "leave and quit (130)", "ctrl+c"),
@@ -54,7 +54,7 @@ func (m Model) keys() globalKeys {
 	k := globalBindings
 	free := !m.focused().Capturing()
 	ready := m.src.Ready()
-	cur := m.tok.current()
+	tc := m.tok.caps()
 	spec := m.src.Spec()
 	k.Fetch = on(k.Fetch, free && ready && !m.fetching)
 	k.Refetch = on(k.Refetch, free && ready && !m.fetching)
@@ -69,11 +69,11 @@ func (m Model) keys() globalKeys {
 	if m.media.autoSub {
 		k.AutoSubscribe.SetHelp("a", "stop subscribing")
 	}
-	k.Copy = on(k.Copy, free && cur != nil && cur.resp.ParticipantToken != "")
-	k.CopyJSON = on(k.CopyJSON, free && cur != nil && cur.tok != nil)
+	k.Copy = on(k.Copy, free && tc.raw)
+	k.CopyJSON = on(k.CopyJSON, free && tc.decoded)
 	k.Export = on(k.Export, free && m.evs.Len() > 0)
-	k.Original = on(k.Original, free && m.tok.hasRefresh())
-	k.Ask = on(k.Ask, free && cur != nil && cur.resp.ParticipantToken != "" && cur.resp.ServerURL != "" && !m.tok.asking())
+	k.Original = on(k.Original, free && tc.refreshed)
+	k.Ask = on(k.Ask, free && tc.askable)
 	k.Drill = on(k.Drill, free && m.join == joined)
 	k.RestartServer = on(k.RestartServer, free && m.serverDied && m.cfg.DevServer != nil && m.join == notJoined && !m.devBuilding)
 	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {

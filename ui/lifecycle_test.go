@@ -28,16 +28,15 @@ func TestTimelineKeyShowsTheSession(t *testing.T) {
 	m := joinNow(t, testModel(t, clk, b, 80, 24))
 	raw := mintJWT(t, baseClaims(t0.Add(time.Second), 10*time.Minute))
 	dec, _ := tokens.Decode(raw)
-	s.ch <- room.Connected{At: t0.Add(time.Second)}
 	s.ch <- room.TokenRefreshed{At: t0.Add(time.Second), Token: raw, Decoded: dec}
 	s.ch <- room.ReconnectAttempt{At: t0.Add(time.Minute), Attempt: 1, Mode: "resume", Accepted: true,
 		Status: 101, Presented: room.TokenRef{Refresh: 1, ExpiresAt: dec.ExpiresAt}}
 	m = nextEvent(t, m) // all three arrive in one batch
 	clk.Advance(2 * time.Minute)
-	m = send(t, m, keyMsg("6")) // at 80 columns one panel shows at a time
+	m = send(t, m, keyMsg("6")) // at 80 columns it is a tab below the token
 	v := m.View()
 	checkFrame(t, v, 80, 24)
-	if !strings.Contains(v, "━ Timeline ━") || !strings.Contains(v, "refresh #1") || !strings.Contains(v, string(glyphReconnect)) {
+	if !strings.Contains(v, "[6 Timeline]") || !strings.Contains(v, "refresh #1") || !strings.Contains(v, string(glyphReconnect)) {
 		t.Fatalf("timeline view:\n%s", v)
 	}
 	if !strings.Contains(v, "z zoom") {

@@ -90,3 +90,33 @@ type exportedMsg struct {
 	n    int
 	err  error
 }
+
+func (m statusMsg) status() (string, bool) { return m.text, m.err }
+
+func (m drillDoneMsg) status() (string, bool) {
+	if m.err != nil {
+		return "drill failed: " + m.err.Error(), true
+	}
+	return "", false
+}
+
+func (m refreshDoneMsg) status() (string, bool) {
+	if m.err != nil {
+		return "server refresh failed: " + m.err.Error(), true
+	}
+	return "server refresh requested; watch for token_refreshed", false
+}
+
+func (m copiedMsg) status() (string, bool) {
+	if m.err != nil {
+		return "copy failed: " + m.err.Error(), true
+	}
+	return "copied " + m.what + " via OSC 52 (" + itoa(m.n) + " bytes)", false
+}
+
+func (m exportedMsg) status() (string, bool) {
+	if m.err != nil {
+		return "export failed: " + m.err.Error(), true
+	}
+	return "exported " + itoa(m.n) + " events to " + m.path, false
+}

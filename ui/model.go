@@ -1,6 +1,7 @@
-// Package ui is lkdash's Bubble Tea dashboard: a source form, a token panel,
-// a room event log and the room's roster, each a panel (see Panel). It does
-// no I/O itself: fetching and joining go through Backend, everything else
+// Package ui is lkdash's Bubble Tea dashboard: the source form, the token,
+// the room's event log, roster and agents, and the token timeline, each a
+// panel (see Panel) laid out for the terminal's size (see grid). It does no
+// I/O itself: fetching and joining go through Backend, everything else
 // through tea.Cmd closures.
 package ui
 
@@ -65,8 +66,6 @@ type Model struct {
 	cfg    Config
 	now    func() time.Time
 	log    *slog.Logger
-	out    io.Writer
-	tmux   bool
 	ctx    context.Context
 	cancel context.CancelFunc
 
@@ -74,7 +73,12 @@ type Model struct {
 	help help.Model
 
 	w, h  int
-	focus int // index into panelSlots
+	focus panelID
+	// recent orders the panels by when the user's actions last filled or
+	// picked them, latest first: a cell shows its most recent panel, and
+	// the most recent get the space they want first.
+	recent [numPanels]panelID
+	sizes  [numPanels][2]int // each panel's inner width and height, as last set
 
 	src    sourcePanel
 	tok    tokenPanel
@@ -92,7 +96,6 @@ type Model struct {
 	rejoinOnReady bool // join once the restarted server is ready
 
 	fetchSeq int
-	checkSeq int // current server check; older answers are dropped
 	fetching bool
 
 	join       joinState
@@ -141,11 +144,10 @@ func New(cfg Config) Model {
 	h.Styles.ShortSeparator, h.Styles.FullSeparator = st.Faint, st.Faint
 	ctx, cancel := context.WithCancel(context.Background())
 	m := Model{
-		cfg: cfg, now: cfg.Now, log: cfg.Log, out: cfg.Output,
-		tmux: os.Getenv("TMUX") != "", ctx: ctx, cancel: cancel,
+		cfg: cfg, now: cfg.Now, log: cfg.Log, ctx: ctx, cancel: cancel,
 		st: st, help: h,
 		src:    newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
-		tok:    newTokenPanel(st, cfg.Now),
+		tok:    newTokenPanel(st, cfg.Now, clipboard{out: cfg.Output, tmux: os.Getenv("TMUX") != ""}),
 		evs:    newEventLog(st),
 		roster: newRosterPanel(st, cfg.Now),
 		agents: newAgentsPanel(st),
@@ -154,6 +156,9 @@ func New(cfg Config) Model {
 		standIns:       map[string]bool{},
 		standInHandles: map[string]StandIn{},
 		devBuilding:    cfg.DevProgress != nil,
+	}
+	for i := range m.recent {
+		m.recent[i] = panelID(i)
 	}
 	m.refreshCache()
 	return m

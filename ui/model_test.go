@@ -14,16 +14,6 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// Panel indexes in panelSlots.
-const (
-	focusSource = iota
-	focusToken
-	focusLog
-	focusRoster
-	focusAgents
-	focusTimeline
-)
-
 func newFetchBackend(t testing.TB) *fakeBackend {
 	tok := mintJWT(t, baseClaims(t0, 10*time.Minute))
 	return &fakeBackend{
@@ -139,7 +129,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []int{focusToken, focusLog, focusRoster, focusAgents, focusTimeline, focusSource}
+	want := []panelID{pToken, pEvents, pRoster, pAgents, pTimeline, pSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -147,12 +137,12 @@ func TestFocusCycles(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyMsg("shift+tab"))
-	if m.focus != focusTimeline {
+	if m.focus != pTimeline {
 		t.Fatalf("shift+tab: focus %v", m.focus)
 	}
 	// In a field, tab moves to the next field instead of the next panel.
 	m = send(t, cursorTo(t, send(t, m, keyMsg("tab")), fRoom), keyMsg("enter"), keyMsg("tab"))
-	if m.focus != focusSource || m.src.fields[m.src.cursor].id != fIdentity || !m.src.Capturing() {
+	if m.focus != pSource || m.src.fields[m.src.cursor].id != fIdentity || !m.src.Capturing() {
 		t.Fatalf("tab in field: focus %v field %v editing %v", m.focus, m.src.fields[m.src.cursor].id, m.src.Capturing())
 	}
 }
@@ -358,7 +348,7 @@ func TestBindingsDisabledWhenNotApplicable(t *testing.T) {
 func TestCopyWritesOSC52(t *testing.T) {
 	b := newFetchBackend(t)
 	m := fetched(t, testModel(t, newClock(), b, 160, 40))
-	out := m.out.(*strings.Builder)
+	out := m.tok.clip.out.(*strings.Builder)
 	_, cmd := sendCmd(t, m, keyMsg("y"))
 	msg := findMsg[copiedMsg](t, cmd)
 	if msg.err != nil || !strings.HasPrefix(out.String(), "\x1b]52;c;") {
@@ -408,7 +398,7 @@ func TestFilterInputSwallowsGlobalKeys(t *testing.T) {
 
 func TestCopyDecodeJSON(t *testing.T) {
 	m := fetched(t, testModel(t, newClock(), newFetchBackend(t), 160, 40))
-	out := m.out.(*strings.Builder)
+	out := m.tok.clip.out.(*strings.Builder)
 	_, cmd := sendCmd(t, m, keyMsg("Y"))
 	if msg := findMsg[copiedMsg](t, cmd); msg.err != nil || msg.what != "decode JSON" {
 		t.Fatalf("%+v", msg)

@@ -14,10 +14,12 @@ import (
 //   - Update(tea.Msg) (P, tea.Cmd): it returns its own type, so the root
 //     never type-asserts. Keys arrive only while the panel is focused;
 //     broadcast messages (roomEventsMsg: the session's next events;
-//     sessionOverMsg: the session is over) arrive whatever the focus. Sizes
-//     come through SetSize, not tea.WindowSizeMsg.
+//     sessionOverMsg: the session is over) arrive whatever the focus.
+//     Sizes come through SetSize, not tea.WindowSizeMsg.
 //   - View() string, exactly the size given to SetSize (the inside of its
 //     box), and Title() for the box.
+//   - Want(w int) int: how many lines it would fill at inner width w, so
+//     the layout can give space to what has something to show.
 //   - ShortHelp/FullHelp (help.KeyMap) listing its own bindings, each
 //     enabled only when it can act now; the help bar shows the focused
 //     panel's bindings before the root's.
@@ -25,13 +27,14 @@ import (
 //     root then hands it every key but ctrl+c, so typing "q" never quits.
 //   - a pointer method SetSize(w, h int).
 //
-// Then give Model a field for it and add one line to panelSlots below:
-// its place in the wide layout (column, row, weight) and how to reach the
-// field. Layout, focus (tab, number keys), key routing, help and the
-// narrow tabbed mode follow from that list. A panel that wants the root to
-// do something (fetch, copy…) returns a command producing a message the
-// root handles; it never reaches into the root or other panels, and the
-// root only calls the panel's methods, never its fields.
+// Then give it a panelID, a Model field and a line in panelSlots (how to
+// reach the field), and put the ID in a cell of each grid in layout.go
+// (where it sits, and which panels share its cell as tabs). Focus (tab,
+// number keys), key routing, help, tabs and heights follow from those
+// tables. A panel that wants the root to do something (fetch, copy…)
+// returns a command producing a message the root handles; it never reaches
+// into the root or other panels, and the root only calls the panel's
+// methods, never its fields.
 type Panel[P any] interface {
 	panelView
 	Update(tea.Msg) (P, tea.Cmd)
@@ -42,25 +45,41 @@ type panelView interface {
 	help.KeyMap
 	Title() string
 	View() string
+	Want(w int) int
 	Capturing() bool
 }
 
 // roomEventsMsg is the current session's next room events, in order,
 // broadcast to every panel (a burst arrives as one message, so a panel
-// redoes its derived state once per burst).
-type roomEventsMsg struct{ evs []room.Event }
+// redoes its derived state once per burst). dropped is how many events the
+// session has lost so far because the dashboard fell behind.
+type roomEventsMsg struct {
+	evs     []room.Event
+	dropped int64
+}
 
 // sessionOverMsg tells every panel the session is over (left, or ended).
 type sessionOverMsg struct{}
 
-// slot places one panel: in the wide layout, panels of column 0 stack on
-// the left; in column 1, rows stack and the panels of one row sit side by
-// side. weight is the row's share of the column's height.
+// panelID names a panel; it is also its place in focus order and its
+// number key (pSource is "1").
+type panelID int
+
+const (
+	pSource panelID = iota
+	pToken
+	pEvents
+	pRoster
+	pAgents
+	pTimeline
+	numPanels
+)
+
+// slot binds a Model field holding a panel to the root's generic code.
 type slot struct {
-	col, row, weight int
-	view             func(*Model) panelView
-	update           func(*Model, tea.Msg) tea.Cmd
-	setSize          func(m *Model, w, h int)
+	view    func(*Model) panelView
+	update  func(*Model, tea.Msg) tea.Cmd
+	setSize func(m *Model, w, h int)
 }
 
 // sizer is a panel's pointer, which sizes it in place.
@@ -69,10 +88,10 @@ type sizer[P any] interface {
 	SetSize(w, h int)
 }
 
-// place binds a Model field holding a panel to a slot.
-func place[P Panel[P], PP sizer[P]](col, row, weight int, field func(*Model) *P) slot {
+// place binds a Model field holding a panel to a slot; the type
+// constraints are the compile-time check that it is a Panel.
+func place[P Panel[P], PP sizer[P]](field func(*Model) *P) slot {
 	return slot{
-		col: col, row: row, weight: weight,
 		view: func(m *Model) panelView { return *field(m) },
 		update: func(m *Model, msg tea.Msg) tea.Cmd {
 			p, cmd := (*field(m)).Update(msg)
@@ -83,33 +102,30 @@ func place[P Panel[P], PP sizer[P]](col, row, weight int, field func(*Model) *P)
 	}
 }
 
-// panelSlots is the dashboard's panel list, in focus order.
-var panelSlots = []slot{
-	place(0, 0, 1, func(m *Model) *sourcePanel { return &m.src }),
-	place(1, 0, 2, func(m *Model) *tokenPanel { return &m.tok }),
-	place(1, 1, 2, func(m *Model) *eventLog { return &m.evs }),
-	place(1, 1, 2, func(m *Model) *rosterPanel { return &m.roster }),
-	place(0, 1, 1, func(m *Model) *agentsPanel { return &m.agents }),
-	place(1, 2, 1, func(m *Model) *timeline { return &m.tl }),
+// panelSlots is the dashboard's panels, by panelID.
+var panelSlots = [numPanels]slot{
+	pSource:   place(func(m *Model) *sourcePanel { return &m.src }),
+	pToken:    place(func(m *Model) *tokenPanel { return &m.tok }),
+	pEvents:   place(func(m *Model) *eventLog { return &m.evs }),
+	pRoster:   place(func(m *Model) *rosterPanel { return &m.roster }),
+	pAgents:   place(func(m *Model) *agentsPanel { return &m.agents }),
+	pTimeline: place(func(m *Model) *timeline { return &m.tl }),
 }
 
-var (
-	_ Panel[sourcePanel] = sourcePanel{}
-	_ Panel[tokenPanel]  = tokenPanel{}
-	_ Panel[eventLog]    = eventLog{}
-	_ Panel[rosterPanel] = rosterPanel{}
-	_ Panel[agentsPanel] = agentsPanel{}
-	_ Panel[timeline]    = timeline{}
-)
+// panel is the panel id names.
+func (m *Model) panel(id panelID) panelView { return panelSlots[id].view(m) }
 
 // focused is the panel that has the keyboard.
-func (m Model) focused() panelView { return panelSlots[m.focus].view(&m) }
+func (m Model) focused() panelView { return m.panel(m.focus) }
+
+// send gives msg to one panel.
+func (m *Model) send(id panelID, msg tea.Msg) tea.Cmd { return panelSlots[id].update(m, msg) }
 
 // broadcast gives msg to every panel.
 func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
-	for _, s := range panelSlots {
-		cmds = append(cmds, s.update(m, msg))
+	for id := range numPanels {
+		cmds = append(cmds, m.send(id, msg))
 	}
 	return tea.Batch(cmds...)
 }

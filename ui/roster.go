@@ -440,6 +440,15 @@ func (r *rosterPanel) setFilter(f string) {
 }
 
 // View renders the table and a status line, or one participant's details.
+// Want implements Panel: the table's header, a row per participant and
+// the status line; in the details, as much as there is.
+func (r rosterPanel) Want(int) int {
+	if r.detail != "" {
+		return r.h + 100 // more than any screen; what is shown scrolls
+	}
+	return max(len(r.ids), 1) + 2
+}
+
 func (r rosterPanel) View() string {
 	if r.w <= 0 || r.h <= 0 {
 		return ""

@@ -121,7 +121,7 @@ func TestRosterFilterSwallowsGlobalKeys(t *testing.T) {
 	m := joinNow(t, testModel(t, newClock(), b, 160, 40))
 	m = send(t, m, streamMsg{id: m.joinID, evs: []room.Event{room.Connected{Local: room.Participant{Identity: "alice"}}}})
 	m, cmd := sendCmd(t, m, keyMsg("4"))
-	if m.focus != focusRoster {
+	if m.focus != pRoster {
 		t.Fatalf("4 focused panel %d", m.focus)
 	}
 	for _, k := range []string{"/", "j", "q", "f"} {

@@ -10,49 +10,49 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
-// checkServer reads the clock of the server the current token is for and,
-// when ask is set, asks that server for its verdict on the token.
-func (m Model) checkServer(ask bool) (Model, tea.Cmd) {
-	cur := m.tok.current()
+// checkServer asks the root to read the clock of the server the shown
+// token is for and, when ask is set, that server's verdict on the token.
+func (t tokenPanel) checkServer(ask bool) (tokenPanel, tea.Cmd) {
+	cur := t.current()
 	if cur == nil || cur.resp.ServerURL == "" {
-		return m, nil
+		return t, nil
 	}
 	req := ServerCheckRequest{ServerURL: cur.resp.ServerURL}
+	var status tea.Cmd
 	if ask {
 		if cur.resp.ParticipantToken == "" {
-			return m, nil
+			return t, nil
 		}
 		req.Token = cur.resp.ParticipantToken
-		m.tok.setAsking(true)
-		m.setStatus("asking the server about this token…", false)
+		t.asking = true
+		status = statusCmd("asking the server about this token…", false)
 	}
-	m.checkSeq++
-	return m, serverCheckCmd(m.ctx, m.cfg.Backend, req, m.checkSeq)
+	t.checkSeq++
+	seq := t.checkSeq
+	return t, tea.Batch(status, func() tea.Msg { return serverCheckRequestMsg{req: req, seq: seq} })
 }
 
-// onServerChecked hands a check's outcome to the token panel.
-func (m Model) onServerChecked(msg serverCheckedMsg) Model {
-	if msg.seq != m.checkSeq {
-		return m
+// onServerChecked takes a check's outcome.
+func (t tokenPanel) onServerChecked(msg serverCheckedMsg) (tokenPanel, tea.Cmd) {
+	if msg.seq != t.checkSeq {
+		return t, nil // a newer check superseded it
 	}
-	m.tok.setAsking(false)
+	t.asking = false
 	if msg.check.ClockErr == nil {
 		c := msg.check.Clock
-		m.tok.setClock(&c)
+		t.clock = &c
 	}
 	if msg.raw == "" {
-		return m
+		return t, nil
 	}
 	if msg.err != nil {
 		// The error can quote the server: it goes through the panel's
 		// sanitising wrap, and never holds the token (AskServer redacts).
-		m.tok.setVerdict(msg.raw, nil, tokens.RedactTokens(msg.err.Error(), msg.raw))
-		m.setStatus("the server could not be asked", true)
-		return m
+		t.verdictFor, t.verdict, t.verdictErr = msg.raw, nil, tokens.RedactTokens(msg.err.Error(), msg.raw)
+		return t, statusCmd("the server could not be asked", true)
 	}
-	m.tok.setVerdict(msg.raw, msg.check.Verdict, "")
-	m.setStatus("the server answered", false)
-	return m
+	t.verdictFor, t.verdict, t.verdictErr = msg.raw, msg.check.Verdict, ""
+	return t, statusCmd("the server answered", false)
 }
 
 // serverLines say how the server's clock and verdict relate to the token
@@ -67,7 +67,7 @@ func (t tokenPanel) serverLines(s *shownToken, now time.Time) []string {
 		}
 	}
 	switch {
-	case t.askingNow:
+	case t.asking:
 		out = append(out, st.Muted.Render("asking the server…"))
 	case t.verdictFor == "" || t.verdictFor != s.resp.ParticipantToken:
 		// No answer about this token.

@@ -15,13 +15,15 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
+// isChecked is the server check's answer reaching the model.
+func isChecked(msg tea.Msg) bool { _, ok := msg.(serverCheckedMsg); return ok }
+
 // fetchAndCheck fetches, then applies the server check the fetch starts
 // (the clock probe) and returns the model.
 func fetchAndCheck(t *testing.T, m Model) Model {
 	t.Helper()
 	m, cmd := sendCmd(t, m, keyMsg("f"))
-	m, cmd = sendCmd(t, m, findMsg[fetchDoneMsg](t, cmd))
-	return send(t, m, findMsg[serverCheckedMsg](t, cmd))
+	return pump(t, m, cmd, isChecked)
 }
 
 // ask presses v and applies the answer.
@@ -34,7 +36,7 @@ func ask(t *testing.T, m Model) Model {
 	if !strings.Contains(m.View(), "asking the server…") {
 		t.Error("no sign of the question under way")
 	}
-	return send(t, m, findMsg[serverCheckedMsg](t, cmd))
+	return pump(t, m, cmd, isChecked)
 }
 
 // TestDashboardJudgesInServerTime: once the server's clock is known to be

@@ -115,10 +115,9 @@ func (p *sourcePanel) SetSize(w, h int) {
 	}
 }
 
-// setEndpoint preselects the Endpoint source (the embedded dev server).
-func (p *sourcePanel) setEndpoint(url, apiKey, apiSecret string) {
-	p.preset(source.Spec{Kind: source.KindEndpoint, Endpoint: url, APIKey: apiKey, APISecret: apiSecret})
-}
+// presetMsg selects spec's kind in the form and fills in every setting
+// spec has a value for (the managed server's token endpoint and keys).
+type presetMsg struct{ spec source.Spec }
 
 // preset selects spec's kind and fills in every setting spec has a value for.
 func (p *sourcePanel) preset(spec source.Spec) {
@@ -194,6 +193,10 @@ func (p *sourcePanel) blurField() {
 
 // Update handles keys (the root sends them only while the form is focused).
 func (p sourcePanel) Update(msg tea.Msg) (sourcePanel, tea.Cmd) {
+	if pm, ok := msg.(presetMsg); ok {
+		p.preset(pm.spec)
+		return p, nil
+	}
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return p, nil
@@ -309,70 +312,7 @@ func (p sourcePanel) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
-	var lines []string
-	cursorLine := 0
-	vw := max(p.w-labelWidth-3, 4)
-	for _, i := range p.shown() {
-		f := p.fields[i]
-		if i == p.cursor {
-			cursorLine = len(lines)
-		}
-		marker := "  "
-		label := p.st.Label.Render(padRight(f.label, labelWidth))
-		if i == p.cursor {
-			marker = p.st.Cursor.Render("› ")
-			label = p.st.Cursor.Render(padRight(f.label, labelWidth))
-		}
-		head := marker + label + " "
-		switch f.typ {
-		case typeKind:
-			lines = append(lines, head+p.st.Value.Render("◂ "+string(p.kind)+" ▸"))
-		case typeToggle:
-			box := p.st.FlagOff.Render("[ ]")
-			if f.on {
-				box = p.st.FlagOn.Render("[x]")
-			}
-			lines = append(lines, head+box)
-		case typeText:
-			if p.editing && i == p.cursor {
-				lines = append(lines, head+f.input.View())
-			} else {
-				lines = append(lines, head+p.st.Value.Render(p.shownValue(f, vw)))
-			}
-		case typeArea:
-			if p.editing && i == p.cursor {
-				for j, l := range strings.Split(f.area.View(), "\n") {
-					if j == 0 {
-						lines = append(lines, head+l)
-					} else {
-						lines = append(lines, strings.Repeat(" ", labelWidth+3)+l)
-					}
-				}
-				break
-			}
-			vals := strings.Split(f.area.Value(), "\n")
-			if f.area.Value() == "" {
-				vals = []string{""}
-			}
-			for j, l := range vals {
-				if j == 3 {
-					lines = append(lines, strings.Repeat(" ", labelWidth+3)+p.st.Faint.Render(textsafe.Line("… more", vw)))
-					break
-				}
-				pre := strings.Repeat(" ", labelWidth+3)
-				if j == 0 {
-					pre = head
-				}
-				lines = append(lines, pre+p.st.Value.Render(textsafe.Line(l, vw)))
-			}
-		}
-		if f.err != "" {
-			// The reason is what the user needs to fix the field: wrap it.
-			for _, l := range strings.Split(ansi.Wrap(textsafe.Clean("✗ "+f.err), vw, " "), "\n") {
-				lines = append(lines, strings.Repeat(" ", labelWidth+3)+p.st.FieldError.Render(textsafe.Line(l, vw)))
-			}
-		}
-	}
+	lines, cursorLine := p.fieldLines()
 	// Reserve the last line for the overall verdict.
 	body := p.h - 1
 	start := 0
@@ -392,6 +332,82 @@ func (p sourcePanel) View() string {
 		lines[i] = ansi.Truncate(l, p.w, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Want implements Panel: every shown field and the verdict.
+func (p sourcePanel) Want(w int) int {
+	p.w = w
+	lines, _ := p.fieldLines()
+	return len(lines) + 1
+}
+
+// fieldLines renders the shown fields, with the line the cursor is on.
+func (p sourcePanel) fieldLines() (lines []string, cursorLine int) {
+	vw := max(p.w-labelWidth-3, 4)
+	for _, i := range p.shown() {
+		f := p.fields[i]
+		if i == p.cursor {
+			cursorLine = len(lines)
+		}
+		marker := "  "
+		label := p.st.Label.Render(padRight(f.label, labelWidth))
+		if i == p.cursor {
+			marker = p.st.Cursor.Render("› ")
+			label = p.st.Cursor.Render(padRight(f.label, labelWidth))
+		}
+		lines = append(lines, p.fieldValue(f, i, marker+label+" ", vw)...)
+		if f.err != "" {
+			// The reason is what the user needs to fix the field: wrap it.
+			for _, l := range strings.Split(ansi.Wrap(textsafe.Clean("✗ "+f.err), vw, " "), "\n") {
+				lines = append(lines, strings.Repeat(" ", labelWidth+3)+p.st.FieldError.Render(textsafe.Line(l, vw)))
+			}
+		}
+	}
+	return lines, cursorLine
+}
+
+// fieldValue renders field i's row (more than one for a text area) after
+// head, its marker and label.
+func (p sourcePanel) fieldValue(f field, i int, head string, vw int) []string {
+	indent := strings.Repeat(" ", labelWidth+3)
+	switch f.typ {
+	case typeKind:
+		return []string{head + p.st.Value.Render("◂ "+string(p.kind)+" ▸")}
+	case typeToggle:
+		box := p.st.FlagOff.Render("[ ]")
+		if f.on {
+			box = p.st.FlagOn.Render("[x]")
+		}
+		return []string{head + box}
+	case typeText:
+		if p.editing && i == p.cursor {
+			return []string{head + f.input.View()}
+		}
+		return []string{head + p.st.Value.Render(p.shownValue(f, vw))}
+	}
+	var lines []string // typeArea
+	if p.editing && i == p.cursor {
+		for j, l := range strings.Split(f.area.View(), "\n") {
+			if j == 0 {
+				lines = append(lines, head+l)
+			} else {
+				lines = append(lines, indent+l)
+			}
+		}
+		return lines
+	}
+	vals := strings.Split(f.area.Value(), "\n")
+	for j, l := range vals {
+		if j == 3 {
+			return append(lines, indent+p.st.Faint.Render(textsafe.Line("… more", vw)))
+		}
+		pre := indent
+		if j == 0 {
+			pre = head
+		}
+		lines = append(lines, pre+p.st.Value.Render(textsafe.Line(l, vw)))
+	}
+	return lines
 }
 
 // shownValue is a field's value when not being edited: placeholders faint,

@@ -86,13 +86,12 @@ func (t *timeline) start(original *tokens.Token, receivedAt, connectedAt time.Ti
 	t.marks = nil
 }
 
-// observe takes the room events the timeline shows.
+// observe takes the room events the timeline shows: a session starts
+// with the token Connected carries.
 func (t *timeline) observe(ev room.Event) {
 	switch e := ev.(type) {
 	case room.Connected:
-		if t.connectedAt.IsZero() {
-			t.connectedAt = e.At
-		}
+		t.start(e.Token, e.At, e.At)
 	case room.TokenRefreshed:
 		var prev *tokens.Token
 		for i := len(t.tokens) - 1; i >= 0 && prev == nil; i-- {
@@ -123,14 +122,26 @@ func (t timeline) Update(msg tea.Msg) (timeline, tea.Cmd) {
 // labelW is the width of the row labels ("refreshed #12").
 const labelW = 18
 
+// Want implements Panel: the headline, tick labels and ruler, a row per
+// token, the next refresh and the legend; or the note on an empty one.
+func (t timeline) Want(w int) int {
+	if len(t.windows) == 0 {
+		return strings.Count(ansi.Wrap(emptyTimeline, max(w, 1), " "), "\n") + 1
+	}
+	return len(t.windows) + 5
+}
+
+// emptyTimeline is what the timeline says before a join.
+const emptyTimeline = "No tokens yet: join a room to see each token's lifetime here. " +
+	"The rules the bars follow: docs/token-lifecycle.md"
+
 // View draws the timeline in t.w × t.h cells.
 func (t timeline) View() string {
 	if t.w < 30 || t.h < 4 {
 		return ansi.Truncate("timeline: too small", max(t.w, 0), "…")
 	}
 	if len(t.windows) == 0 {
-		return t.st.Muted.Render(ansi.Wrap("No tokens yet: join a room to see each token's lifetime here. "+
-			"The rules the bars follow: docs/token-lifecycle.md", t.w, " "))
+		return t.st.Muted.Render(ansi.Wrap(emptyTimeline, t.w, " "))
 	}
 	now := t.now()
 	next := t.nextRefresh()

@@ -25,8 +25,7 @@ func sessionTimeline(t *testing.T, refreshes int, noColor bool) (timeline, *fake
 	st := styles.New(styles.DefaultTheme(), noColor)
 	tl := newTimeline(&st, clk.Now)
 	orig := decodeOrFail(t, mintJWT(t, baseClaims(t0, time.Minute)))
-	tl.start(orig, t0, time.Time{})
-	tl.observe(room.Connected{At: t0.Add(time.Second)})
+	tl.observe(room.Connected{At: t0.Add(time.Second), Token: orig})
 	at := t0.Add(time.Second)
 	for i := 1; i <= refreshes; i++ {
 		tok := decodeOrFail(t, mintJWT(t, baseClaims(at, 10*time.Minute)))

@@ -27,11 +27,54 @@ type shownToken struct {
 	diff      *tokens.TokenDiff
 }
 
+// Messages the root sends the token panel.
+type (
+	// tokenBusyMsg says what is under way ("" when nothing).
+	tokenBusyMsg struct{ busy string }
+	// tokenShowMsg replaces what the panel shows with a fetched or joined
+	// token, judged with check (its signer's keys).
+	tokenShowMsg struct {
+		shown *shownToken
+		check tokens.CheckConfig
+	}
+	// tokenFailedMsg replaces it with why a fetch or join failed.
+	tokenFailedMsg struct {
+		what string
+		err  error
+	}
+	// tokenFlipMsg shows the original token instead of the refreshed one,
+	// or back.
+	tokenFlipMsg struct{}
+	// tokenAskMsg asks the server for its verdict on the shown token.
+	tokenAskMsg struct{}
+	// tokenCopyMsg copies the shown token, or its decode report.
+	tokenCopyMsg struct{ report bool }
+)
+
+// serverCheckRequestMsg is the token panel asking the root to run
+// Backend.CheckServer; seq comes back in serverCheckedMsg.
+type serverCheckRequestMsg struct {
+	req ServerCheckRequest
+	seq int
+}
+
+// statusMsg is a panel's word for the header's status line.
+type statusMsg struct {
+	text string
+	err  bool
+}
+
+func statusCmd(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return statusMsg{text: text, err: isErr} }
+}
+
 // tokenPanel shows the current token's claims, lifetime and badges. After a
-// TokenRefreshed it shows the refreshed token; "o" flips back to the original.
+// TokenRefreshed it shows the refreshed token; "o" flips back to the
+// original. It owns everything it shows: the root sends it messages.
 type tokenPanel struct {
-	st  *styles.Styles
-	now func() time.Time
+	st   *styles.Styles
+	now  func() time.Time
+	clip clipboard
 
 	original, refreshed *shownToken
 	showOriginal        bool
@@ -46,17 +89,19 @@ type tokenPanel struct {
 	clock *tokens.ClockOffset
 	// verdict is the server's answer about the token verdictFor (the raw
 	// token: it must not be shown for another one); verdictErr when
-	// asking failed. askingNow while a question is out.
+	// asking failed. asking while a question is out; checkSeq is the
+	// latest check, older answers are dropped.
 	verdict    *tokens.ServerVerdict
 	verdictFor string
 	verdictErr string
-	askingNow  bool
+	asking     bool
+	checkSeq   int
 
 	w, h int
 }
 
-func newTokenPanel(st *styles.Styles, now func() time.Time) tokenPanel {
-	return tokenPanel{st: st, now: now}
+func newTokenPanel(st *styles.Styles, now func() time.Time, clip clipboard) tokenPanel {
+	return tokenPanel{st: st, now: now, clip: clip}
 }
 
 // SetSize sets the inner size (inside the border).
@@ -98,20 +143,34 @@ func (t tokenPanel) Title() string {
 // Capturing implements Panel: the token panel has no text box.
 func (t tokenPanel) Capturing() bool { return false }
 
-// hasRefresh reports whether there is a refreshed token to flip to.
-func (t tokenPanel) hasRefresh() bool { return t.refreshed != nil }
+// Want implements Panel: every line of the token at width w.
+func (t tokenPanel) Want(w int) int {
+	t.w = w
+	return len(t.lines(t.judgeTime(t.now())))
+}
 
-// flip shows the original token instead of the refreshed one, or back.
-func (t *tokenPanel) flip() { t.showOriginal = !t.showOriginal }
+// tokenCaps is what the shown token allows now, for the root's keys.
+type tokenCaps struct {
+	shown     bool // a token (or an attempt at one) is on screen
+	raw       bool // its raw form can be copied
+	decoded   bool // it decoded: its report can be copied
+	refreshed bool // there is a refreshed one to flip to
+	askable   bool // the server can be asked about it now
+}
 
-// setBusy shows what is under way ("" when nothing).
-func (t *tokenPanel) setBusy(busy string) { t.busy = busy }
-
-// checkConfig is what the shown token is judged with.
-func (t tokenPanel) checkConfig() tokens.CheckConfig { return t.check }
-
-// setCheck sets what the shown token is judged with (its signer's keys).
-func (t *tokenPanel) setCheck(c tokens.CheckConfig) { t.check = c }
+func (t tokenPanel) caps() tokenCaps {
+	cur := t.current()
+	if cur == nil {
+		return tokenCaps{}
+	}
+	return tokenCaps{
+		shown:     true,
+		raw:       cur.resp.ParticipantToken != "",
+		decoded:   cur.tok != nil,
+		refreshed: t.refreshed != nil,
+		askable:   cur.resp.ParticipantToken != "" && cur.resp.ServerURL != "" && !t.asking,
+	}
+}
 
 // current is the token on screen, nil when none.
 func (t tokenPanel) current() *shownToken {
@@ -119,27 +178,6 @@ func (t tokenPanel) current() *shownToken {
 		return t.refreshed
 	}
 	return t.original
-}
-
-// setToken replaces everything shown with s (a fresh fetch or join); the
-// server may be another one, so its clock is measured anew.
-func (t *tokenPanel) setToken(s *shownToken) {
-	t.original, t.refreshed, t.showOriginal, t.err, t.scroll = s, nil, false, nil, 0
-	t.clock = nil
-}
-
-// setClock sets the server's clock offset.
-func (t *tokenPanel) setClock(c *tokens.ClockOffset) { t.clock = c }
-
-// setAsking marks a question to the server as under way.
-func (t *tokenPanel) setAsking(on bool) { t.askingNow = on }
-
-// asking reports whether a question to the server is under way.
-func (t tokenPanel) asking() bool { return t.askingNow }
-
-// setVerdict sets the server's answer (or why there is none) about raw.
-func (t *tokenPanel) setVerdict(raw string, v *tokens.ServerVerdict, errText string) {
-	t.verdictFor, t.verdict, t.verdictErr = raw, v, errText
 }
 
 // judgeTime is when validity is judged: the server's time when known.
@@ -150,14 +188,10 @@ func (t tokenPanel) judgeTime(now time.Time) time.Time {
 	return now
 }
 
-func (t *tokenPanel) setError(what string, err error) {
-	t.original, t.refreshed, t.err, t.errWhat, t.scroll = nil, nil, err, what, 0
-}
-
 func (t tokenPanel) maxScroll() int { return max(len(t.lines(t.judgeTime(t.now())))-t.h+1, 0) }
 
-// Update scrolls, asks for a fetch on enter, and follows the session's
-// refreshed tokens.
+// Update scrolls, asks for a fetch on enter, takes what the root sends,
+// and follows the session's refreshed tokens.
 func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
@@ -170,6 +204,24 @@ func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
 		case key.Matches(msg, k.Fetch):
 			return t, func() tea.Msg { return fetchRequestMsg{} }
 		}
+	case tokenBusyMsg:
+		t.busy = msg.busy
+	case tokenShowMsg:
+		// A fresh fetch or join: the server may be another one, so its
+		// clock is measured anew.
+		t.original, t.refreshed, t.showOriginal, t.err, t.scroll = msg.shown, nil, false, nil, 0
+		t.check, t.clock, t.busy = msg.check, nil, ""
+		return t.checkServer(false)
+	case tokenFailedMsg:
+		t.original, t.refreshed, t.err, t.errWhat, t.scroll, t.busy = nil, nil, msg.err, msg.what, 0, ""
+	case tokenFlipMsg:
+		t.showOriginal = !t.showOriginal
+	case tokenAskMsg:
+		return t.checkServer(true)
+	case tokenCopyMsg:
+		return t, t.copy(msg.report)
+	case serverCheckedMsg:
+		return t.onServerChecked(msg)
 	case roomEventsMsg:
 		for _, ev := range msg.evs {
 			if r, ok := ev.(room.TokenRefreshed); ok {

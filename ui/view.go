@@ -23,19 +23,25 @@ func (m Model) View() string {
 		msg := fmt.Sprintf("lkdash needs at least %d×%d (this terminal is %d×%d)", MinWidth, MinHeight, m.w, m.h)
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, ansi.Wrap(msg, m.w, " "))
 	}
-	l := m.computeLayout()
-	var lines []string
-	if l.wide {
-		lines = m.wideLines(l)
-	} else {
-		lines = append([]string{m.tabBar()}, m.panelBox(m.focus, m.w, l.body-1)...)
+	l := m.cache.layout
+	out := make([]string, l.body)
+	for _, c := range l.cols {
+		y := 0
+		for _, r := range c.rows {
+			for _, cl := range r.cells {
+				for i, line := range m.cellBox(cl, r.h) {
+					out[y+i] += line
+				}
+			}
+			y += r.h
+		}
 	}
 	// Boxes are drawn at exact widths, so lines join by concatenation;
 	// lipgloss.Join* would measure every cell of the frame again.
 	var b strings.Builder
 	b.Grow(m.w * m.h * 2)
 	b.WriteString(m.header())
-	for _, line := range lines {
+	for _, line := range out {
 		b.WriteByte('\n')
 		b.WriteString(line)
 	}
@@ -44,68 +50,60 @@ func (m Model) View() string {
 	return b.String()
 }
 
-// wideLines draws every panel where the layout put it.
-func (m Model) wideLines(l layout) []string {
-	out := make([]string, l.body)
-	for _, c := range l.cols {
-		y := 0
-		for _, r := range c.rows {
-			for _, cl := range r.cells {
-				for i, line := range m.panelBox(cl.slot, cl.w, r.h) {
-					out[y+i] += line
-				}
-			}
-			y += r.h
-		}
-	}
-	return out
-}
-
-// tabBar names every panel with its number key, the focused one marked.
-// When the full titles do not fit, the others shrink to their first word
-// and then to their number, so every key stays visible at 80 columns.
-func (m Model) tabBar() string {
-	titles := make([]string, len(panelSlots))
-	for i, s := range panelSlots {
-		titles[i] = s.view(&m).Title()
+// cellBox draws a cell: its shown panel framed, with every panel of the
+// cell named in the frame's title by its number key, the shown one in
+// brackets when there are several (so it reads without colour). When the
+// full titles do not fit, the others shrink to their first word and then
+// to their number, so every key stays visible.
+func (m Model) cellBox(c cell, h int) []string {
+	focused := c.shown == m.focus
+	shownStyle := m.st.Muted
+	if focused {
+		shownStyle = m.st.PanelTitle
 	}
 	shorten := []func(string) string{
 		func(t string) string { return t },
 		func(t string) string { return strings.Fields(t + " ")[0] },
 		func(string) string { return "" },
 	}
-	var bar string
+	var title string
 	for _, short := range shorten {
 		var b strings.Builder
-		for i, t := range titles {
-			n := strconv.Itoa(i + 1)
-			if i == m.focus {
-				b.WriteString(m.st.PanelTitle.Render("[ " + n + " " + t + " ]"))
-				continue
+		for _, id := range c.tabs {
+			n, t := strconv.Itoa(int(id)+1), m.panel(id).Title()
+			switch {
+			case id == c.shown && len(c.tabs) == 1:
+				b.WriteString(shownStyle.Render(" " + n + " " + t + " "))
+			case id == c.shown:
+				b.WriteString(shownStyle.Render("[" + n + " " + t + "]"))
+			default:
+				if t = short(t); t != "" {
+					n += " " + t
+				}
+				b.WriteString(m.st.Faint.Render(" " + n + " "))
 			}
-			if t = short(t); t != "" {
-				n += " " + t
-			}
-			b.WriteString(m.st.Muted.Render("  " + n + "  "))
 		}
-		if bar = b.String(); lipgloss.Width(bar) <= m.w {
-			return bar
+		if title = b.String(); lipgloss.Width(title) <= c.w-3 {
+			break
 		}
 	}
-	return ansi.Truncate(bar, m.w, "…")
+	return m.box(title, m.panel(c.shown).View(), c.w, h, focused)
 }
 
-// viewCache holds the help bar, which changes only in Update.
+// viewCache holds the layout and the help bar, which change only in Update.
 type viewCache struct {
-	help string
+	layout layout
+	help   string
 }
 
-// refreshCache re-renders the help; Update calls it after every message.
-// Panels render in View, only the visible ones, each only its visible rows.
+// refreshCache lays the panels out and re-renders the help; Update calls
+// it after every message. Panels render in View, only the visible ones,
+// each only its visible rows.
 func (m *Model) refreshCache() {
 	if m.w < MinWidth || m.h < MinHeight {
 		return
 	}
+	m.relayout()
 	h := m.help.View(m.helpKeys())
 	if !m.help.ShowAll {
 		h = ansi.Truncate(h, m.w, "…")
@@ -115,12 +113,6 @@ func (m *Model) refreshCache() {
 
 func (m Model) helpKeys() helpKeys {
 	return helpKeys{panel: m.focused(), global: m.keys()}
-}
-
-// panelBox renders slot i framed in a w×h box.
-func (m Model) panelBox(i, w, h int) []string {
-	p := panelSlots[i].view(&m)
-	return m.box(p.Title(), p.View(), w, h, i == m.focus)
 }
 
 func (m Model) header() string {
@@ -139,15 +131,13 @@ func (m Model) header() string {
 	return ansi.Truncate(h, m.w, "…")
 }
 
-// box frames content (already sized to w-2 × h-2) with a titled border and
-// returns its h lines, each exactly w cells wide.
+// box frames content (already sized to w-2 × h-2) with a border whose
+// top line carries title (already styled), and returns its h lines, each
+// exactly w cells wide.
 func (m Model) box(title, content string, w, h int, focused bool) []string {
 	st, b := m.st.Border(focused)
 	iw := w - 2
-	t := m.st.PanelTitle.Render(" " + title + " ")
-	if !focused {
-		t = m.st.Muted.Render(" " + title + " ")
-	}
+	t := title
 	fill := max(iw-1-lipgloss.Width(t), 0)
 	top := st.Render(b.TopLeft+b.Top) + t + st.Render(strings.Repeat(b.Top, fill)+b.TopRight)
 	lines := strings.Split(content, "\n")
