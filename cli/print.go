@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -81,16 +82,11 @@ func when(t *time.Time, now time.Time) string {
 		return ""
 	}
 	d := t.Sub(now)
-	rel := "in " + roundDuration(d)
+	rel := "in " + format.Duration(d)
 	if d < 0 {
-		rel = roundDuration(-d) + " ago"
+		rel = format.Duration(-d) + " ago"
 	}
 	return fmt.Sprintf("%s  (%s)", t.UTC().Format(time.RFC3339), rel)
-}
-
-// roundDuration shows whole seconds: JWT times have no finer resolution.
-func roundDuration(d time.Duration) string {
-	return d.Round(time.Second).String()
 }
 
 func yesNo(b bool) string {

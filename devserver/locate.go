@@ -16,6 +16,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/format"
 )
 
 const (
@@ -224,7 +226,7 @@ func (b builder) run(ctx context.Context) error {
 	mu.Lock()
 	p := c.progress()
 	mu.Unlock()
-	b.progress(fmt.Sprintf("built livekit-server %s in %s (%d packages compiled): %s", Version, roundDuration(p.Elapsed), p.Done, b.bin))
+	b.progress(fmt.Sprintf("built livekit-server %s in %s (%d packages compiled): %s", Version, format.Duration(p.Elapsed), p.Done, b.bin))
 	return nil
 }
 

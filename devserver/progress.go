@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/format"
 )
 
 // BuildProgress is how far a build of livekit-server has come.
@@ -34,15 +36,11 @@ func (p BuildProgress) String() string {
 	default:
 		parts = append(parts, fmt.Sprintf("%d/%d packages", p.Done, p.Total))
 	}
-	parts = append(parts, roundDuration(p.Elapsed)+" elapsed")
+	parts = append(parts, format.Duration(p.Elapsed)+" elapsed")
 	if p.ETA > 0 && p.Done < p.Total {
-		parts = append(parts, "about "+roundDuration(p.ETA)+" left")
+		parts = append(parts, "about "+format.Duration(p.ETA)+" left")
 	}
 	return strings.Join(parts, " · ")
-}
-
-func roundDuration(d time.Duration) string {
-	return d.Round(time.Second).String()
 }
 
 // etaAfter is how many packages must be compiled before the rate is trusted

@@ -82,30 +82,10 @@ func decodeErr(err error, format string, args ...any) *DecodeError {
 // whitespace and an optional "Bearer " prefix (tokens are often pasted from
 // an Authorization header). Any malformed input yields a *DecodeError.
 func Decode(raw string) (*Token, error) {
-	if len(raw) > MaxTokenSize+64 {
-		return nil, decodeErr(nil, "token is %d bytes, larger than the %d KiB limit", len(raw), MaxTokenSize>>10)
+	s, parts, err := split(raw)
+	if err != nil {
+		return nil, err
 	}
-	s := strings.TrimSpace(raw)
-	// A JWT starts with "eyJ" (base64 of `{"`), so a leading word "bearer"
-	// can only be the auth scheme.
-	if len(s) >= 6 && strings.EqualFold(s[:6], "bearer") && (len(s) == 6 || s[6] == ' ' || s[6] == '\t') {
-		s = strings.TrimSpace(s[6:])
-	}
-	if s == "" {
-		return nil, decodeErr(nil, "token is empty")
-	}
-	if len(s) > MaxTokenSize {
-		return nil, decodeErr(nil, "token is %d bytes, larger than the %d KiB limit", len(s), MaxTokenSize>>10)
-	}
-	// Count before splitting: a string of dots must not become 256 Ki parts.
-	if n := strings.Count(s, ".") + 1; n != 3 {
-		if n == 5 {
-			return nil, decodeErr(nil, "token has 5 dot-separated segments (an encrypted JWE?), want 3 (header.payload.signature)")
-		}
-		return nil, decodeErr(nil, "token has %d dot-separated segments, want 3 (header.payload.signature)", n)
-	}
-	parts := strings.Split(s, ".")
-
 	t := &Token{Raw: s, signingInput: s[:len(parts[0])+1+len(parts[1])]}
 	t.padded = strings.HasSuffix(parts[0], "=") || strings.HasSuffix(parts[1], "=") || strings.HasSuffix(parts[2], "=")
 	hdr, err := decodeSegment(parts[0])
@@ -128,15 +108,53 @@ func Decode(raw string) (*Token, error) {
 			return nil, decodeErr(err, "signature is not valid base64url")
 		}
 	}
-
-	if t.Issuer, err = stringClaim(t.Claims, "iss"); err != nil {
+	if err := t.registeredClaims(); err != nil {
 		return nil, err
+	}
+	t.serverClaims(payload)
+	return t, nil
+}
+
+// split trims raw (and a "Bearer" scheme) and cuts it into its three
+// segments, refusing what cannot be a JWS before any decoding.
+func split(raw string) (string, []string, error) {
+	if len(raw) > MaxTokenSize+64 {
+		return "", nil, decodeErr(nil, "token is %d bytes, larger than the %d KiB limit", len(raw), MaxTokenSize>>10)
+	}
+	s := strings.TrimSpace(raw)
+	// A JWT starts with "eyJ" (base64 of `{"`), so a leading word "bearer"
+	// can only be the auth scheme.
+	if len(s) >= 6 && strings.EqualFold(s[:6], "bearer") && (len(s) == 6 || s[6] == ' ' || s[6] == '\t') {
+		s = strings.TrimSpace(s[6:])
+	}
+	if s == "" {
+		return "", nil, decodeErr(nil, "token is empty")
+	}
+	if len(s) > MaxTokenSize {
+		return "", nil, decodeErr(nil, "token is %d bytes, larger than the %d KiB limit", len(s), MaxTokenSize>>10)
+	}
+	// Count before splitting: a string of dots must not become 256 Ki parts.
+	if n := strings.Count(s, ".") + 1; n != 3 {
+		if n == 5 {
+			return "", nil, decodeErr(nil, "token has 5 dot-separated segments (an encrypted JWE?), want 3 (header.payload.signature)")
+		}
+		return "", nil, decodeErr(nil, "token has %d dot-separated segments, want 3 (header.payload.signature)", n)
+	}
+	return s, strings.Split(s, "."), nil
+}
+
+// registeredClaims reads iss, sub, jti and the times from the claims as
+// JSON has them, refusing values of the wrong type.
+func (t *Token) registeredClaims() error {
+	var err error
+	if t.Issuer, err = stringClaim(t.Claims, "iss"); err != nil {
+		return err
 	}
 	if t.Subject, err = stringClaim(t.Claims, "sub"); err != nil {
-		return nil, err
+		return err
 	}
 	if t.ID, err = stringClaim(t.Claims, "jti"); err != nil {
-		return nil, err
+		return err
 	}
 	for _, c := range []struct {
 		name string
@@ -144,18 +162,21 @@ func Decode(raw string) (*Token, error) {
 	}{{"iat", &t.IssuedAt}, {"nbf", &t.NotBefore}, {"exp", &t.ExpiresAt}} {
 		var quoted bool
 		if *c.dst, quoted, err = timeClaim(t.Claims, c.name); err != nil {
-			return nil, err
+			return err
 		}
 		if quoted {
 			t.quotedTimes = append(t.quotedTimes, c.name)
 		}
 	}
+	return nil
+}
 
-	// Decode the payload into the same shape livekit-server does (protocol
-	// auth.tokenClaims: jwt.RegisteredClaims + ClaimGrants, via
-	// jwt.ParseWithClaims), so the grants we show are what it would read.
-	// A payload that does not fit (e.g. "video" is a string, "aud" a number,
-	// a roomConfig field of the wrong type) is still a JWT; Check reports it.
+// serverClaims decodes the payload into the same shape livekit-server
+// does (protocol auth.tokenClaims: jwt.RegisteredClaims + ClaimGrants, via
+// jwt.ParseWithClaims), so the grants we show are what it would read. A
+// payload that does not fit (e.g. "video" is a string, "aud" a number, a
+// roomConfig field of the wrong type) is still a JWT; Check reports it.
+func (t *Token) serverClaims(payload []byte) {
 	var sc serverClaims
 	if err := json.Unmarshal(payload, &sc); err != nil {
 		t.claimsErr = err
@@ -167,10 +188,9 @@ func Decode(raw string) (*Token, error) {
 		// the same decode so Check sees what the server sees.
 		t.Issuer, t.Subject, t.ID = sc.Issuer, sc.Subject, sc.ID
 		for _, c := range []struct {
-			name string
-			src  *jwt.NumericDate
-			dst  *time.Time
-		}{{"iat", sc.IssuedAt, &t.IssuedAt}, {"nbf", sc.NotBefore, &t.NotBefore}, {"exp", sc.ExpiresAt, &t.ExpiresAt}} {
+			src *jwt.NumericDate
+			dst *time.Time
+		}{{sc.IssuedAt, &t.IssuedAt}, {sc.NotBefore, &t.NotBefore}, {sc.ExpiresAt, &t.ExpiresAt}} {
 			if c.src == nil {
 				*c.dst = time.Time{}
 				continue
@@ -188,7 +208,6 @@ func Decode(raw string) (*Token, error) {
 			t.clampedTimes = append(t.clampedTimes, c.name)
 		}
 	}
-	return t, nil
 }
 
 // Identity is the participant identity the server assigns: sub, or jti when

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/room"
 )
@@ -127,7 +128,7 @@ func flatten(prefix string, m map[string]any, out *[]string) {
 
 func refreshEntry(r room.TokenRefreshed) *logEntry {
 	d := r.Diff
-	text := "lifetime " + signedDuration(d.LifetimeChange)
+	text := "lifetime " + format.Signed(d.LifetimeChange)
 	if !d.NewExpiry.IsZero() {
 		text += ", now expires " + d.NewExpiry.Format("15:04:05")
 	}
@@ -149,16 +150,4 @@ func orAbsent(s string) string {
 		return "(absent)"
 	}
 	return s
-}
-
-// signedDuration renders a lifetime change as +4m0s / -30s / ±0s.
-func signedDuration(d time.Duration) string {
-	d = d.Round(time.Second)
-	switch {
-	case d > 0:
-		return "+" + d.String()
-	case d < 0:
-		return "-" + (-d).String()
-	}
-	return "±0s"
 }

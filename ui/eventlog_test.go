@@ -100,7 +100,7 @@ func TestRefreshEntryStandsOut(t *testing.T) {
 		NewExpiry: t0.Add(10 * time.Minute), LifetimeChange: -5 * time.Minute,
 		Changed: []tokens.ClaimChange{{Claim: "metadata", Old: `"a"`, New: `"b"`}, {Claim: "video.canPublish", Old: "true"}},
 	}})
-	if e.kind != entryRefresh || !strings.Contains(e.text, "-5m0s") || !strings.Contains(e.text, "SHORTER") {
+	if e.kind != entryRefresh || !strings.Contains(e.text, "-5m,") || !strings.Contains(e.text, "SHORTER") {
 		t.Fatalf("entry %+v", e)
 	}
 	if len(e.detail) != 2 || !strings.Contains(e.detail[1], "(absent)") {

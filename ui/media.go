@@ -2,6 +2,8 @@ package ui
 
 import (
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lkdash/lkdash/internal/format"
 )
 
 // mediaState is what we publish and whether we subscribe. autoSub is also
@@ -46,7 +48,7 @@ func (m Model) toggleDemo() (Model, tea.Cmd) {
 		if on {
 			tracks, err := sess.PublishDemo()
 			msg.err = err
-			msg.summary = pluralTracks(len(tracks))
+			msg.summary = format.Count(len(tracks), "track")
 		} else {
 			msg.err = sess.UnpublishDemo()
 		}
@@ -102,11 +104,4 @@ func onOff(on bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-func pluralTracks(n int) string {
-	if n == 1 {
-		return "1 track"
-	}
-	return itoa(n) + " tracks"
 }

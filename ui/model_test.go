@@ -154,7 +154,7 @@ func TestCountdownAndLevels(t *testing.T) {
 		advance time.Duration
 		want    string
 	}{
-		{0, "expires in 10m0s"},
+		{0, "expires in 10m of 10m"},
 		{4*time.Minute + 30*time.Second, "expires in 5m30s"},
 		{5 * time.Minute, "expires in 30s"},
 		{31 * time.Second, "EXPIRED 1s ago"},

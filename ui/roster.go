@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
@@ -441,10 +442,11 @@ func (r *rosterPanel) setFilter(f string) {
 
 // View renders the table and a status line, or one participant's details.
 // Want implements Panel: the table's header, a row per participant and
-// the status line; in the details, as much as there is.
-func (r rosterPanel) Want(int) int {
+// the status line; in the details, every line of them.
+func (r rosterPanel) Want(w int) int {
 	if r.detail != "" {
-		return r.h + 100 // more than any screen; what is shown scrolls
+		r.w = w
+		return len(r.detailLines())
 	}
 	return max(len(r.ids), 1) + 2
 }
@@ -466,7 +468,7 @@ func (r rosterPanel) View() string {
 		body = r.table.View()
 	}
 	n := r.people.Len()
-	status := r.st.Muted.Render(itoa(n) + " participant" + plural(n) + " · enter for details")
+	status := r.st.Muted.Render(format.Count(n, "participant") + " · enter for details")
 	if r.typing || r.filter != "" {
 		status = r.input.View()
 	}

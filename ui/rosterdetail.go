@@ -6,6 +6,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/room"
 )
@@ -13,25 +14,45 @@ import (
 // detailView shows one participant: who, what they may do, their tracks,
 // metadata (pretty when JSON), attributes and their history from the log.
 func (r rosterPanel) detailView() string {
-	st := r.st
-	var head string
-	var m room.Member
-	if cur, ok := r.people.Get(r.detail); ok && r.gone == nil {
-		m = *cur
-		head = st.Muted.Render("esc: back to the list")
-	} else if r.gone != nil {
-		m = r.gone.member
-		head = st.BadgeBad.Render("LEFT") + st.Muted.Render(" "+textsafe.Line(r.gone.reason, r.w)+" · esc: back")
-	} else {
-		head = st.Muted.Render("no longer in the room · esc: back")
+	out := r.detailLines()
+	scroll := min(r.scroll, max(len(out)-r.h, 0))
+	out = out[scroll:]
+	if len(out) > r.h {
+		out = out[:r.h]
 	}
+	for i, l := range out {
+		out[i] = ansi.Truncate(l, r.w, "…")
+	}
+	for len(out) < r.h {
+		out = append(out, "")
+	}
+	return strings.Join(out, "\n")
+}
+
+// detailMember is the participant the details show (still here, or as
+// they left) and the head line saying which.
+func (r rosterPanel) detailMember() (room.Member, string) {
+	st := r.st
+	switch cur, ok := r.people.Get(r.detail); {
+	case ok && r.gone == nil:
+		return *cur, st.Muted.Render("esc: back to the list")
+	case r.gone != nil:
+		return r.gone.member, st.BadgeBad.Render("LEFT") + st.Muted.Render(" "+textsafe.Line(r.gone.reason, r.w)+" · esc: back")
+	}
+	return room.Member{}, st.Muted.Render("no longer in the room · esc: back")
+}
+
+// detailLines is every line of the details, before scrolling.
+func (r rosterPanel) detailLines() []string {
+	st := r.st
+	m, head := r.detailMember()
 	vw := max(r.w-labelWidth-1, 4)
 	out := []string{head}
 	row := func(label string, vals ...string) {
 		for i, v := range vals {
 			l := strings.Repeat(" ", labelWidth+1)
 			if i == 0 {
-				l = st.Label.Render(padRight(label, labelWidth)) + " "
+				l = st.Label.Render(pad(label, labelWidth)) + " "
 			}
 			out = append(out, l+st.Value.Render(v))
 		}
@@ -49,7 +70,7 @@ func (r rosterPanel) detailView() string {
 	}
 	if !m.JoinedAt.IsZero() {
 		now := r.now()
-		row("joined", line(m.JoinedAt.In(now.Location()).Format("15:04:05")+" ("+fmtDur(now.Sub(m.JoinedAt))+" ago)"))
+		row("joined", line(m.JoinedAt.In(now.Location()).Format("15:04:05")+" ("+format.Duration(now.Sub(m.JoinedAt))+" ago)"))
 	}
 	state := orDash(m.Quality)
 	if m.Speaking {
@@ -57,45 +78,45 @@ func (r rosterPanel) detailView() string {
 	}
 	row("quality", line(state))
 	row("permissions", wrapWords(r.permissionWords(m.Permissions, vw), vw)...)
-	if len(m.Tracks) == 0 {
-		row("tracks", st.Muted.Render("none"))
-	} else {
-		var ts []string
-		for _, t := range m.Tracks {
-			ts = append(ts, textsafe.Line(trackLine(t), vw))
-			if s, ok := r.recv[t.SID]; ok {
-				ts = append(ts, st.Muted.Render(textsafe.Line("  ↓ "+receiveLine(s), vw)))
-			}
-		}
-		row("tracks", ts...)
-	}
+	row("tracks", r.trackLines(m, vw)...)
 	if m.Metadata != "" {
 		row("metadata", prettyValue(m.Metadata, vw)...)
 	}
 	if len(m.Attributes) > 0 {
 		row("attributes", fitLines(sortedPairs(m.Attributes, " = "), vw)...)
 	}
-	hist := r.history[m.Identity]
-	if len(hist) > 0 {
-		out = append(out, st.Label.Render("history"))
-		for i := len(hist) - 1; i >= 0; i-- { // newest first
-			e := historyEntry(hist[i])
-			out = append(out, " "+st.EventTime.Render(e.at.In(r.now().Location()).Format("15:04:05"))+" "+
-				st.EventType.Render(e.typ)+" "+st.EventText.Render(e.text))
+	return append(out, r.historyLines(m.Identity)...)
+}
+
+// trackLines is a line per track, with what we receive of it.
+func (r rosterPanel) trackLines(m room.Member, vw int) []string {
+	if len(m.Tracks) == 0 {
+		return []string{r.st.Muted.Render("none")}
+	}
+	var ts []string
+	for _, t := range m.Tracks {
+		ts = append(ts, textsafe.Line(trackLine(t), vw))
+		if s, ok := r.recv[t.SID]; ok {
+			ts = append(ts, r.st.Muted.Render(textsafe.Line("  ↓ "+receiveLine(s), vw)))
 		}
 	}
-	scroll := min(r.scroll, max(len(out)-r.h, 0))
-	out = out[scroll:]
-	if len(out) > r.h {
-		out = out[:r.h]
+	return ts
+}
+
+// historyLines is what happened to identity, newest first.
+func (r rosterPanel) historyLines(identity string) []string {
+	hist := r.history[identity]
+	if len(hist) == 0 {
+		return nil
 	}
-	for i, l := range out {
-		out[i] = ansi.Truncate(l, r.w, "…")
+	st := r.st
+	out := []string{st.Label.Render("history")}
+	for i := len(hist) - 1; i >= 0; i-- {
+		e := historyEntry(hist[i])
+		out = append(out, " "+st.EventTime.Render(e.at.In(r.now().Location()).Format("15:04:05"))+" "+
+			st.EventType.Render(e.typ)+" "+st.EventText.Render(e.text))
 	}
-	for len(out) < r.h {
-		out = append(out, "")
-	}
-	return strings.Join(out, "\n")
+	return out
 }
 
 func (r rosterPanel) permissionWords(p *room.Permissions, vw int) []string {

@@ -350,10 +350,10 @@ func (p sourcePanel) fieldLines() (lines []string, cursorLine int) {
 			cursorLine = len(lines)
 		}
 		marker := "  "
-		label := p.st.Label.Render(padRight(f.label, labelWidth))
+		label := p.st.Label.Render(pad(f.label, labelWidth))
 		if i == p.cursor {
 			marker = p.st.Cursor.Render("› ")
-			label = p.st.Cursor.Render(padRight(f.label, labelWidth))
+			label = p.st.Cursor.Render(pad(f.label, labelWidth))
 		}
 		lines = append(lines, p.fieldValue(f, i, marker+label+" ", vw)...)
 		if f.err != "" {
@@ -424,11 +424,4 @@ func (p sourcePanel) shownValue(f field, w int) string {
 		return "••••••••"
 	}
 	return textsafe.Line(v, w)
-}
-
-func padRight(s string, w int) string {
-	if n := ansi.StringWidth(s); n < w {
-		return s + strings.Repeat(" ", w-n)
-	}
-	return ansi.Truncate(s, w, "…")
 }

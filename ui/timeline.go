@@ -9,6 +9,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
@@ -180,9 +181,9 @@ func (t timeline) View() string {
 // headline says in words what the bars show.
 func (t timeline) headline(now, next time.Time) string {
 	first, last := t.windows[0].Ref.ExpiresAt, t.windows[len(t.windows)-1].Ref.ExpiresAt
-	parts := []string{"now " + now.Format("15:04:05"), countOf(len(t.windows), "token")}
+	parts := []string{"now " + now.Format("15:04:05"), format.Count(len(t.windows), "token")}
 	if len(t.windows) > 1 && !first.IsZero() && !last.IsZero() {
-		parts = append(parts, "expiry moved "+signed(last.Sub(first)))
+		parts = append(parts, "expiry moved "+format.Signed(last.Sub(first)))
 	}
 	switch {
 	case next.IsZero():
@@ -257,9 +258,9 @@ func (t timeline) lifetime(w room.TokenWindow) string {
 		if w.Ref.ExpiresAt.IsZero() || w.ValidFrom.IsZero() {
 			return ""
 		}
-		return short(w.Ref.ExpiresAt.Sub(w.ValidFrom))
+		return format.Duration(w.Ref.ExpiresAt.Sub(w.ValidFrom))
 	}
-	return signed(w.LifetimeChange)
+	return format.Signed(w.LifetimeChange)
 }
 
 func (t timeline) nextRow(ax axis, barW int, now, next time.Time) string {
@@ -273,7 +274,7 @@ func (t timeline) nextRow(ax axis, barW int, now, next time.Time) string {
 
 func (t timeline) legend() string {
 	l := fmt.Sprintf("%c valid %c leeway %s %c arrived %c reconnect used it %c refused %c now %c next",
-		glyphValid, glyphLeeway, short(tokens.ServerLeeway), glyphArrived, glyphReconnect, glyphRefused, glyphNow, glyphNext)
+		glyphValid, glyphLeeway, format.Duration(tokens.ServerLeeway), glyphArrived, glyphReconnect, glyphRefused, glyphNow, glyphNext)
 	return t.st.Faint.Render(ansi.Truncate(l, t.w, "…"))
 }
 
@@ -399,40 +400,4 @@ func later(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-func pad(s string, w int) string {
-	s = ansi.Truncate(s, w, "")
-	return s + strings.Repeat(" ", max(w-ansi.StringWidth(s), 0))
-}
-
-func countOf(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return itoa(n) + " " + what + "s"
-}
-
-// signed is a duration with its sign: "+9m", "-30s", "±0".
-func signed(d time.Duration) string {
-	if d.Round(time.Second) == 0 {
-		return "±0"
-	}
-	if d < 0 {
-		return "-" + short(-d)
-	}
-	return "+" + short(d)
-}
-
-// short is a duration to the second without trailing zero units: "10m",
-// "1h", "1m30s".
-func short(d time.Duration) string {
-	s := d.Round(time.Second).String()
-	if strings.HasSuffix(s, "m0s") {
-		s = strings.TrimSuffix(s, "0s")
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = strings.TrimSuffix(s, "0m")
-	}
-	return s
 }

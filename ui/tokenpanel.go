@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/lkdash/lkdash/internal/format"
 	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
@@ -391,9 +392,9 @@ func (t tokenPanel) lifetime(tok *tokens.Token, got, now time.Time) []string {
 	lv := st.Level[level(left, total)]
 	var head string
 	if left <= 0 {
-		head = lv.Render("EXPIRED") + st.Muted.Render(" "+fmtDur(-left)+" ago")
+		head = lv.Render("EXPIRED") + st.Muted.Render(" "+format.Duration(-left)+" ago")
 	} else {
-		head = lv.Render("expires in "+fmtDur(left)) + st.Muted.Render(" of "+fmtDur(total))
+		head = lv.Render("expires in "+format.Duration(left)) + st.Muted.Render(" of "+format.Duration(total))
 	}
 	zone := now.Location()
 	head += st.Muted.Render(" · at " + tok.ExpiresAt.In(zone).Format("15:04:05"))
@@ -428,7 +429,7 @@ func (t tokenPanel) claims(s *shownToken) []string {
 		for i, v := range vals {
 			l := strings.Repeat(" ", labelWidth+1)
 			if i == 0 {
-				l = st.Label.Render(padRight(label, labelWidth)) + " "
+				l = st.Label.Render(pad(label, labelWidth)) + " "
 			}
 			out = append(out, l+st.Value.Render(v))
 		}
@@ -479,7 +480,7 @@ func (t tokenPanel) claims(s *shownToken) []string {
 	}
 	if s.diff != nil {
 		n := len(s.diff.Changed)
-		row("refresh", st.Refresh.Render(line("lifetime "+signedDuration(s.diff.LifetimeChange)+fmt.Sprintf(", %d claim%s changed", n, plural(n)))))
+		row("refresh", st.Refresh.Render(line("lifetime "+format.Signed(s.diff.LifetimeChange)+", "+format.Count(n, "claim")+" changed")))
 	}
 	return out
 }
@@ -517,20 +518,4 @@ func errString(err error) string {
 		return "unknown error"
 	}
 	return err.Error()
-}
-
-// fmtDur renders a duration to the second: 1h2m3s, 9m59s, 42s.
-func fmtDur(d time.Duration) string {
-	d = d.Truncate(time.Second)
-	if d < 0 {
-		d = -d
-	}
-	return d.String()
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -67,7 +67,7 @@ func (m Model) cellBox(c cell, h int) []string {
 		func(string) string { return "" },
 	}
 	var title string
-	for _, short := range shorten {
+	for _, shorter := range shorten {
 		var b strings.Builder
 		for _, id := range c.tabs {
 			n, t := strconv.Itoa(int(id)+1), m.panel(id).Title()
@@ -77,7 +77,7 @@ func (m Model) cellBox(c cell, h int) []string {
 			case id == c.shown:
 				b.WriteString(shownStyle.Render("[" + n + " " + t + "]"))
 			default:
-				if t = short(t); t != "" {
+				if t = shorter(t); t != "" {
 					n += " " + t
 				}
 				b.WriteString(m.st.Faint.Render(" " + n + " "))
@@ -149,7 +149,7 @@ func (m Model) box(title, content string, w, h int, focused bool) []string {
 		if i < len(lines) {
 			c = lines[i]
 		}
-		out = append(out, l+padRight(c, iw)+r)
+		out = append(out, l+pad(c, iw)+r)
 	}
 	out = append(out, st.Render(b.BottomLeft+strings.Repeat(b.Bottom, iw)+b.BottomRight))
 	return out
