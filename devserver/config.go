@@ -21,9 +21,12 @@ type ports struct {
 
 // baseConfig is lkdash's own config: every listener on loopback and on the
 // probed ports, and the advertised ICE address pinned to 127.0.0.1 so
-// joining works with no network at all (no STUN lookup, no interface
-// guessing). The embedded TURN server is off, but bound to loopback should
-// an overlay turn it on.
+// joining works with no network at all (no interface guessing). Media
+// candidates come from loopback only (rtc.ips), and the STUN server joins
+// are handed is the TURN port's, on loopback: without one, livekit-server
+// hands out Google's and Twilio's, and every client would query them. The
+// embedded TURN server is off, but bound to loopback should an overlay
+// turn it on.
 func baseConfig(p ports) map[string]any {
 	return map[string]any{
 		"port":           p.http,
@@ -34,6 +37,8 @@ func baseConfig(p ports) map[string]any {
 			"use_external_ip":           false,
 			"node_ip":                   "127.0.0.1",
 			"enable_loopback_candidate": true,
+			"ips":                       map[string]any{"includes": []any{"127.0.0.0/8"}},
+			"stun_servers":              []any{fmt.Sprintf("127.0.0.1:%d", p.turnUDP)},
 		},
 		"turn":    map[string]any{"bind_addresses": []any{"127.0.0.1"}},
 		"logging": map[string]any{"level": "info"},
