@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -59,6 +60,11 @@ func ParseOverlay(text string) (map[string]any, error) {
 		if _, ok := m[k]; ok {
 			return nil, fmt.Errorf("server config: %q cannot be set: the managed server always uses the dev key pair (%s)", k, DevKey)
 		}
+	}
+	// A Redis elsewhere would make the dev-key server a node of someone
+	// else's deployment; a local cluster gets lkdash's own (StartCluster).
+	if _, ok := m["redis"]; ok {
+		return nil, errors.New(`server config: "redis" cannot be set: a managed cluster (--nodes) runs its own Redis on loopback`)
 	}
 	for _, path := range [][]string{{"bind_addresses"}, {"turn", "bind_addresses"}} {
 		v, ok := lookup(m, path...)

@@ -69,6 +69,7 @@ func TestParseOverlayRefuses(t *testing.T) {
 	for overlay, want := range map[string]string{
 		"keys: {k: s}":                            "dev key pair",
 		"key_file: /etc/keys":                     "dev key pair",
+		"redis: {address: 10.0.0.1:6379}":         "its own Redis",
 		`bind_addresses: ["0.0.0.0"]`:             "not a loopback address",
 		`turn: {bind_addresses: ["192.168.1.2"]}`: "not a loopback address",
 		"bind_addresses: 127.0.0.1":               "must be a list",

@@ -24,7 +24,7 @@ func TestPruneLogsKeepsNewest(t *testing.T) {
 	if err := os.WriteFile(other, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pruneLogs(dir, 2)
+	pruneLogs(dir, serverLogs, 2)
 	left, _ := filepath.Glob(filepath.Join(dir, "livekit-server-*.log"))
 	if len(left) != 2 || filepath.Base(left[0]) != "livekit-server-3.log" || filepath.Base(left[1]) != "livekit-server-4.log" {
 		t.Errorf("kept %v, want the two newest", left)

@@ -65,6 +65,9 @@ type Server struct {
 	// Config is the YAML the server was started with: lkdash's defaults
 	// with Config.Overlay merged over them. It holds no secret.
 	Config string
+	// NodeID is the id the server gave itself ("ND_…"), as its log and
+	// the join response's server info name it; "" if the log did not say.
+	NodeID string
 
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed once the process has been reaped
@@ -83,6 +86,12 @@ var errPortInUse = errors.New("port already in use")
 // returns once it answers HTTP. The server is in its own process group and,
 // on Linux, dies with lkdash even if Stop is never called.
 func Start(ctx context.Context, cfg Config) (*Server, error) {
+	return start(ctx, cfg, nil)
+}
+
+// start is Start with settings of lkdash's own merged over the user's
+// overlay (a cluster node's Redis), which ParseOverlay would refuse.
+func start(ctx context.Context, cfg Config, own map[string]any) (*Server, error) {
 	progress := cfg.Progress
 	if progress == nil {
 		progress = func(string) {}
@@ -101,15 +110,19 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating log directory: %w", err)
 	}
-	var overlay map[string]any
+	overlay := map[string]any{}
 	if cfg.Overlay != "" {
 		var err error
 		if overlay, err = ParseOverlay(cfg.Overlay); err != nil {
 			return nil, err
 		}
+		if overlay == nil { // a file of comments only
+			overlay = map[string]any{}
+		}
 	}
-	pruneLogs(logDir, keepLogs-1) // room for the log created next
-	logFile, err := os.CreateTemp(logDir, "livekit-server-*.log")
+	merge(overlay, own)
+	pruneLogs(logDir, serverLogs, keepLogs-1) // room for the log created next
+	logFile, err := os.CreateTemp(logDir, serverLogs)
 	if err != nil {
 		return nil, fmt.Errorf("creating server log: %w", err)
 	}
@@ -186,6 +199,7 @@ func launch(ctx context.Context, bin string, logFile *os.File, attempt int, over
 		}
 		return nil, err
 	}
+	s.NodeID = nodeIDFromLog(logFile.Name(), logStart)
 	return s, nil
 }
 
