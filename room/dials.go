@@ -10,10 +10,11 @@ import (
 // dial is one signal WebSocket dial by the SDK as the relay saw it: which
 // token it presented and what the server made of it.
 type dial struct {
-	token  string // the Bearer token, or access_token from the query
-	resume bool   // reconnect=1: the SDK asked to resume its session
-	status int    // 101 accepted, the HTTP status when refused, 0 unreachable
-	err    string // why it failed: the server's answer or the network error
+	to     Upstream // the server address the dial ended at
+	token  string   // the Bearer token, or access_token from the query
+	resume bool     // reconnect=1: the SDK asked to resume its session
+	status int      // 101 accepted, the HTTP status when refused, 0 unreachable
+	err    string   // why it failed: the server's answer or the network error
 }
 
 // dialErrLimit bounds how much of a refusal's body is kept for the event.
@@ -29,14 +30,14 @@ func (r *relay) setOnDial(f func(dial)) {
 
 // noteDial reports a finished upstream dial to the hook. A refusal's body
 // is read here and put back, so the SDK still gets it unchanged.
-func (r *relay) noteDial(req *http.Request, resp *http.Response, err error) {
+func (r *relay) noteDial(req *http.Request, to upstream, resp *http.Response, err error) {
 	r.mu.Lock()
 	hook := r.onDial
 	r.mu.Unlock()
 	if hook == nil {
 		return
 	}
-	d := dial{token: presentedToken(req), resume: req.URL.Query().Get("reconnect") == "1"}
+	d := dial{to: to.Upstream, token: presentedToken(req), resume: req.URL.Query().Get("reconnect") == "1"}
 	switch {
 	case err == nil:
 		d.status = http.StatusSwitchingProtocols

@@ -11,7 +11,7 @@ import (
 // presented (Bearer header or access_token), whether it asked to resume,
 // and the server's answer; a refusal's body still reaches the SDK.
 func TestRelayReportsEachDial(t *testing.T) {
-	_, r := relayToFake(t)
+	f, r := relayToFake(t)
 	var mu sync.Mutex
 	var dials []dial
 	r.setOnDial(func(d dial) {
@@ -41,10 +41,11 @@ func TestRelayReportsEachDial(t *testing.T) {
 
 	mu.Lock()
 	defer mu.Unlock()
+	to := Upstream{URL: f.URL}
 	want := []dial{
-		{token: "good.token", resume: true, status: 101},
-		{token: "bad", status: 401, err: "invalid API key: nokey"},
-		{token: "query.token", status: 101},
+		{to: to, token: "good.token", resume: true, status: 101},
+		{to: to, token: "bad", status: 401, err: "invalid API key: nokey"},
+		{to: to, token: "query.token", status: 101},
 	}
 	if len(dials) != len(want) {
 		t.Fatalf("dials = %+v", dials)

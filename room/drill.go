@@ -38,15 +38,16 @@ func Drills() []Drill {
 	return []Drill{DrillSignalReconnect, DrillFullReconnect, DrillServerLeave, DrillMigration, DrillNodeFailure}
 }
 
-// ParseDrill accepts a drill's name.
+// ParseDrill accepts a drill's name, of Drills or NodeDrills.
 func ParseDrill(name string) (Drill, error) {
-	for _, d := range Drills() {
+	all := append(Drills(), NodeDrills()...)
+	for _, d := range all {
 		if string(d) == strings.TrimSpace(name) {
 			return d, nil
 		}
 	}
-	names := make([]string, 0, len(Drills()))
-	for _, d := range Drills() {
+	names := make([]string, 0, len(all))
+	for _, d := range all {
 		names = append(names, string(d))
 	}
 	return "", fmt.Errorf("unknown drill %q (want one of %s)", name, strings.Join(names, ", "))
@@ -76,23 +77,39 @@ type drillRun struct {
 	start     time.Time
 	attempts  int
 	presented *TokenRef // the token of the accepted reconnect
+	mode      string    // how that reconnect came back
+	upstream  *Upstream // where it went
+	fromNode  string    // the node hosting the room at the start
 }
 
 // ErrDrillRunning is returned by Session.Drill while another drill runs.
 var ErrDrillRunning = errors.New("room: a drill is already running")
 
-// Drill triggers a reconnect scenario. DrillStarted is emitted at once;
-// DrillResult follows when the SDK has reconnected (with the recovery time
-// and the token its accepted reconnect presented), when the session ends,
-// or after a quiet spell without any reconnect.
+// Drill triggers a reconnect scenario of Drills inside the SDK.
+// DrillStarted is emitted at once; DrillResult follows when the SDK has
+// reconnected (with the recovery time and the token its accepted
+// reconnect presented), when the session ends, or after a quiet spell
+// without any reconnect. NodeDrills act on the server: see DrillNode.
 func (s *Session) Drill(d Drill) error {
 	if _, err := ParseDrill(string(d)); err != nil {
 		return err
+	}
+	if d.OnNode() {
+		return fmt.Errorf("room: %s acts on the server node, not in the SDK: run it with DrillNode", d)
 	}
 	room := s.room.Load()
 	if room == nil || !s.joined.Load() {
 		return ErrNotJoined
 	}
+	return s.runDrill(d, func(string) error {
+		room.Simulate(d.scenario())
+		return nil
+	})
+}
+
+// runDrill starts a drill: DrillStarted, then act with the node hosting
+// the room. A failed act ends the drill as DrillNotRun.
+func (s *Session) runDrill(d Drill, act func(node string) error) error {
 	now := s.cfg.Now()
 	s.mu.Lock()
 	switch {
@@ -103,11 +120,22 @@ func (s *Session) Drill(d Drill) error {
 		s.mu.Unlock()
 		return ErrDrillRunning
 	}
-	run := &drillRun{drill: d, start: now}
+	run := &drillRun{drill: d, start: now, fromNode: s.node}
 	s.life.drill = run
 	s.mu.Unlock()
 	s.emit(DrillStarted{At: now, Drill: d})
-	room.Simulate(d.scenario())
+	if err := act(run.fromNode); err != nil {
+		s.mu.Lock()
+		var result *DrillResult
+		if s.life.drill == run {
+			result = s.endDrill(s.cfg.Now(), DrillNotRun, err.Error())
+		}
+		s.mu.Unlock()
+		if result != nil {
+			s.emit(*result)
+		}
+		return err
+	}
 	time.AfterFunc(drillQuiet, func() { s.drillQuiet(run) })
 	return nil
 }
@@ -141,10 +169,10 @@ func (s *Session) endDrill(now time.Time, outcome, detail string) *DrillResult {
 		return nil
 	}
 	s.life.drill = nil
-	r := &DrillResult{At: now, Drill: run.drill, Outcome: outcome, Attempts: run.attempts, Detail: detail}
+	r := &DrillResult{At: now, Drill: run.drill, Outcome: outcome, Attempts: run.attempts, Detail: detail, FromNode: run.fromNode}
 	if outcome == DrillRecovered {
 		r.Recovery = now.Sub(run.start)
-		r.Presented = run.presented
+		r.Presented, r.Mode, r.Upstream, r.Node = run.presented, run.mode, run.upstream, s.node
 	}
 	return r
 }

@@ -19,14 +19,24 @@ type Event interface {
 
 // Connected is always the first event of a session.
 type Connected struct {
-	At            time.Time     `json:"-"`                        // when the session saw it
-	Room          string        `json:"room"`                     // the room's name
-	RoomSID       string        `json:"room_sid,omitempty"`       // the server's room id, "RM_…"
-	Local         Participant   `json:"local"`                    // ourselves, as the server sees us
-	ServerVersion string        `json:"server_version,omitempty"` // livekit-server's version
-	ServerRegion  string        `json:"server_region,omitempty"`  // set by LiveKit Cloud
-	ServerURL     string        `json:"server_url"`               // the real server, not the relay
-	Participants  []Participant `json:"participants,omitempty"`   // already in the room
+	At            time.Time   `json:"-"`                        // when the session saw it
+	Room          string      `json:"room"`                     // the room's name
+	RoomSID       string      `json:"room_sid,omitempty"`       // the server's room id, "RM_…"
+	Local         Participant `json:"local"`                    // ourselves, as the server sees us
+	ServerVersion string      `json:"server_version,omitempty"` // livekit-server's version
+	ServerRegion  string      `json:"server_region,omitempty"`  // set by LiveKit Cloud
+	// ServerNode is the id of the server node hosting the room ("ND_…");
+	// NodeChanged follows when that changes.
+	ServerNode   string        `json:"server_node,omitempty"`
+	ServerURL    string        `json:"server_url"`             // the token source's server, not the relay
+	Participants []Participant `json:"participants,omitempty"` // already in the room
+	// Upstream is where the relay reached the server when that is not
+	// ServerURL: a LiveKit Cloud region, or another URL of the deployment
+	// after a failover.
+	Upstream *Upstream `json:"upstream,omitempty"`
+	// Regions is the LiveKit Cloud region list the relay fails over along,
+	// closest first; empty for other servers.
+	Regions []Upstream `json:"regions,omitempty"`
 	// Token is the token the session joined with, decoded (a refresh that
 	// came in meanwhile follows as TokenRefreshed).
 	Token *tokens.Token `json:"-"`

@@ -56,6 +56,9 @@ type ReconnectAttempt struct {
 	// when the server could not be reached.
 	Status int    `json:"status"`
 	Error  string `json:"error,omitempty"` // why it failed, token redacted
+	// Upstream is the server address the dial ended at (the relay may
+	// have failed over to it, see Failover).
+	Upstream Upstream `json:"upstream"`
 }
 
 // DrillStarted marks a reconnect drill being triggered (Session.Drill).
@@ -71,6 +74,7 @@ const (
 	DrillRecovered   = "recovered"    // the SDK reconnected
 	DrillEnded       = "ended"        // the session ended instead
 	DrillNoReconnect = "no_reconnect" // nothing was dropped; nothing to recover
+	DrillNotRun      = "not_run"      // the drill's action failed (Detail says why)
 )
 
 // DrillResult is how a reconnect drill ended: the outcome, how long
@@ -81,7 +85,8 @@ type DrillResult struct {
 	At time.Time `json:"-"`
 	// Drill is the scenario.
 	Drill Drill `json:"drill"`
-	// Outcome is DrillRecovered, DrillEnded or DrillNoReconnect.
+	// Outcome is DrillRecovered, DrillEnded, DrillNoReconnect or
+	// DrillNotRun.
 	Outcome string `json:"outcome"`
 	// Recovery is the time from the trigger to Reconnected (recovered only).
 	Recovery time.Duration `json:"-"`
@@ -89,6 +94,15 @@ type DrillResult struct {
 	Attempts int `json:"attempts"`
 	// Presented is the token of the accepted reconnect (recovered only).
 	Presented *TokenRef `json:"presented,omitempty"`
+	// Mode is how the session came back: "resume" (the same session) or
+	// "rejoin" (joined again); recovered only.
+	Mode string `json:"mode,omitempty"`
+	// FromNode is the server node hosting the room when the drill began;
+	// Node the one after recovery. They differ when the session moved.
+	FromNode string `json:"from_node,omitempty"`
+	Node     string `json:"node,omitempty"`
+	// Upstream is the server address the accepted reconnect went to.
+	Upstream *Upstream `json:"upstream,omitempty"`
 	// Detail says why the session ended or why nothing happened.
 	Detail string `json:"detail,omitempty"`
 }

@@ -72,7 +72,7 @@ func (s *Session) onDial(d dial) {
 	ev := ReconnectAttempt{
 		At: now, Attempt: ep.attempts, Elapsed: now.Sub(ep.start), Mode: "rejoin",
 		Presented: s.refOf(d.token), Accepted: d.status == http.StatusSwitchingProtocols,
-		Status: d.status, Error: d.err,
+		Status: d.status, Error: d.err, Upstream: d.to,
 	}
 	if d.resume {
 		ev.Mode = "resume"
@@ -83,8 +83,8 @@ func (s *Session) onDial(d dial) {
 	if dr := s.life.drill; dr != nil {
 		dr.attempts++
 		if ev.Accepted {
-			p := ev.Presented
-			dr.presented = &p
+			p, to := ev.Presented, d.to
+			dr.presented, dr.mode, dr.upstream = &p, ev.Mode, &to
 		}
 	}
 	s.life.attempts = append(s.life.attempts, ev)

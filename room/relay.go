@@ -29,10 +29,11 @@ import (
 // reverse-proxied.
 //
 // Media does not pass through: WebRTC goes straight to the addresses the
-// server advertises. Region discovery for LiveKit Cloud URLs is skipped
-// (the SDK only does it for *.livekit.cloud hosts, and it sees 127.0.0.1).
+// server advertises. The SDK's region failover, which it does only for
+// *.livekit.cloud URLs and so never behind the relay, is the relay's
+// (failover.go).
 type relay struct {
-	wsBase, httpBase *url.URL // the real server, as ws(s):// and http(s)://
+	wsBase, httpBase *url.URL // the token source's server, as ws(s):// and http(s)://
 	onFrame          func(messageType int, data []byte)
 
 	ln        net.Listener
@@ -49,6 +50,7 @@ type relay struct {
 	cancel context.CancelFunc
 
 	mu      sync.Mutex
+	ups     upstreams // every address of the server, and the one in use
 	closed  bool
 	pairs   map[*pair]struct{}
 	lastErr error // last transport-level failure reaching the server
@@ -77,9 +79,15 @@ func newRelay(serverURL string, onFrame func(int, []byte)) (*relay, error) {
 		transport: http.DefaultTransport.(*http.Transport).Clone(),
 		dialer:    websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: handshakeTimeout},
 	}
+	origin, err := newUpstream(serverURL, "")
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	r.ups.given = []upstream{origin}
 	r.ctx, r.cancel = context.WithCancel(context.Background())
 	r.proxy = &httputil.ReverseProxy{
-		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(httpBase) },
+		Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(r.currentHTTP()) },
 		Transport: r.transport,
 		ErrorHandler: func(w http.ResponseWriter, req *http.Request, err error) {
 			if req.Context().Err() == nil { // else the SDK gave up, or we did
@@ -179,10 +187,6 @@ var upgradeHeaders = map[string]bool{
 }
 
 func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
-	target := *r.wsBase
-	target.Path = joinPath(r.wsBase.Path, req.URL.Path)
-	target.RawPath = ""
-	target.RawQuery = req.URL.RawQuery
 	header := http.Header{}
 	for k, v := range req.Header {
 		if !upgradeHeaders[http.CanonicalHeaderKey(k)] {
@@ -191,8 +195,8 @@ func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
 	}
 	// Dial the server before answering the SDK, so a refusal (401, 404…)
 	// reaches the SDK as the same HTTP response it would have got directly.
-	up, resp, err := r.dial(req.Context(), target.String(), header)
-	r.noteDial(req, resp, err)
+	up, resp, to, err := r.dialUpstream(req, header)
+	r.noteDial(req, to, resp, err)
 	if err != nil {
 		if resp != nil {
 			r.setErr(nil)
@@ -223,12 +227,13 @@ func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
 	if f := r.candidates(); f != nil {
 		fromServer, fromClient = f.fromServer, f.fromClient
 	}
+	var end pairEnd
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pipe(client, up, fromServer, r.onFrame) // server → SDK
+		pipe(client, up, fromServer, r.onFrame, func(err error) { r.serverSideEnded(&end, to, err) }) // server → SDK
 	}()
-	pipe(up, client, fromClient, func(mt int, data []byte) { r.clientFrame(p, mt, data) }) // SDK → server
+	pipe(up, client, fromClient, func(mt int, data []byte) { r.clientFrame(p, mt, data) }, func(error) { end.first() }) // SDK → server
 	<-done
 }
 
@@ -358,12 +363,15 @@ func (r *relay) Close() {
 // passes the close on: a close frame as a close frame with the same code,
 // anything else as a dropped connection. filter, when set, may change or
 // drop each message first; onFrame sees what was forwarded, after dst.
-func pipe(dst, src *websocket.Conn, filter func(int, []byte) ([]byte, bool), onFrame func(int, []byte)) {
+// Before closing anything it tells ended src's read error (nil when
+// writing to dst failed first).
+func pipe(dst, src *websocket.Conn, filter func(int, []byte) ([]byte, bool), onFrame func(int, []byte), ended func(readErr error)) {
 	defer dst.Close()
 	defer src.Close()
 	for {
 		mt, data, err := src.ReadMessage()
 		if err != nil {
+			ended(err)
 			var ce *websocket.CloseError
 			if errors.As(err, &ce) {
 				_ = dst.WriteControl(websocket.CloseMessage,
@@ -378,6 +386,7 @@ func pipe(dst, src *websocket.Conn, filter func(int, []byte) ([]byte, bool), onF
 			}
 		}
 		if err := dst.WriteMessage(mt, data); err != nil {
+			ended(nil)
 			return
 		}
 		if onFrame != nil {

@@ -82,6 +82,16 @@ type Config struct {
 	// ConnectTimeout bounds the SDK's connect, from the signal dial to the
 	// peer connection being up; 0 means the SDK's default, 5 s.
 	ConnectTimeout time.Duration
+	// FailoverURLs are more URLs of the same deployment (other nodes of a
+	// self-hosted cluster), tried in order after the token source's URL
+	// whenever it cannot be reached or its connection is lost. Each switch
+	// is a Failover event.
+	FailoverURLs []string
+	// RegionsURL is where to fetch the region list (LiveKit Cloud's
+	// /settings/regions format) that the relay fails over along. Empty
+	// means what the SDK does: https://<host>/settings/regions for
+	// *.livekit.cloud server URLs, no region discovery otherwise.
+	RegionsURL string
 }
 
 // RefreshAttribute is the participant attribute TriggerRefresh sets to the
@@ -116,6 +126,7 @@ type Session struct {
 	people   *tracker              // participants, from the signal stream
 	joinSeen chan struct{}         // closed once the join response was tracked
 	leaveMsg *livekit.LeaveRequest // last leave the server sent
+	node     string                // the server node hosting the room, from the last join or reconnect response
 	life     lifecycle
 	net      netState  // what the signal connection said about the media path
 	chains   chainBook // what the server said about each track's links
@@ -262,7 +273,13 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 	s.life.issued = []issued{{raw: resp.ParticipantToken, tok: tok, receivedAt: s.cfg.Now()}}
 	s.agents = newDispatchWatch(s, tok, opts)
 	s.mu.Unlock()
-	s.agents.setClient(rl.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
+	if ferr := s.setUpFailover(ctx); ferr != nil {
+		rl.Close()
+		return &JoinError{Reason: ReasonBadURL, Err: ferr, ServerURL: resp.ServerURL}
+	}
+	// The dispatch API goes through the relay, which proxies it to the
+	// address in use: after a failover it follows the session.
+	s.agents.setClient(rl.apiURL(), s.cfg.APIKey, s.cfg.APISecret)
 	rl.setOnDial(s.onDial)
 
 	sdkquiet.Silence()
@@ -375,8 +392,9 @@ func (s *Session) connected(room *lksdk.Room) {
 		ServerURL: s.resp.ServerURL,
 	}
 	if info := room.ServerInfo(); info != nil {
-		ev.ServerVersion, ev.ServerRegion = info.GetVersion(), info.GetRegion()
+		ev.ServerVersion, ev.ServerRegion, ev.ServerNode = info.GetVersion(), info.GetRegion(), info.GetNodeId()
 	}
+	ev.Upstream, ev.Regions = s.relay.joinedVia()
 	select {
 	case <-s.joinSeen:
 	case <-time.After(2 * time.Second):
@@ -506,7 +524,7 @@ func (s *Session) TriggerRefresh(ctx context.Context) error {
 	}
 	// One attribute, not the metadata: the server merges attributes by key,
 	// so the participant's own metadata and attributes survive the demo.
-	client := lksdk.NewRoomServiceClient(s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret)
+	client := lksdk.NewRoomServiceClient(s.relay.currentHTTP().String(), s.cfg.APIKey, s.cfg.APISecret)
 	_, err = client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
 		Room:       room.Name(),
 		Identity:   room.LocalParticipant.Identity(),
@@ -584,7 +602,13 @@ func (s *Session) onServerFrame(messageType int, data []byte) {
 		s.mu.Lock()
 		s.leaveMsg = m.Leave
 		s.mu.Unlock()
+		if m.Leave.GetAction() != livekit.LeaveRequest_DISCONNECT {
+			s.relay.leaveRegions(m.Leave.GetRegions())
+		}
+	case *livekit.SignalResponse_Reconnect:
+		s.onServerInfo(m.Reconnect.GetServerInfo())
 	case *livekit.SignalResponse_Join:
+		s.onServerInfo(m.Join.GetServerInfo())
 		s.track(func(t *tracker, now time.Time) []Event {
 			s.noteJoinResponse(m.Join)
 			s.roomBook.onRoom(m.Join.GetRoom())

@@ -14,7 +14,7 @@ import (
 // the few messages the session looks at; offers, answers and ICE
 // candidates pass by without being parsed.
 var (
-	wantedResponse = fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "update",
+	wantedResponse = fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "reconnect", "update",
 		"connection_quality", "room_update", "subscription_permission_update", "subscription_response",
 		"stream_state_update", "request_response")
 	leaveRequest = fieldNumbers(&livekit.SignalRequest{}, "leave")

@@ -98,3 +98,18 @@ func (s *Shared) Stop(code int) {
 		}
 	}
 }
+
+// Cluster starts a local cluster of n nodes (a redis-server from PATH and n
+// livekit-servers) for t alone and stops it when t ends; t fails if it
+// cannot start.
+func Cluster(t *testing.T, n int) *devserver.Cluster {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	defer cancel()
+	c, err := devserver.StartCluster(ctx, devserver.Config{LogDir: t.TempDir()}, n)
+	if err != nil {
+		t.Fatalf("cannot start a %d-node cluster: %v", n, err)
+	}
+	t.Cleanup(func() { _ = c.Stop() })
+	return c
+}
