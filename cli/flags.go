@@ -29,7 +29,7 @@ type sourceFlags struct {
 // command line set it, since a flag beats the environment and lk projects.
 type settingValue struct {
 	field source.Field
-	lines []string // the values given, several for a Lines field
+	lines []string // the values given, several for a Lines or List field
 	given bool
 }
 
@@ -43,7 +43,7 @@ func (v *settingValue) String() string {
 // Set only records the value: pflag would quote it in a parse error, and it
 // may be a credential. resolve parses it and names just the flag.
 func (v *settingValue) Set(s string) error {
-	if v.field.Lines && v.given {
+	if (v.field.Lines || v.field.List) && v.given {
 		v.lines = append(v.lines, s)
 	} else {
 		v.lines = []string{s}
@@ -54,7 +54,7 @@ func (v *settingValue) Set(s string) error {
 
 func (v *settingValue) Type() string {
 	switch {
-	case v.field.Lines:
+	case v.field.Lines, v.field.List:
 		return "stringArray"
 	case v.field.Duration:
 		return "duration"

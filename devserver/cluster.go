@@ -13,12 +13,14 @@ import (
 // MaxNodes bounds a local cluster: each node is a whole livekit-server.
 const MaxNodes = 8
 
-// Cluster is a local multi-node LiveKit deployment: one redis-server and
-// several livekit-server nodes sharing it, each on its own loopback ports,
-// all with the dev key pair and advertising 127.0.0.1 only. A room lives on
-// one node; a client may connect to any node and is routed to the room's.
+// Cluster is a local LiveKit deployment: several livekit-server nodes
+// sharing one redis-server, each on its own loopback ports, all with the
+// dev key pair and advertising 127.0.0.1 only. A room lives on one node; a
+// client may connect to any node and is routed to the room's. A cluster of
+// one node is a single server without Redis, so callers can treat the
+// managed server and a managed cluster alike.
 type Cluster struct {
-	Redis *Redis
+	Redis *Redis // nil for a single node
 	// Nodes are in start order; messages call Nodes[i] "node i+1".
 	Nodes []*Server
 
@@ -27,12 +29,22 @@ type Cluster struct {
 	stopErr  error
 }
 
-// StartCluster starts Redis, then n nodes (2 ≤ n ≤ MaxNodes) in parallel,
+// StartCluster starts Redis, then n nodes (1 ≤ n ≤ MaxNodes) in parallel,
 // each with cfg (its Overlay merged into every node's config, with the
-// Redis address added). If anything fails, whatever started is stopped.
+// Redis address added). One node is Start's single server, without Redis.
+// If anything fails, whatever started is stopped.
 func StartCluster(ctx context.Context, cfg Config, n int) (*Cluster, error) {
-	if n < 2 || n > MaxNodes {
-		return nil, fmt.Errorf("a cluster has 2 to %d nodes, not %d", MaxNodes, n)
+	if n < 1 || n > MaxNodes {
+		return nil, fmt.Errorf("a cluster has 1 to %d nodes, not %d", MaxNodes, n)
+	}
+	if n == 1 {
+		s, err := Start(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		c := &Cluster{Nodes: []*Server{s}, done: make(chan struct{})}
+		go c.watch()
+		return c, nil
 	}
 	progress := cfg.Progress
 	if progress == nil {
@@ -75,13 +87,16 @@ func StartCluster(ctx context.Context, cfg Config, n int) (*Cluster, error) {
 		c.stopStarted()
 		return nil, fmt.Errorf("starting the cluster: %w", err)
 	}
-	go func() {
-		for _, s := range c.Nodes {
-			<-s.Done()
-		}
-		close(c.done)
-	}()
+	go c.watch()
 	return c, nil
+}
+
+// watch closes done once every node has exited.
+func (c *Cluster) watch() {
+	for _, s := range c.Nodes {
+		<-s.Done()
+	}
+	close(c.done)
 }
 
 // stopStarted stops the nodes that did start, then Redis, after a failed
@@ -92,7 +107,9 @@ func (c *Cluster) stopStarted() {
 			_ = s.Kill()
 		}
 	}
-	_ = c.Redis.Stop()
+	if c.Redis != nil {
+		_ = c.Redis.Stop()
+	}
 }
 
 // URLs are the nodes' ws:// URLs in node order.
@@ -128,7 +145,9 @@ func (c *Cluster) Stop() error {
 			wg.Go(func() { errs[i] = s.Stop() })
 		}
 		wg.Wait()
-		errs[len(c.Nodes)] = c.Redis.Stop()
+		if c.Redis != nil {
+			errs[len(c.Nodes)] = c.Redis.Stop()
+		}
 		c.stopErr = errors.Join(errs...)
 	})
 	return c.stopErr
@@ -137,6 +156,9 @@ func (c *Cluster) Stop() error {
 // Exit describes how the nodes ended once all have: each node's status,
 // the last node's log.
 func (c *Cluster) Exit() (Exit, bool) {
+	if len(c.Nodes) == 1 {
+		return c.Nodes[0].Exit()
+	}
 	var statuses []string
 	var last Exit
 	for i, s := range c.Nodes {
@@ -157,8 +179,13 @@ const roomNodeKey = "room_node_map"
 
 // RoomNodes maps each room the cluster knows to the id of the node that
 // hosts it, as the nodes record it in Redis. A room whose node died keeps
-// that node until someone joins it again and another node takes it.
+// that node until someone joins it again and another node takes it. A
+// single node keeps no such record: it hosts every room, and the map is
+// empty.
 func (c *Cluster) RoomNodes(ctx context.Context) (map[string]string, error) {
+	if c.Redis == nil {
+		return nil, nil
+	}
 	rc := c.Redis.client()
 	defer rc.Close()
 	m, err := rc.HGetAll(ctx, roomNodeKey).Result()

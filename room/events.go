@@ -30,9 +30,9 @@ type Connected struct {
 	ServerNode   string        `json:"server_node,omitempty"`
 	ServerURL    string        `json:"server_url"`             // the token source's server, not the relay
 	Participants []Participant `json:"participants,omitempty"` // already in the room
-	// Upstream is where the relay reached the server when that is not
-	// ServerURL: a LiveKit Cloud region, or another URL of the deployment
-	// after a failover.
+	// Upstream is where the relay reached the server when that is a
+	// LiveKit Cloud region, or another URL of the deployment than
+	// ServerURL (a failover during the join).
 	Upstream *Upstream `json:"upstream,omitempty"`
 	// Regions is the LiveKit Cloud region list the relay fails over along,
 	// closest first; empty for other servers.

@@ -91,15 +91,25 @@ type loss struct {
 	why  string
 }
 
-// setFailover gives the relay the deployment's other addresses: more URLs
-// of it, and where to fetch the Cloud region list ("" for none).
-func (r *relay) setFailover(more []string, regionsURL string) error {
-	for _, raw := range more {
+// setFailover gives the relay the deployment's other addresses: its URLs
+// (used when the token source's URL is one of them, the others then tried
+// in their order), and where to fetch the Cloud region list ("" for none).
+func (r *relay) setFailover(deployment []string, regionsURL string) error {
+	var us []upstream
+	ours := false
+	for _, raw := range deployment {
 		u, err := newUpstream(raw, "")
 		if err != nil {
 			return fmt.Errorf("failover URL: %w", err)
 		}
-		r.ups.given = append(r.ups.given, u)
+		if u.same(r.ups.given[0]) {
+			ours = true
+			continue
+		}
+		us = append(us, u)
+	}
+	if ours {
+		r.ups.given = append(r.ups.given[:1], us...)
 	}
 	r.ups.regionsURL = regionsURL
 	return nil
@@ -320,13 +330,13 @@ func (r *relay) serverSideEnded(end *pairEnd, to upstream, err error) {
 	r.lostUpstream(to, err.Error())
 }
 
-// joinedVia is where the join went when that is not the token source's
-// URL, and the region list, for Connected.
+// joinedVia is where the join went when that is a region or not the
+// token source's URL, and the region list, for Connected.
 func (r *relay) joinedVia() (*Upstream, []Upstream) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var via *Upstream
-	if r.ups.connected && !r.ups.current.same(r.ups.given[0]) {
+	if r.ups.connected && (r.ups.current.Region != "" || !r.ups.current.same(r.ups.given[0])) {
 		u := r.ups.current.Upstream
 		via = &u
 	}

@@ -91,7 +91,7 @@ func failoverRelay(t *testing.T, origin string, more []string, regions string) (
 		t.Fatal(err)
 	}
 	t.Cleanup(r.Close)
-	if err := r.setFailover(more, regions); err != nil {
+	if err := r.setFailover(append([]string{origin}, more...), regions); err != nil {
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
@@ -369,6 +369,33 @@ func TestMaxAge(t *testing.T) {
 		if got := maxAge(in); got != want {
 			t.Errorf("maxAge(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestFailoverURLsOfAnotherDeployment: URLs that do not include the token
+// source's URL belong to another deployment and are not dialed; a list
+// that does is tried in its order after the source's URL.
+func TestFailoverURLsOfAnotherDeployment(t *testing.T) {
+	r, err := newRelay("ws://127.0.0.1:1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if err := r.setFailover([]string{"ws://127.0.0.1:2", "ws://127.0.0.1:3"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if p := r.plan(); len(p) != 1 {
+		t.Errorf("plan = %+v, want the source's URL alone", p)
+	}
+	if err := r.setFailover([]string{"ws://127.0.0.1:3", "http://127.0.0.1:1", "ws://127.0.0.1:2"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, u := range r.plan() {
+		got = append(got, u.Label())
+	}
+	if strings.Join(got, " ") != "127.0.0.1:1 127.0.0.1:3 127.0.0.1:2" {
+		t.Errorf("plan = %q", got)
 	}
 }
 

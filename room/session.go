@@ -82,10 +82,13 @@ type Config struct {
 	// ConnectTimeout bounds the SDK's connect, from the signal dial to the
 	// peer connection being up; 0 means the SDK's default, 5 s.
 	ConnectTimeout time.Duration
-	// FailoverURLs are more URLs of the same deployment (other nodes of a
-	// self-hosted cluster), tried in order after the token source's URL
-	// whenever it cannot be reached or its connection is lost. Each switch
-	// is a Failover event.
+	// FailoverURLs are the URLs of one deployment (the nodes of a
+	// self-hosted cluster), in order. When the token source's server URL
+	// is one of them, the relay fails over to the others, in this order,
+	// whenever it cannot reach the server or loses its connection; each
+	// switch is a Failover event. A session on another server ignores
+	// them, so a caller that runs one deployment may set them for every
+	// join.
 	FailoverURLs []string
 	// RegionsURL is where to fetch the region list (LiveKit Cloud's
 	// /settings/regions format) that the relay fails over along. Empty

@@ -24,10 +24,11 @@ type Field struct {
 	Default     string // value when nothing else sets one
 	Secret      bool   // masked in the form; the help advises Env over the flag
 	Lines       bool   // several values: one per form line, a repeatable flag
+	List        bool   // several values on one form line, comma separated; a repeatable flag
 	Duration    bool   // a time.Duration such as "30s"
 	Required    bool   // Validate wants a non-blank value
 
-	Get func(Spec) string         // the value as text (Lines: one per line)
+	Get func(Spec) string         // the value as text (Lines: one per line; List: comma separated)
 	Set func(*Spec, string) error // parses text into the Spec
 	// Check judges a non-blank value as text; nil accepts any.
 	Check func(string) error
@@ -129,4 +130,16 @@ func checkMethod(v string) error {
 		return fmt.Errorf("%q is not an HTTP method", v)
 	}
 	return nil
+}
+
+// splitList reads a List field's text: values separated by commas or line
+// breaks (a repeated flag arrives one per line), trimmed, blanks dropped.
+func splitList(text string) []string {
+	var out []string
+	for _, v := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -1,14 +1,44 @@
 package source
 
-import "github.com/lkdash/lkdash/tokens"
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/lkdash/lkdash/tokens"
+)
 
 // Fields that more than one kind reads.
 var (
-	serverURLField = textField(Field{
-		Name: "url", Label: "Server URL", Usage: "LiveKit server URL", Env: "LIVEKIT_URL",
-		Placeholder: "wss://…", Required: true, Check: urlCheck("ws", "wss", "http", "https"),
-	}, func(s *Spec) *string { return &s.ServerURL })
+	// serverURLField takes one URL, or several of one deployment (the
+	// nodes of a self-hosted cluster): the first is the server, the others
+	// are where a session fails over to, in order.
+	serverURLField = Field{
+		Name: "url", Label: "Server URL", Env: "LIVEKIT_URL", Placeholder: "wss://…", Required: true, List: true,
+		Usage: "LiveKit server URL; several (repeat the flag, or a comma list) are nodes of one deployment, failed over to in order",
+		Get:   func(s Spec) string { return strings.Join(append([]string{s.ServerURL}, s.FailoverURLs...), ", ") },
+		Set: func(s *Spec, v string) error {
+			urls := splitList(v)
+			s.ServerURL, s.FailoverURLs = "", nil
+			if len(urls) > 0 {
+				s.ServerURL, s.FailoverURLs = urls[0], urls[1:]
+			}
+			return nil
+		},
+		Check: func(v string) error {
+			check := urlCheck("ws", "wss", "http", "https")
+			urls := splitList(v)
+			for i, u := range urls {
+				if err := check(u); err != nil {
+					if len(urls) == 1 {
+						return err
+					}
+					return fmt.Errorf("URL %d: %w", i+1, err)
+				}
+			}
+			return nil
+		},
+	}
 
 	timeoutField = durationField(Field{
 		Name: "timeout", Label: "Timeout", Usage: "how long one fetch may take",

@@ -100,7 +100,7 @@ func TestSharedFieldsAgree(t *testing.T) {
 				continue
 			}
 			if prev.Label != f.Label || prev.Usage != f.Usage || prev.Env != f.Env || prev.Default != f.Default ||
-				prev.Secret != f.Secret || prev.Lines != f.Lines || prev.Duration != f.Duration {
+				prev.Secret != f.Secret || prev.Lines != f.Lines || prev.List != f.List || prev.Duration != f.Duration {
 				t.Errorf("field %q is described differently by %s", f.Name, d.Kind)
 			}
 		}
@@ -111,13 +111,15 @@ func TestSharedFieldsAgree(t *testing.T) {
 }
 
 func TestFieldParse(t *testing.T) {
-	var timeout, header source.Field
+	var timeout, header, url source.Field
 	for _, f := range source.SettingFields() {
 		switch f.Name {
 		case "timeout":
 			timeout = f
 		case "header":
 			header = f
+		case "url":
+			url = f
 		}
 	}
 	tests := []struct {
@@ -131,6 +133,10 @@ func TestFieldParse(t *testing.T) {
 		{header, "A: 1\nB: 2", ""},
 		{header, "A: 1\nbroken", "header line 2: missing ':'"},
 		{header, "X: a\x00hunter2", "control character"},
+		{url, "wss://a.example", ""},
+		{url, "ws://127.0.0.1:1, ws://127.0.0.1:2\nws://127.0.0.1:3", ""},
+		{url, "ftp://a", "scheme must be"},
+		{url, "ws://a, ftp://b", "URL 2: scheme must be"},
 	}
 	for _, tt := range tests {
 		err := tt.f.Parse(tt.in)

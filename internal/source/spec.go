@@ -17,6 +17,7 @@ import (
 type Spec struct {
 	Kind                      Kind          // which source; the other fields are its settings
 	ServerURL, Token          string        // literal (both), mint (ServerURL)
+	FailoverURLs              []string      // literal, mint: more URLs of ServerURL's deployment, in order
 	Endpoint, Method          string        // endpoint
 	Headers                   http.Header   // endpoint
 	Timeout                   time.Duration // endpoint, sandbox, command
@@ -44,6 +45,18 @@ func (s Spec) Build() (tokens.ConfigurableSource, error) {
 	}
 	d, _ := LookupKind(s.Kind)
 	return d.Build(s), nil
+}
+
+// DeploymentURLs are the url setting's URLs when it names more than one,
+// server first, for a session to fail over along (room.Config's
+// FailoverURLs); nil for one URL, or for kinds that do not read the
+// setting (an endpoint or a command names its own server).
+func (s Spec) DeploymentURLs() []string {
+	d, ok := LookupKind(s.Kind)
+	if !ok || !d.Shows(serverURLField.Name) || len(s.FailoverURLs) == 0 {
+		return nil
+	}
+	return append([]string{s.ServerURL}, s.FailoverURLs...)
 }
 
 // Mints reports whether the spec's source signs tokens here with the

@@ -167,3 +167,40 @@ func TestParseHeader(t *testing.T) {
 		t.Errorf("lines error: %v", err)
 	}
 }
+
+// TestServerURLList: the url setting takes several URLs of one deployment,
+// from a comma list or a repeated flag (one per line); the first is the
+// server, the rest are failed over to, for the kinds that read the setting.
+func TestServerURLList(t *testing.T) {
+	var url Field
+	for _, f := range SettingFields() {
+		if f.Name == "url" {
+			url = f
+		}
+	}
+	var s Spec
+	if err := url.Set(&s, " ws://a:1 ,ws://b:2\nws://c:3,, "); err != nil {
+		t.Fatal(err)
+	}
+	if s.ServerURL != "ws://a:1" || strings.Join(s.FailoverURLs, " ") != "ws://b:2 ws://c:3" {
+		t.Fatalf("spec = %q %q", s.ServerURL, s.FailoverURLs)
+	}
+	if got := url.Get(s); got != "ws://a:1, ws://b:2, ws://c:3" {
+		t.Errorf("Get = %q", got)
+	}
+	for kind, want := range map[Kind]int{KindLiteral: 3, KindMint: 3, KindEndpoint: 0, KindCommand: 0} {
+		s.Kind = kind
+		if got := len(s.DeploymentURLs()); got != want {
+			t.Errorf("%s: %d deployment URLs, want %d", kind, got, want)
+		}
+	}
+	s.Kind, s.APIKey, s.APISecret = KindMint, "k", "s"
+	src, err := s.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := src.Fetch(context.Background(), tokens.Options{RoomName: "r"})
+	if err != nil || resp.ServerURL != "ws://a:1" {
+		t.Errorf("mint answers %q (%v), want the first URL", resp.ServerURL, err)
+	}
+}
