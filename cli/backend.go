@@ -32,16 +32,17 @@ type liveBackend struct {
 	spec     source.Spec // the spec cache was built for
 	cache    *tokens.Caching
 	standIns map[*standin.Worker]bool // running, for closeStandIns
-	// managed is the local livekit-server the dashboard started: sessions
-	// on its URL end as soon as it exits (watchManaged).
-	managed *devserver.Server
+	// managed is the local livekit-server (or cluster) the dashboard
+	// started: sessions on its URL fail over along its nodes and end as
+	// soon as it is gone (watchManaged).
+	managed *devserver.Cluster
 }
 
 // setManaged tells the backend about the managed server (again after a
 // restart); joins from then on watch it.
-func (b *liveBackend) setManaged(srv *devserver.Server) {
+func (b *liveBackend) setManaged(c *devserver.Cluster) {
 	b.mu.Lock()
-	b.managed = srv
+	b.managed = c
 	b.mu.Unlock()
 }
 
@@ -111,17 +112,23 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	b.mu.Lock()
 	managed := b.managed
 	b.mu.Unlock()
+	// A session on another server ignores the managed cluster's URLs.
+	failover := req.Spec.DeploymentURLs()
+	if failover == nil && managed != nil {
+		failover = managed.URLs()
+	}
 	s := room.Connect(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
 		Now: b.now, KnownAgents: standin.Running,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
+		FailoverURLs: failover,
 	})
 	if managed != nil {
 		// The dashboard may join remote servers too: only sessions on the
 		// managed one end with it.
 		go func() {
-			if s.Joined(ctx) == nil && s.Response().ServerURL == managed.URL {
+			if s.Joined(ctx) == nil && s.Response().ServerURL == managed.Nodes[0].URL {
 				watchManaged(managed, s)
 			}
 		}()

@@ -24,13 +24,15 @@ func addDashboard(root *cobra.Command, s *streams) {
 	var f sourceFlags
 	var logFile string
 	var noCache bool
+	var nodes int
 	root.Args = rootArgs
 	root.Long = "With no command, lkdash opens the dashboard, its source panel preset from the\n" +
 		"flags below; with no source configured it starts the managed local LiveKit server.\n\n" + sourceHelp()
 	f.register(root.Flags())
 	root.Flags().StringVar(&logFile, "log-file", "", "write the dashboard's log to this file (default: no log)")
 	root.Flags().BoolVar(&noCache, "no-cache", false, "start with the caching decorator off")
-	inGroup(root.Flags(), groupSession, "log-file", "no-cache")
+	root.Flags().IntVar(&nodes, "nodes", 1, fmt.Sprintf("with no source configured: run the managed server as a local cluster of this many nodes (up to %d) sharing a Redis", devserver.MaxNodes))
+	inGroup(root.Flags(), groupSession, "log-file", "no-cache", "nodes")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.resolve()
 		if err != nil {
@@ -41,16 +43,19 @@ func addDashboard(root *cobra.Command, s *streams) {
 				return err
 			}
 		}
+		if err := checkNodes(nodes, r.configured); err != nil {
+			return err
+		}
 		log, closeLog, err := openLog(logFile)
 		if err != nil {
 			return err
 		}
 		defer closeLog()
-		return runDashboard(cmd.Context(), s, r, !noCache, log)
+		return runDashboard(cmd.Context(), s, r, !noCache, nodes, log)
 	}
 }
 
-func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log *slog.Logger) error {
+func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nodes int, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	backend := newBackend(nil)
@@ -68,7 +73,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 		AutoFetch: r.configured && r.spec.Validate() == nil,
 	}
 	var progress chan ui.DevProgress
-	emb := &embedded{log: log, backend: backend}
+	emb := &embedded{log: log, backend: backend, nodes: nodes}
 	defer emb.close()
 	if !r.configured {
 		progress = make(chan ui.DevProgress, 64)
@@ -104,6 +109,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, log
 type embedded struct {
 	log     *slog.Logger
 	backend *liveBackend // told about the server, so sessions end when it dies; may be nil
+	nodes   int          // 1, or the nodes of a local cluster
 	mu      sync.Mutex
 	stop    func()      // set once the server and endpoint are up
 	hooks   *hookServer // lives across restarts; closed by close
@@ -167,15 +173,16 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		close(progress)
 		return ui.DevServerReadyMsg{Err: err}
 	}
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: logDir(), Progress: say, Build: build, Overlay: hs.overlay()})
+	c, err := devserver.StartCluster(ctx, devserver.Config{LogDir: logDir(), Progress: say, Build: build, Overlay: hs.overlay()}, max(e.nodes, 1))
 	if err != nil {
 		close(progress)
 		return ui.DevServerReadyMsg{Err: err}
 	}
+	srv := c.Nodes[0] // the endpoint's tokens name node 1; sessions fail over to the others
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		close(progress)
-		srv.Stop()
+		c.Stop()
 		return ui.DevServerReadyMsg{Err: fmt.Errorf("token endpoint: %w", err)}
 	}
 	// The handler's defaults are serve's: loopback origins and Host only,
@@ -192,7 +199,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 	}()
 	endpoint := "http://" + ln.Addr().String()
 	if e.backend != nil {
-		e.backend.setManaged(srv)
+		e.backend.setManaged(c)
 	}
 	say(fmt.Sprintf("LiveKit %s ready; token endpoint %s", srv.URL, endpoint))
 	close(progress)
@@ -200,7 +207,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 	e.stop = func() {
 		stopServe()
 		<-done
-		srv.Stop()
+		c.Stop()
 	}
 	e.mu.Unlock()
 	return ui.DevServerReadyMsg{EndpointURL: endpoint, ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}

@@ -55,30 +55,32 @@ func (h *hookServer) Close() {
 	h.rcv.Close()
 }
 
-// localServer is the managed livekit-server and the receiver of its webhooks.
+// localServer is the managed deployment — one livekit-server, or a local
+// cluster of nodes — and the receiver of its webhooks.
 type localServer struct {
-	*devserver.Server
-	hooks *hookServer
+	*devserver.Server // node 1, whose URL tokens name
+	cluster           *devserver.Cluster
+	hooks             *hookServer
 }
 
-// startManaged starts a webhook receiver, then the managed server sending
-// its webhooks there.
-func startManaged(ctx context.Context, s *streams) (*localServer, error) {
+// startManaged starts a webhook receiver, then the managed server (nodes
+// 1) or cluster sending its webhooks there.
+func startManaged(ctx context.Context, s *streams, nodes int) (*localServer, error) {
 	hs, err := startHookServer()
 	if err != nil {
 		return nil, err
 	}
-	srv, err := startLocalServer(ctx, s, hs.overlay())
+	c, err := startCluster(ctx, s, hs.overlay(), nodes)
 	if err != nil {
 		hs.Close()
 		return nil, err
 	}
-	return &localServer{Server: srv, hooks: hs}, nil
+	return &localServer{Server: c.Nodes[0], cluster: c, hooks: hs}, nil
 }
 
-// Stop stops the server, then the receiver.
+// Stop stops the servers, then the receiver.
 func (m *localServer) Stop() {
-	_ = m.Server.Stop()
+	_ = m.cluster.Stop()
 	m.hooks.Close()
 }
 

@@ -20,6 +20,7 @@ type joinFlags struct {
 	forDur, refreshAfter, drillAfter time.Duration
 	drill                            string
 	autoSubscribe                    bool
+	nodes                            int
 }
 
 func newJoinCmd(s *streams) *cobra.Command {
@@ -53,7 +54,10 @@ func newJoinCmd(s *streams) *cobra.Command {
 			"two joins can test each other. With the managed server, its webhooks are printed\n" +
 			"after the room events they report.\n\n" +
 			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
-			"reconnect presented and how long recovery took (drill_result).\n\n" + sourceHelp(),
+			"reconnect presented and how long recovery took (drill_result). kill-node and\n" +
+			"stop-node end the server node that hosts the room (SIGKILL; SIGTERM), so they need\n" +
+			"the managed server: --nodes 2 or more runs it as a local cluster on a Redis\n" +
+			"(redis-server from PATH), and the session fails over to the surviving nodes.\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -63,16 +67,12 @@ func newJoinCmd(s *streams) *cobra.Command {
 			if err := data.check(); err != nil {
 				return err
 			}
-			var drill room.Drill
-			if jf.drill != "" {
-				d, err := room.ParseDrill(jf.drill)
-				if err != nil {
-					return usageErrorf("--drill: %v", err)
-				}
-				drill = d
-			}
 			r, err := f.resolve()
 			if err != nil {
+				return err
+			}
+			var drill drillPlan
+			if drill.d, err = jf.check(r.configured); err != nil {
 				return err
 			}
 			cfg := room.Config{
@@ -80,18 +80,18 @@ func newJoinCmd(s *streams) *cobra.Command {
 				StatsInterval: pub.statsInterval(),
 			}
 			data.configure(&cfg)
-			var managed *devserver.Server
 			var deliveries <-chan hooks.Delivery
 			if !r.configured {
-				srv, err := startManaged(ctx, s)
+				srv, err := startManaged(ctx, s, jf.nodes)
 				if err != nil {
 					return err
 				}
 				defer srv.Stop()
-				r.spec = localSpec(r.spec, srv.Server)
-				managed = srv.Server
+				r.spec = clusterSpec(r.spec, srv.cluster)
+				drill.managed = srv.cluster
 				deliveries = srv.hooks.rcv.Deliveries()
 			}
+			cfg.FailoverURLs = r.spec.DeploymentURLs()
 			cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
 			src, err := buildSource(r.spec)
 			if err != nil {
@@ -105,8 +105,8 @@ func newJoinCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if managed != nil {
-				watchManaged(managed, sess)
+			if drill.managed != nil {
+				watchManaged(drill.managed, sess)
 			}
 			if err := pub.publish(sess); err != nil {
 				return err
@@ -128,12 +128,13 @@ func newJoinCmd(s *streams) *cobra.Command {
 	fl.DurationVar(&jf.refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
 	fl.StringVar(&jf.drill, "drill", "", "reconnect drill to run: "+drillNames())
 	fl.DurationVar(&jf.drillAfter, "drill-after", 2*time.Second, "when to run --drill, after joining")
+	fl.IntVar(&jf.nodes, "nodes", 1, fmt.Sprintf("with no source configured: run the managed server as a local cluster of this many nodes (up to %d) sharing a Redis", devserver.MaxNodes))
 	fl.BoolVar(&jf.autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
 	pub.register(fl)
 	fl.DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
 	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
 	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
-	inGroup(fl, groupSession, "for", "refresh-after", "drill", "drill-after")
+	inGroup(fl, groupSession, "for", "refresh-after", "drill", "drill-after", "nodes")
 	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "stats", "stats-interval")
 	data.register(fl)
 	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
@@ -146,7 +147,57 @@ func drillNames() string {
 	for _, d := range room.Drills() {
 		names = append(names, string(d))
 	}
-	return strings.Join(names, ", ")
+	for _, d := range room.NodeDrills() {
+		names = append(names, string(d))
+	}
+	return strings.Join(names, ", ") + " (the node drills on the managed server only)"
+}
+
+// check judges --drill and --nodes against the source: the node drills
+// and a cluster need the managed server, which only lkdash can act on.
+func (jf joinFlags) check(configured bool) (room.Drill, error) {
+	var drill room.Drill
+	if jf.drill != "" {
+		d, err := room.ParseDrill(jf.drill)
+		if err != nil {
+			return "", usageErrorf("--drill: %v", err)
+		}
+		drill = d
+	}
+	if err := checkNodes(jf.nodes, configured); err != nil {
+		return "", err
+	}
+	if configured && drill.OnNode() {
+		return "", usageErrorf("--drill %s ends a server node, so it needs the managed server (no source flags, e.g. --nodes 2): lkdash acts only on servers it runs", drill)
+	}
+	return drill, nil
+}
+
+// checkNodes judges --nodes: the managed server only, up to MaxNodes.
+func checkNodes(nodes int, configured bool) error {
+	switch {
+	case nodes < 1 || nodes > devserver.MaxNodes:
+		return usageErrorf("--nodes: a managed cluster has 1 to %d nodes", devserver.MaxNodes)
+	case configured && nodes != 1:
+		return usageErrorf("--nodes runs the managed server as a cluster; it does not apply to a configured source")
+	}
+	return nil
+}
+
+// drillPlan is --drill and, for the node drills, the managed deployment
+// they act on.
+type drillPlan struct {
+	d       room.Drill
+	managed *devserver.Cluster // nil unless lkdash runs the server
+}
+
+// run runs the drill: inside the SDK, or on the managed deployment's node
+// that hosts the room.
+func (p drillPlan) run(sess *room.Session) error {
+	if p.d.OnNode() {
+		return sess.DrillNode(p.d, nodeAction(p.managed, p.d))
+	}
+	return sess.Drill(p.d)
 }
 
 // awaitJoin reports the join's steps on stderr as they happen and returns
@@ -170,12 +221,12 @@ func awaitJoin(s *streams, sess *room.Session) (room.Connected, error) {
 // context is cancelled; leaving prints the final disconnected event and the
 // summary too. With the managed server, its webhooks are printed among the
 // events (see joinPrinter). A session the server ended is a failure.
-func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected room.Connected, deliveries <-chan hooks.Delivery, jf joinFlags, drill room.Drill) error {
+func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected room.Connected, deliveries <-chan hooks.Delivery, jf joinFlags, drill drillPlan) error {
 	ctx := cmd.Context()
 	done := after(jf.forDur)
 	refresh := after(jf.refreshAfter)
 	var drillAt <-chan time.Time
-	if drill != "" {
+	if drill.d != "" {
 		drillAt = after(max(jf.drillAfter, time.Nanosecond))
 	}
 	var expire <-chan time.Time
@@ -214,7 +265,7 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected 
 				fmt.Fprintf(s.err, "lkdash: refresh: %v\n", err)
 			}
 		case <-drillAt:
-			if err := sess.Drill(drill); err != nil {
+			if err := drill.run(sess); err != nil {
 				fmt.Fprintf(s.err, "lkdash: drill: %v\n", err)
 			}
 		case d, ok := <-deliveries:

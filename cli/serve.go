@@ -160,7 +160,7 @@ func credentialsOrLocal(ctx context.Context, s *streams, project, url, key, secr
 	if err != nil || !creds.empty() {
 		return creds, nil, err
 	}
-	srv, err := startManaged(ctx, s)
+	srv, err := startManaged(ctx, s, 1)
 	if err != nil {
 		return credentials{}, nil, err
 	}

@@ -153,8 +153,8 @@ func (c *Cluster) Stop() error {
 	return c.stopErr
 }
 
-// Exit describes how the nodes ended once all have: each node's status,
-// the last node's log.
+// Exit describes how the nodes ended once all have: each node's status
+// ("node 1 signal: killed, node 2 exited"), the last node's log.
 func (c *Cluster) Exit() (Exit, bool) {
 	if len(c.Nodes) == 1 {
 		return c.Nodes[0].Exit()
@@ -169,7 +169,7 @@ func (c *Cluster) Exit() (Exit, bool) {
 		statuses = append(statuses, fmt.Sprintf("node %d %s", i+1, e.Status))
 		last = e
 	}
-	last.Status = "every node exited: " + strings.Join(statuses, ", ")
+	last.Status = strings.Join(statuses, ", ")
 	return last, true
 }
 
