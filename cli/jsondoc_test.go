@@ -48,6 +48,7 @@ var joinEvents = []room.Event{
 	room.TextStreamReceived{}, room.ByteStreamProgress{}, room.ByteStreamReceived{}, room.StreamUnhandled{},
 	room.TextStreamSent{}, room.ByteStreamSent{}, room.DataSent{}, room.RPCResult{}, room.RPCRequest{},
 	room.AgentStateChanged{}, room.Transcription{},
+	room.NodeChanged{}, room.Failover{},
 }
 
 // TestJSONDocMatchesOutput holds docs/json.md to what lkdash prints: every

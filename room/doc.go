@@ -107,6 +107,21 @@
 // with the recovery time. Session.Summary lays the session's tokens out on
 // a time axis (TokenWindow): when each arrived, started and expires.
 //
+// # Nodes and failover
+//
+// Connected names the server node hosting the room (ServerNode), and
+// NodeChanged follows when a rejoin lands on another node, as after the
+// node's death. The relay keeps the failover the SDK does only for LiveKit
+// Cloud URLs (which it never sees behind the relay): it fetches Cloud's
+// region list (or Config.RegionsURL's) and, given Config.FailoverURLs for
+// a self-hosted deployment, dials the next address in the SDK's order when
+// one cannot be reached or its connection is lost; each switch is a
+// Failover event, and ReconnectAttempt names the address each dial ended
+// at. Session.DrillNode runs the drills that end the node hosting the room
+// (NodeDrills): the caller, who runs the servers, kills or stops it, and
+// DrillResult says how the session came back, on which node and through
+// which address.
+//
 // # Refreshed tokens
 //
 // livekit-server pushes a new token to every participant right after it

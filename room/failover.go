@@ -302,13 +302,6 @@ func (r *relay) currentHTTP() *url.URL {
 	return r.httpBase
 }
 
-// inUse is the upstream the last accepted dial went to.
-func (r *relay) inUse() (Upstream, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.ups.current.Upstream, r.ups.connected
-}
-
 // pairEnd is which side of a relayed pair ended first.
 type pairEnd struct{ once sync.Once }
 

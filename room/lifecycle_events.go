@@ -97,10 +97,11 @@ type DrillResult struct {
 	// Mode is how the session came back: "resume" (the same session) or
 	// "rejoin" (joined again); recovered only.
 	Mode string `json:"mode,omitempty"`
-	// FromNode is the server node hosting the room when the drill began;
-	// Node the one after recovery. They differ when the session moved.
+	// FromNode is the server node hosting the room when the drill began.
 	FromNode string `json:"from_node,omitempty"`
-	Node     string `json:"node,omitempty"`
+	// Node is the one after recovery; it differs from FromNode when the
+	// session moved.
+	Node string `json:"node,omitempty"`
 	// Upstream is the server address the accepted reconnect went to.
 	Upstream *Upstream `json:"upstream,omitempty"`
 	// Detail says why the session ended or why nothing happened.

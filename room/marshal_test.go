@@ -28,8 +28,13 @@ func TestMarshalEvent(t *testing.T) {
 			Diff: tokens.TokenDiff{LifetimeChange: -90 * time.Second, Changed: []tokens.ClaimChange{{Claim: "metadata"}, {Claim: "video.canPublish"}}}},
 			`{"type":"token_refreshed","time":"2026-11-29T00:02:03.456789Z","identity":"alice","expires_at":"2026-11-29T02:00:00Z","lifetime_change_seconds":-90,"changed_claims":["metadata","video.canPublish"],"participant_token":"a.b.c"}`},
 		{ReconnectAttempt{At: at, Attempt: 2, Elapsed: 1500 * time.Millisecond, Mode: "resume",
-			Presented: TokenRef{Refresh: 1, ExpiresAt: exp}, Status: 401, Error: "token is expired"},
-			`{"type":"reconnect_attempt","time":"2026-11-29T00:02:03.456789Z","attempt":2,"mode":"resume","presented":{"token":"refreshed #1","refresh":1,"expires_at":"2026-11-29T02:00:00Z"},"accepted":false,"status":401,"error":"token is expired","elapsed_seconds":1.5}`},
+			Presented: TokenRef{Refresh: 1, ExpiresAt: exp}, Status: 401, Error: "token is expired", Upstream: Upstream{URL: "wss://b.example"}},
+			`{"type":"reconnect_attempt","time":"2026-11-29T00:02:03.456789Z","attempt":2,"mode":"resume","presented":{"token":"refreshed #1","refresh":1,"expires_at":"2026-11-29T02:00:00Z"},"accepted":false,"status":401,"error":"token is expired","upstream":{"url":"wss://b.example"},"elapsed_seconds":1.5}`},
+		{Failover{At: at, From: Upstream{URL: "https://p.a.example", Region: "a"}, To: Upstream{URL: "https://p.b.example", Region: "b"},
+			Reason: "a: connection refused", Took: 250 * time.Millisecond},
+			`{"type":"failover","time":"2026-11-29T00:02:03.456789Z","from":{"url":"https://p.a.example","region":"a"},"to":{"url":"https://p.b.example","region":"b"},"reason":"a: connection refused","took_seconds":0.25}`},
+		{NodeChanged{At: at, From: "ND_a", To: "ND_b"},
+			`{"type":"node_changed","time":"2026-11-29T00:02:03.456789Z","from":"ND_a","to":"ND_b"}`},
 		{DrillResult{At: at, Drill: DrillMigration, Outcome: DrillRecovered, Recovery: 80 * time.Millisecond, Attempts: 1, Presented: &TokenRef{}},
 			`{"type":"drill_result","time":"2026-11-29T00:02:03.456789Z","drill":"migration","outcome":"recovered","attempts":1,"presented":{"token":"original","refresh":0},"recovery_seconds":0.08}`},
 		{Disconnected{At: at, Reason: "the local livekit-server exited (signal: killed)", Code: "SERVER_EXITED", Detail: []string{"bye"}},
@@ -68,7 +73,8 @@ func TestMarshalEveryEventType(t *testing.T) {
 	evs := []Event{Connected{}, ParticipantJoined{}, ParticipantLeft{}, MetadataChanged{}, NameChanged{},
 		AttributesChanged{}, TrackPublished{}, TrackUnpublished{}, ActiveSpeakers{}, Reconnecting{},
 		Reconnected{}, Disconnected{}, TokenRefreshed{Token: "secret.jwt.value"},
-		AgentDispatch{}, AgentJoined{}, AgentMissing{}, ReconnectAttempt{}, DrillStarted{}, DrillResult{}, Summary{}}
+		AgentDispatch{}, AgentJoined{}, AgentMissing{}, ReconnectAttempt{}, DrillStarted{}, DrillResult{}, Summary{},
+		Failover{}, NodeChanged{}}
 	for _, ev := range evs {
 		b, err := MarshalEvent(ev)
 		if err != nil {
