@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs lkdash's whole test suite on a fresh machine: installs what the tests
-# need (tmux for the end-to-end dashboard test, the pinned livekit-server for
-# the integration tests), then checks formatting, vet and staticcheck, then
-# `go test -race`.
+# need (tmux for the end-to-end dashboard test, redis-server for the local
+# cluster tests, the pinned livekit-server for the integration tests), then
+# checks formatting, vet and staticcheck, then `go test -race`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ cache="${XDG_CACHE_HOME:-$HOME/.cache}/lkdash/livekit-server-$LIVEKIT_VERSION"
 
 need_apt=()
 command -v tmux >/dev/null 2>&1 || need_apt+=(tmux)
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "test.sh: installing ${need_apt[*]}"
   if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
