@@ -136,7 +136,7 @@ func (s *Session) runDrill(d Drill, act func(node string) error) error {
 		}
 		return err
 	}
-	time.AfterFunc(drillQuiet, func() { s.drillQuiet(run) })
+	time.AfterFunc(run.quiet(), func() { s.drillQuiet(run) })
 	return nil
 }
 
@@ -151,10 +151,10 @@ func (s *Session) drillQuiet(run *drillRun) {
 	}
 	if s.life.episode.active {
 		s.mu.Unlock()
-		time.AfterFunc(drillQuiet, func() { s.drillQuiet(run) })
+		time.AfterFunc(run.quiet(), func() { s.drillQuiet(run) })
 		return
 	}
-	result := s.endDrill(now, DrillNoReconnect, fmt.Sprintf("no reconnect within %s: the connection was not dropped", drillQuiet))
+	result := s.endDrill(now, DrillNoReconnect, fmt.Sprintf("no reconnect within %s: the connection was not dropped", run.quiet()))
 	s.mu.Unlock()
 	if result != nil {
 		s.emit(*result)

@@ -3,6 +3,7 @@ package room
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // The node drills act on the deployment rather than inside the SDK: they
@@ -42,4 +43,18 @@ func (s *Session) DrillNode(d Drill, act func(node string) error) error {
 		return errors.New("room: the server did not say which node hosts the room")
 	}
 	return s.runDrill(d, act)
+}
+
+// nodeDrillQuiet is drillQuiet for the node drills. A session whose signal
+// goes through another node than the one killed hears of the death only
+// when that node's link to the dead one times out: about 15 s on
+// livekit-server v1.13.5.
+const nodeDrillQuiet = 30 * time.Second
+
+// quiet is how long the drill may go without a reconnect.
+func (r *drillRun) quiet() time.Duration {
+	if r.drill.OnNode() {
+		return nodeDrillQuiet
+	}
+	return drillQuiet
 }
