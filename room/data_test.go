@@ -219,3 +219,48 @@ func TestDataPackets(t *testing.T) {
 		t.Errorf("edge packet: %d bytes", got.Size)
 	}
 }
+
+// Every message event implements DataEvent, for one list of them all.
+var (
+	_ DataEvent = DataReceived{}
+	_ DataEvent = DataSent{}
+	_ DataEvent = TextStreamReceived{}
+	_ DataEvent = TextStreamSent{}
+	_ DataEvent = ByteStreamProgress{}
+	_ DataEvent = ByteStreamReceived{}
+	_ DataEvent = ByteStreamSent{}
+	_ DataEvent = StreamUnhandled{}
+	_ DataEvent = RPCResult{}
+	_ DataEvent = RPCRequest{}
+	_ DataEvent = Transcription{}
+)
+
+// TestReceiveTopicAndHandleRPCLater: a topic and a method added after
+// joining work like those in Config.
+func TestReceiveTopicAndHandleRPCLater(t *testing.T) {
+	t.Parallel()
+	sender, receiver := joinPair(t, Config{})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := receiver.ReceiveTopic("late"); err != nil {
+		t.Fatal(err)
+	}
+	if err := receiver.ReceiveTopic("late"); err != nil {
+		t.Errorf("a topic already received: %v", err)
+	}
+	if err := receiver.HandleRPC("later", Echo); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sender.SendText(ctx, "late", "made it"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := waitFor[TextStreamReceived](t, receiver, nil); got.Text != "made it" || got.Data().Kind != DataText || got.Data().Peer != "sender" {
+		t.Errorf("text stream = %+v", got)
+	}
+	if res, _ := sender.CallRPC(ctx, RPCCall{Destination: "receiver", Method: "later", Payload: "p"}); !res.OK || res.Response != "p" {
+		t.Errorf("rpc = %+v", res)
+	}
+	if len(receiver.Unhandled()) != 0 {
+		t.Errorf("nothing was unhandled: %v", receiver.Unhandled())
+	}
+}
