@@ -16,6 +16,7 @@ import (
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
 
+	"github.com/lkdash/lkdash/internal/corpus"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -282,5 +283,25 @@ func TestFetchMintFromLKProject(t *testing.T) {
 	}
 	if strings.Contains(out.String()+errOut.String(), "minesecret") {
 		t.Error("the project secret was printed")
+	}
+}
+
+// TestDecodeCorpus: decode on every token of the shared corpus answers in
+// one piece: a report (exit 0 or 1) or one inert line on stderr (exit 1;
+// 2 for no token at all), never a crash and never a raw control character.
+func TestDecodeCorpus(t *testing.T) {
+	for _, c := range corpus.Tokens(t) {
+		r := lkdash(t, c.Raw, nil, "decode", "-")
+		if (r.code != 0 && r.code != 1) && !(c.Name == "empty" && r.code == 2) {
+			t.Errorf("%s: exit %d: %s", c.Name, r.code, r.err)
+		}
+		if r.code == 1 && r.stdout == "" && strings.Count(strings.TrimSpace(r.err), "\n") != 0 {
+			t.Errorf("%s: the error is not one line:\n%s", c.Name, r.err)
+		}
+		for _, out := range []string{r.stdout, r.err} {
+			if strings.ContainsAny(out, "\x1b\x07\u009b\u202e\r") {
+				t.Errorf("%s: a control character reached the terminal: %q", c.Name, out)
+			}
+		}
 	}
 }

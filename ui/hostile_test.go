@@ -8,6 +8,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lkdash/lkdash/internal/corpus"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -74,5 +75,22 @@ func TestTooSmallThenGrow(t *testing.T) {
 	checkFrame(t, m.View(), 100, 30)
 	if !strings.Contains(m.View(), "Source") {
 		t.Fatal("no dashboard after growing")
+	}
+}
+
+// TestCorpusTokensRenderInert: every token of the shared corpus (the
+// malformed ones as fetch results that do not decode) renders inert at
+// every size, and the hostile strings as room text too.
+func TestCorpusTokensRenderInert(t *testing.T) {
+	for _, c := range corpus.Tokens(t) {
+		for _, sz := range [][2]int{{160, 40}, {80, 24}, {60, 16}} {
+			b := newFetchBackend(t)
+			b.resp.ParticipantToken = c.Raw
+			m := fetched(t, testModel(t, newClock(), b, sz[0], sz[1]))
+			for _, h := range corpus.Hostile(t) {
+				m = send(t, m, devProgressMsg{DevProgress: DevProgress{Line: h}})
+			}
+			checkInert(t, m.View(), sz[0], sz[1])
+		}
 	}
 }
