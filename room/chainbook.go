@@ -99,9 +99,73 @@ func (w *mediaWatch) sample(now time.Time, inbound func(uint32) (uint64, uint64,
 	return mediaSample{packets: w.packets, bitrate: w.bitrate, sinceSub: now.Sub(w.subscribedAt), sinceFresh: now.Sub(w.freshAt)}
 }
 
-// reviewChainsLocked recomputes every track's chain and returns the chains
-// that changed since they were last emitted; s.mu must be held.
-func (s *Session) reviewChainsLocked(now time.Time) []Event {
+// chainScope says whose chains a review recomputes: all of them, or the
+// tracks of some publishers. A change touches few chains; recomputing all
+// of them on every signal message costs a large room dearly (see
+// BenchmarkParticipantUpdate500).
+type chainScope struct {
+	all bool
+	ids map[string]bool
+}
+
+var allChains = chainScope{all: true}
+
+func scopeOf(ids ...string) chainScope {
+	sc := chainScope{ids: map[string]bool{}}
+	for _, id := range ids {
+		sc.ids[id] = true
+	}
+	return sc
+}
+
+func (sc chainScope) has(id string) bool { return sc.all || sc.ids[id] }
+
+// scopeOfEvents is whose chains the tracker's events may have changed:
+// everyone's when our own permissions changed (they gate every link).
+func scopeOfEvents(evs []Event, local string) chainScope {
+	sc := scopeOf()
+	for _, ev := range evs {
+		switch e := ev.(type) {
+		case ParticipantJoined:
+			sc.ids[e.Participant.Identity] = true
+		case ParticipantLeft:
+			sc.ids[e.Participant.Identity] = true
+		case NameChanged:
+			sc.ids[e.Identity] = true
+		case TrackPublished:
+			sc.ids[e.Identity] = true
+		case TrackUnpublished:
+			sc.ids[e.Identity] = true
+		case TrackMuted:
+			sc.ids[e.Identity] = true
+		case TrackUnmuted:
+			sc.ids[e.Identity] = true
+		case TrackUpdated:
+			sc.ids[e.Identity] = true
+		case PermissionsChanged:
+			if e.Identity == local {
+				return allChains
+			}
+		}
+	}
+	return sc
+}
+
+// scopeOfTracks is the publishers of the given tracks, as last emitted.
+func (b *chainBook) scopeOfTracks(sids ...string) chainScope {
+	sc := scopeOf()
+	for _, sid := range sids {
+		if c, ok := b.last[sid]; ok {
+			sc.ids[c.Identity] = true
+		}
+	}
+	return sc
+}
+
+// reviewChainsLocked recomputes the chains of the tracks in scope and
+// returns those that changed since they were last emitted; s.mu must be
+// held.
+func (s *Session) reviewChainsLocked(now time.Time, scope chainScope) []Event {
 	b := &s.chains
 	t := s.people
 	if t == nil || !t.joined {
@@ -119,8 +183,15 @@ func (s *Session) reviewChainsLocked(now time.Time) []Event {
 		evs = append(evs, c)
 	}
 	local := t.people[t.local]
-	for _, id := range slices.Sorted(maps.Keys(t.people)) {
-		p := t.people[id]
+	ids := slices.Sorted(maps.Keys(scope.ids))
+	if scope.all {
+		ids = slices.Sorted(maps.Keys(t.people))
+	}
+	for _, id := range ids {
+		p, ok := t.people[id]
+		if !ok {
+			continue
+		}
 		for _, tr := range p.Tracks {
 			if tr.Kind == "data" {
 				continue
@@ -132,11 +203,13 @@ func (s *Session) reviewChainsLocked(now time.Time) []Event {
 			emit(tr.SID, newChain(now, id, false, tr, s.remoteInput(p, tr, local.Permissions, subs, now).links()))
 		}
 	}
-	for _, r := range b.refused {
-		emit("cid:"+r.cid, newChain(now, t.local, true, r.track, localLinks{track: r.track, perms: local.Permissions, refusal: r.reason}.links()))
+	if scope.has(t.local) {
+		for _, r := range b.refused {
+			emit("cid:"+r.cid, newChain(now, t.local, true, r.track, localLinks{track: r.track, perms: local.Permissions, refusal: r.reason}.links()))
+		}
 	}
-	for key := range b.last {
-		if !seen[key] {
+	for key, c := range b.last {
+		if !seen[key] && scope.has(c.Identity) {
 			delete(b.last, key)
 			delete(b.allowed, key)
 			delete(b.subErr, key)
@@ -177,11 +250,23 @@ func (s *Session) remoteInput(p Participant, tr Track, ours *Permissions, subs m
 	return in
 }
 
-// reviewChains emits the chains that changed.
-func (s *Session) reviewChains() {
+// reviewChains emits the chains in scope that changed.
+func (s *Session) reviewChains(scope chainScope) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.pushAll(s.reviewChainsLocked(s.cfg.Now()))
+	s.pushAll(s.reviewChainsLocked(s.cfg.Now(), scope))
+}
+
+// reviewMedia reviews the chains of the subscribed tracks, whose packets
+// may have started or stopped arriving.
+func (s *Session) reviewMedia() {
+	var ids []string
+	for _, sub := range s.recv.snapshot() {
+		ids = append(ids, sub.identity)
+	}
+	if len(ids) > 0 {
+		s.reviewChains(scopeOf(ids...))
+	}
 }
 
 // pushAll queues events in order; s.mu must be held.
@@ -210,7 +295,7 @@ func (s *Session) chainLoop(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
-			s.reviewChains()
+			s.reviewMedia()
 		}
 	}
 }

@@ -127,7 +127,7 @@ func (s *Session) subscribed(track *webrtc.TrackRemote, pub *lksdk.RemoteTrackPu
 	s.recv.mu.Unlock()
 	s.emit(TrackSubscribed{At: s.cfg.Now(), Identity: sub.identity, Track: sub.track, Codec: sub.codec})
 	s.clearSubscriptionError(sub.track.SID)
-	s.reviewChains()
+	s.reviewChains(scopeOf(sub.identity))
 	go s.readTrack(track, sub)
 }
 
@@ -145,7 +145,7 @@ func (s *Session) unsubscribed(sid string, only *subscription) {
 	s.recv.mu.Unlock()
 	if ok {
 		s.emit(TrackUnsubscribed{At: s.cfg.Now(), Identity: sub.identity, Track: sub.track})
-		s.reviewChains()
+		s.reviewChains(scopeOf(sub.identity))
 	}
 }
 
@@ -280,7 +280,7 @@ func (s *Session) SetAutoSubscribe(on bool) error {
 			}
 		}
 	}
-	s.reviewChains() // subscribed links turn off, or start waiting
+	s.reviewChains(allChains) // subscribed links turn off, or start waiting
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("room: changing subscriptions: %w", err)
 	}

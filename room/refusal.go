@@ -43,7 +43,7 @@ func (s *Session) onRequestResponse(r *livekit.RequestResponse) {
 	if n := len(s.chains.refused); n > maxRefused {
 		s.chains.refused = slices.Delete(s.chains.refused, 0, n-maxRefused)
 	}
-	s.pushAll(s.reviewChainsLocked(s.cfg.Now()))
+	s.pushAll(s.reviewChainsLocked(s.cfg.Now(), scopeOf(s.people.local)))
 	s.mu.Unlock()
 	if wait != nil {
 		select {

@@ -646,11 +646,24 @@ func (s *Session) onLinkFrame(msg *livekit.SignalResponse) {
 	case *livekit.SignalResponse_RoomUpdate:
 		s.track(func(*tracker, time.Time) []Event { s.roomBook.onRoom(m.RoomUpdate.GetRoom()); return nil })
 	case *livekit.SignalResponse_SubscriptionPermissionUpdate:
-		s.track(func(*tracker, time.Time) []Event { s.chains.onPermission(m.SubscriptionPermissionUpdate); return nil })
+		s.trackScoped(func(*tracker, time.Time) ([]Event, chainScope) {
+			s.chains.onPermission(m.SubscriptionPermissionUpdate)
+			return nil, s.chains.scopeOfTracks(m.SubscriptionPermissionUpdate.GetTrackSid())
+		})
 	case *livekit.SignalResponse_SubscriptionResponse:
-		s.track(func(*tracker, time.Time) []Event { s.chains.onSubscriptionError(m.SubscriptionResponse); return nil })
+		s.trackScoped(func(*tracker, time.Time) ([]Event, chainScope) {
+			s.chains.onSubscriptionError(m.SubscriptionResponse)
+			return nil, s.chains.scopeOfTracks(m.SubscriptionResponse.GetTrackSid())
+		})
 	case *livekit.SignalResponse_StreamStateUpdate:
-		s.track(func(*tracker, time.Time) []Event { s.chains.onStreamState(m.StreamStateUpdate); return nil })
+		s.trackScoped(func(*tracker, time.Time) ([]Event, chainScope) {
+			s.chains.onStreamState(m.StreamStateUpdate)
+			var sids []string
+			for _, st := range m.StreamStateUpdate.GetStreamStates() {
+				sids = append(sids, st.GetTrackSid())
+			}
+			return nil, s.chains.scopeOfTracks(sids...)
+		})
 	case *livekit.SignalResponse_RequestResponse:
 		s.onRequestResponse(m.RequestResponse)
 	}
@@ -667,11 +680,23 @@ func (s *Session) clearSubscriptionError(sid string) {
 // the events it produced, in order, then the room state and track chains
 // that changed with them.
 func (s *Session) track(apply func(*tracker, time.Time) []Event) {
+	s.trackScoped(func(t *tracker, now time.Time) ([]Event, chainScope) {
+		first := !t.joined
+		evs := apply(t, now)
+		if first && t.joined {
+			return evs, allChains
+		}
+		return evs, scopeOfEvents(evs, t.local)
+	})
+}
+
+// trackScoped is track for messages that know which chains they touch.
+func (s *Session) trackScoped(apply func(*tracker, time.Time) ([]Event, chainScope)) {
 	s.mu.Lock()
 	now := s.cfg.Now()
-	evs := apply(s.people, now)
+	evs, scope := apply(s.people, now)
 	evs = append(evs, s.reviewRoomLocked(now)...)
-	evs = append(evs, s.reviewChainsLocked(now)...)
+	evs = append(evs, s.reviewChainsLocked(now, scope)...)
 	s.pushAll(evs)
 	s.mu.Unlock()
 }
