@@ -62,7 +62,10 @@ func newDecodeCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "decode [TOKEN|-]",
 		Short: "Decode a participant token and say whether a server would accept it",
-		Long: "Decode prints a token's header, claims, grants, times and validity.\n" +
+		Long: "Decode prints a token's header, claims, grants, times and validity, and what it permits:\n" +
+			"in the room (join, publish and which sources, subscribe, data, own metadata, hidden,\n" +
+			"recorder, agent) and on each server API method, with the grant the method needs as\n" +
+			"livekit-server v1.13.5 checks it.\n" +
 			"With --secret (or LIVEKIT_API_SECRET) the signature is verified too; so is it when an\n" +
 			"lk CLI project holds the token's key (its iss) or the --url server.\n" +
 			"With --url (or LIVEKIT_URL) the token is judged in the server's time, read from its\n" +
