@@ -243,7 +243,7 @@ func (in remoteLinks) mediaLink() Link {
 	case m.sinceFresh >= mediaQuiet:
 		l.State, l.Detail = LinkBroken, fmt.Sprintf("no packets for %s (%d before that)", roundSecond(m.sinceFresh), m.packets)
 	default:
-		l.State, l.Detail = LinkOK, fmt.Sprintf("%d packets, %.0f kbit/s", m.packets, m.bitrate/1000)
+		l.State, l.Detail = LinkOK, fmt.Sprintf("%d packet%s, %.0f kbit/s", m.packets, map[bool]string{true: "", false: "s"}[m.packets == 1], m.bitrate/1000)
 	}
 	return l
 }
