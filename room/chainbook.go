@@ -168,7 +168,8 @@ func (b *chainBook) scopeOfTracks(sids ...string) chainScope {
 func (s *Session) reviewChainsLocked(now time.Time, scope chainScope) []Event {
 	b := &s.chains
 	t := s.people
-	if t == nil || !t.joined {
+	// Leaving unsubscribes everything: that is not news about the tracks.
+	if t == nil || !t.joined || s.leaving.Load() {
 		return nil
 	}
 	subs := s.recv.snapshot()
