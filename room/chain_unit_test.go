@@ -70,7 +70,7 @@ func TestRoomStateLastOne(t *testing.T) {
 		Participant: &livekit.ParticipantInfo{Identity: "me"},
 		OtherParticipants: []*livekit.ParticipantInfo{
 			{Identity: "agent", Kind: livekit.ParticipantInfo_AGENT},
-			{Identity: "rec", Permission: &livekit.ParticipantPermission{Recorder: true}},
+			{Identity: "rec", Kind: livekit.ParticipantInfo_EGRESS},
 		},
 	}, time.Now())
 	r := &livekit.Room{Name: "r", DepartureTimeout: 7, MaxParticipants: 3, TurnPassword: "secret-turn"}
