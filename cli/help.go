@@ -2,8 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -11,29 +13,43 @@ import (
 	"github.com/lkdash/lkdash/internal/source"
 )
 
-func init() {
-	cobra.AddTemplateFunc("groupedFlagUsages", groupedFlagUsages)
-}
-
 // helpGroups is the order flag groups are listed in; flags in no group come
 // last.
 var helpGroups = []string{groupSource, groupOptions, groupGrants, groupSession, groupMedia, groupData, groupAgents, groupChecks, groupOutput}
 
-// usageTemplate is cobra's default with the flags listed by group.
-const usageTemplate = `Usage:{{if .Runnable}}
-  {{.UseLine}}{{end}}{{if .HasAvailableSubCommands}}
-  {{.CommandPath}} [command]{{end}}{{if .HasAvailableSubCommands}}
+// usage prints cobra's default usage with the flags listed by group. It is
+// a function, not a usage template, because executing a text/template
+// makes the linker keep every exported method of every type in the binary
+// (text/template finds methods by name at run time): about 10 MB.
+func usage(c *cobra.Command) error {
+	var b strings.Builder
+	b.WriteString("Usage:")
+	if c.Runnable() {
+		b.WriteString("\n  " + c.UseLine())
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n  " + c.CommandPath() + " [command]\n\nAvailable Commands:")
+		for _, sub := range c.Commands() {
+			if sub.IsAvailableCommand() || sub.Name() == "help" {
+				fmt.Fprintf(&b, "\n  %-*s %s", sub.NamePadding(), sub.Name(), sub.Short)
+			}
+		}
+	}
+	if c.HasAvailableLocalFlags() {
+		b.WriteString("\n\n" + trimRight(groupedFlagUsages(c.LocalFlags())))
+	}
+	if c.HasAvailableInheritedFlags() {
+		b.WriteString("\n\nGlobal Flags:\n" + trimRight(c.InheritedFlags().FlagUsages()))
+	}
+	if c.HasAvailableSubCommands() {
+		b.WriteString("\n\nUse \"" + c.CommandPath() + " [command] --help\" for more information about a command.")
+	}
+	b.WriteString("\n")
+	_, err := io.WriteString(c.OutOrStderr(), b.String())
+	return err
+}
 
-Available Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
-  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
-
-{{groupedFlagUsages .LocalFlags | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
-
-Global Flags:
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
-
-Use "{{.CommandPath}} [command] --help" for more information about a command.{{end}}
-`
+func trimRight(s string) string { return strings.TrimRightFunc(s, unicode.IsSpace) }
 
 // groupedFlagUsages lists flags under a heading per group (see inGroup), in
 // the order they were registered, so a command with 40 flags reads as a few

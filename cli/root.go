@@ -55,7 +55,7 @@ func newRootCmd(s *streams) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetUsageTemplate(usageTemplate)
+	root.SetUsageFunc(usage)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	addDashboard(root, s)
 	root.AddCommand(newDecodeCmd(s), newFetchCmd(s), newServeCmd(s), newJoinCmd(s), newAgentCmd(s), newWebhookCmd(s), newDevserverCmd(s), newAPICmd(s), newInviteCmd(s), newDoctorCmd(s))
