@@ -106,6 +106,16 @@ func buildLkdash(tb testing.TB, dir string) string {
 	return bin
 }
 
+// buildTestdata builds the main package testdata/name into dir.
+func buildTestdata(tb testing.TB, dir, name string) string {
+	tb.Helper()
+	bin := filepath.Join(dir, name)
+	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/"+name).CombinedOutput(); err != nil {
+		tb.Fatalf("go build %s: %v\n%s", name, err, out)
+	}
+	return bin
+}
+
 // startDashboard builds the real binary and runs it with args in a fresh
 // tmux server (160x40) named after name, in a clean environment: no
 // LIVEKIT_* and a HOME without lk projects, so the dashboard takes the

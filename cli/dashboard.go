@@ -14,6 +14,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/termbg"
+	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
 )
@@ -80,8 +82,9 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nod
 		cfg.DevProgress = progress
 		cfg.DevServer = emb
 	}
-	p := tea.NewProgram(ui.New(cfg), tea.WithAltScreen(), tea.WithContext(ctx),
-		tea.WithInput(s.in), tea.WithOutput(s.out))
+	model, input := withBackground(ui.New(cfg), s)
+	p := tea.NewProgram(model, tea.WithAltScreen(), tea.WithContext(ctx),
+		tea.WithInput(input), tea.WithOutput(s.out))
 
 	var wg sync.WaitGroup
 	if progress != nil {
@@ -101,6 +104,26 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nod
 		return nil // SIGTERM or parent context: a normal way out
 	}
 	return err
+}
+
+// withBackground decides the terminal's background without making the
+// first frame wait: COLORFGBG when it says, else the terminal's answer to a
+// query asked once the dashboard runs (m redraws when it comes; the input
+// Bubble Tea reads then filters the answer out). Without colour there is
+// nothing to decide.
+func withBackground(m tea.Model, s *streams) (tea.Model, io.Reader) {
+	if styles.NoColorFromEnv() {
+		return m, s.in
+	}
+	if dark, ok := styles.BackgroundFromEnv(); ok {
+		styles.SetBackground(dark)
+		return m, s.in
+	}
+	in, ok := termbg.NewInput(s.in, s.out)
+	if !ok {
+		return m, s.in
+	}
+	return termbg.Wrap(m, in, s.out, styles.SetBackground), in
 }
 
 // embedded is the zero-configuration setup: the managed livekit-server, a

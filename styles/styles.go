@@ -2,6 +2,8 @@ package styles
 
 import (
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/progress"
 	"github.com/charmbracelet/lipgloss"
@@ -42,6 +44,29 @@ type Styles struct {
 	FlagOn, FlagOff                 lipgloss.Style
 }
 
+// BackgroundFromEnv reads the terminal's background from COLORFGBG, which
+// rxvt, Konsole, iTerm2 and others set to "fg;bg" or "fg;default;bg" in
+// ANSI colour numbers: a background of 0-6 or 8 is dark, 7 or 9-15 light.
+// ok is false when it is unset or unreadable ("default", say).
+func BackgroundFromEnv() (dark, ok bool) { return parseColorFGBG(os.Getenv("COLORFGBG")) }
+
+func parseColorFGBG(v string) (dark, ok bool) {
+	parts := strings.Split(v, ";")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false, false
+	}
+	bg, err := strconv.Atoi(parts[len(parts)-1])
+	if err != nil || bg < 0 || bg > 15 {
+		return false, false
+	}
+	return bg <= 6 || bg == 8, true
+}
+
+// SetBackground says which shade of each theme colour to draw: the dark
+// one on a dark background. lipgloss would otherwise ask the terminal,
+// and wait up to five seconds for an answer that may never come.
+func SetBackground(dark bool) { lipgloss.SetHasDarkBackground(dark) }
+
 // NoColorFromEnv reports whether the NO_COLOR convention (no-color.org) asks
 // for a colourless UI: any non-empty value counts.
 func NoColorFromEnv() bool { return os.Getenv("NO_COLOR") != "" }
@@ -73,7 +98,7 @@ func New(t Theme, noColor bool) Styles {
 	s.Muted = fg(t.Muted)
 	s.Faint = fg(t.Faint)
 	s.Label = fg(t.Muted)
-	s.Value = fg(t.Text)
+	s.Value = lipgloss.NewStyle()
 	s.Key = fg(t.Accent)
 	s.Help = fg(t.Muted)
 	s.BorderLine = fg(t.Border)
@@ -92,7 +117,7 @@ func New(t Theme, noColor bool) Styles {
 	}
 	s.EventTime = fg(t.Faint)
 	s.EventType = fg(t.Accent)
-	s.EventText = fg(t.Text)
+	s.EventText = lipgloss.NewStyle()
 	s.Refresh = fg(t.Refresh).Bold(true)
 	s.RefreshDetail = fg(t.Refresh)
 	s.FlagOn = fg(t.Good)

@@ -40,3 +40,20 @@ func TestNoColorFromEnv(t *testing.T) {
 		t.Fatal("empty NO_COLOR counted")
 	}
 }
+
+func TestParseColorFGBG(t *testing.T) {
+	for _, c := range []struct {
+		in       string
+		dark, ok bool
+	}{
+		{"15;0", true, true}, {"0;15", false, true}, {"7;8", true, true}, {"0;7", false, true},
+		{"12;default;0", true, true}, {"0;default;11", false, true}, {"0;6", true, true}, {"0;9", false, true},
+		{"", false, false}, {"15", false, false}, {"15;default", false, false}, {"0;16", false, false},
+		{"0;-1", false, false}, {"a;b;c;d", false, false}, {"0;1;2;3", false, false},
+	} {
+		dark, ok := parseColorFGBG(c.in)
+		if dark != c.dark || ok != c.ok {
+			t.Errorf("parseColorFGBG(%q) = %v, %v; want %v, %v", c.in, dark, ok, c.dark, c.ok)
+		}
+	}
+}

@@ -5,20 +5,21 @@ package styles
 import "github.com/charmbracelet/lipgloss"
 
 // Theme is the palette. Adaptive colours pick a shade for light or dark
-// terminals, so the dashboard reads on both without a setting.
+// terminals, so the dashboard reads on both without a setting. Body text
+// has no colour: it is drawn in the terminal's own foreground, which reads
+// on its background even before the background is known.
 type Theme struct {
-	Text, Muted, Faint lipgloss.AdaptiveColor
-	Accent             lipgloss.AdaptiveColor // focus, titles
-	Good, Warn, Bad    lipgloss.AdaptiveColor // lifetime bar, badges
-	Refresh            lipgloss.AdaptiveColor // TokenRefreshed entries
-	Border             lipgloss.AdaptiveColor
-	BadgeText          lipgloss.AdaptiveColor // text on a coloured badge
+	Muted, Faint    lipgloss.AdaptiveColor
+	Accent          lipgloss.AdaptiveColor // focus, titles
+	Good, Warn, Bad lipgloss.AdaptiveColor // lifetime bar, badges
+	Refresh         lipgloss.AdaptiveColor // TokenRefreshed entries
+	Border          lipgloss.AdaptiveColor
+	BadgeText       lipgloss.AdaptiveColor // text on a coloured badge
 }
 
 // DefaultTheme is the palette lkdash ships with.
 func DefaultTheme() Theme {
 	return Theme{
-		Text:      lipgloss.AdaptiveColor{Light: "#1f2328", Dark: "#e6edf3"},
 		Muted:     lipgloss.AdaptiveColor{Light: "#59636e", Dark: "#9198a1"},
 		Faint:     lipgloss.AdaptiveColor{Light: "#8c959f", Dark: "#5c636b"},
 		Accent:    lipgloss.AdaptiveColor{Light: "#0969da", Dark: "#58a6ff"},

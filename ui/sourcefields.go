@@ -48,23 +48,31 @@ type field struct {
 	typ     fieldType
 	setting source.Field      // for fSetting
 	grant   source.GrantField // for fGrant
-	input   textinput.Model
-	area    textarea.Model
-	on      bool
-	err     string // live validation message, "" when fine
+	// The row's editor: input for typeText, area for typeArea, nil
+	// otherwise. Pointers, because a bubbles editor is kilobytes (a
+	// textarea reserves room for 10,000 lines) and the form has dozens of
+	// rows that are copied as the form is built.
+	input *textinput.Model
+	area  *textarea.Model
+	on    bool
+	err   string // live validation message, "" when fine
 }
 
 func (f field) value() string {
-	if f.typ == typeArea {
+	switch {
+	case f.area != nil:
 		return f.area.Value()
+	case f.input != nil:
+		return f.input.Value()
 	}
-	return f.input.Value()
+	return ""
 }
 
 func (f *field) setValue(v string) {
-	if f.typ == typeArea {
+	switch {
+	case f.area != nil && v != f.area.Value(): // SetValue reallocates those 10,000 lines
 		f.area.SetValue(v)
-	} else {
+	case f.input != nil:
 		f.input.SetValue(v)
 	}
 }
@@ -90,7 +98,7 @@ func newText(id fieldID, label, placeholder string) field {
 	in.CharLimit = 8192
 	// A static cursor: a blinking one would wake the program twice a second.
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return field{id: id, label: label, typ: typeText, input: in}
+	return field{id: id, label: label, typ: typeText, input: &in}
 }
 
 func newArea(id fieldID, label, placeholder string) field {
@@ -101,7 +109,7 @@ func newArea(id fieldID, label, placeholder string) field {
 	a.CharLimit = 16384
 	a.SetHeight(3)
 	a.Cursor.SetMode(cursor.CursorStatic)
-	return field{id: id, label: label, typ: typeArea, area: a}
+	return field{id: id, label: label, typ: typeArea, area: &a}
 }
 
 // settingField is the row of one source setting.
@@ -112,7 +120,7 @@ func settingField(s source.Field, spec source.Spec) field {
 	} else {
 		f = newText(fSetting, s.Label, s.Placeholder)
 	}
-	if s.Secret {
+	if s.Secret && f.input != nil {
 		f.input.EchoMode = textinput.EchoPassword
 		f.input.EchoCharacter = '•'
 	}

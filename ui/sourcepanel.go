@@ -186,8 +186,12 @@ func (p *sourcePanel) focusField() tea.Cmd {
 
 func (p *sourcePanel) blurField() {
 	f := &p.fields[p.cursor]
-	f.input.Blur()
-	f.area.Blur()
+	if f.input != nil {
+		f.input.Blur()
+	}
+	if f.area != nil {
+		f.area.Blur()
+	}
 	p.editing = false
 }
 
@@ -247,9 +251,9 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	if f.typ == typeArea {
-		f.area, cmd = f.area.Update(msg)
+		*f.area, cmd = f.area.Update(msg)
 	} else {
-		f.input, cmd = f.input.Update(msg)
+		*f.input, cmd = f.input.Update(msg)
 	}
 	keys := p.spec.CheckConfig()
 	p.rebuild()
