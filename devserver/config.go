@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -8,7 +9,7 @@ import (
 	"sort"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // ports are the listeners lkdash chose for one start; Overlay may move or
@@ -107,7 +108,9 @@ func loopbackOnly(name string, v any) error {
 // effectiveConfig merges overlay over the base for p and reads back the
 // ports the server will really use. The embedded TURN server, when the
 // overlay enables it, gets what it needs to work on loopback unless the
-// overlay says otherwise (see turnDefaults).
+// overlay says otherwise (see turnDefaults). The body is JSON, which YAML
+// reads as it is: a YAML encoder would make the linker keep LiveKit's
+// protobuf-to-YAML code too, about half a megabyte that nothing else uses.
 func effectiveConfig(p ports, overlay map[string]any) (string, ports, error) {
 	cfg := baseConfig(p)
 	merge(cfg, overlay)
@@ -136,7 +139,7 @@ func effectiveConfig(p ports, overlay map[string]any) (string, ports, error) {
 	if err != nil {
 		return "", ports{}, err
 	}
-	b, err := yaml.Marshal(cfg)
+	b, err := json.Marshal(cfg)
 	if err != nil {
 		return "", ports{}, fmt.Errorf("server config: %w", err)
 	}

@@ -62,8 +62,9 @@ type Server struct {
 	RTCTCPPort int // ICE over TCP
 	RTCUDPPort int // ICE over UDP (single muxed port)
 	TURNPort   int // the embedded TURN server's UDP port; 0 when it is off
-	// Config is the YAML the server was started with: lkdash's defaults
-	// with Config.Overlay merged over them. It holds no secret.
+	// Config is the config the server was started with, as JSON (which
+	// is YAML): lkdash's defaults with Config.Overlay merged over them. It
+	// holds no secret.
 	Config string
 	// NodeID is the id the server gave itself ("ND_…"), as its log and
 	// the join response's server info name it; "" if the log did not say.

@@ -152,7 +152,7 @@ func TestStartRetriesWhenPortTaken(t *testing.T) {
 	bin := filepath.Join(dir, "racy-server")
 	writeScript(t, bin, `
 if [ ! -e "`+marker+`" ]; then touch "`+marker+`"; echo 'listen tcp 127.0.0.1:1: bind: address already in use' >&2; exit 1; fi
-port=$(printf '%s' "$3" | sed -n 's/^port: //p')
+port=$(printf '%s' "$3" | sed -n 's/.*"port":\([0-9]*\).*/\1/p')
 exec python3 -m http.server --bind 127.0.0.1 "$port"
 `)
 	if _, err := exec.LookPath("python3"); err != nil {
