@@ -1,6 +1,8 @@
 package room
 
 import (
+	"sync"
+
 	"github.com/gorilla/websocket"
 	"github.com/livekit/protocol/livekit"
 	"google.golang.org/protobuf/encoding/protojson"
@@ -12,12 +14,19 @@ import (
 // A signal message is a protobuf with a single oneof, so its first field
 // tag says which message it is. The relay reads that tag and decodes only
 // the few messages the session looks at; offers, answers and ICE
-// candidates pass by without being parsed.
+// candidates pass by without being parsed. The field numbers are looked up
+// on first use: the first descriptor read builds the descriptors of all of
+// livekit_rtc.proto (half a millisecond), which a command that never joins
+// should not pay at start.
 var (
-	wantedResponse = fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "reconnect", "update",
-		"connection_quality", "room_update", "subscription_permission_update", "subscription_response",
-		"stream_state_update", "request_response")
-	leaveRequest = fieldNumbers(&livekit.SignalRequest{}, "leave")
+	wantedResponse = sync.OnceValue(func() map[protowire.Number]bool {
+		return fieldNumbers(&livekit.SignalResponse{}, "refresh_token", "leave", "join", "reconnect", "update",
+			"connection_quality", "room_update", "subscription_permission_update", "subscription_response",
+			"stream_state_update", "request_response")
+	})
+	leaveRequest = sync.OnceValue(func() map[protowire.Number]bool {
+		return fieldNumbers(&livekit.SignalRequest{}, "leave")
+	})
 )
 
 func fieldNumbers(m proto.Message, names ...protoreflect.Name) map[protowire.Number]bool {
@@ -49,7 +58,7 @@ func decodeSignal(messageType int, data []byte) (*livekit.SignalResponse, bool) 
 	var err error
 	switch messageType {
 	case websocket.BinaryMessage:
-		if !wantedResponse[firstField(data)] {
+		if !wantedResponse()[firstField(data)] {
 			return nil, false
 		}
 		err = proto.Unmarshal(data, msg)
@@ -64,5 +73,5 @@ func decodeSignal(messageType int, data []byte) (*livekit.SignalResponse, bool) 
 // isLeaveRequest reports whether an SDK→server binary frame is a leave
 // request, by its tag alone.
 func isLeaveRequest(data []byte) bool {
-	return leaveRequest[firstField(data)]
+	return leaveRequest()[firstField(data)]
 }
