@@ -48,12 +48,15 @@ type field struct {
 	typ     fieldType
 	setting source.Field      // for fSetting
 	grant   source.GrantField // for fGrant
-	// The row's editor: input for typeText, area for typeArea, nil
-	// otherwise. Pointers, because a bubbles editor is kilobytes (a
-	// textarea reserves room for 10,000 lines) and the form has dozens of
-	// rows that are copied as the form is built.
+	// The row's editor: input for typeText, area for typeArea once the
+	// row has been edited, nil otherwise. A bubbles editor is kilobytes and
+	// a new textarea reserves room for 10,000 lines (240 KB), so rows hold
+	// them by pointer and a multi-line row keeps its text in text until it
+	// is first edited.
 	input *textinput.Model
 	area  *textarea.Model
+	text  string // a typeArea row's value while area is nil
+	hint  string // a typeArea row's placeholder, for its editor
 	on    bool
 	err   string // live validation message, "" when fine
 }
@@ -65,16 +68,35 @@ func (f field) value() string {
 	case f.input != nil:
 		return f.input.Value()
 	}
-	return ""
+	return f.text
 }
 
 func (f *field) setValue(v string) {
 	switch {
-	case f.area != nil && v != f.area.Value(): // SetValue reallocates those 10,000 lines
+	case f.area != nil:
 		f.area.SetValue(v)
 	case f.input != nil:
 		f.input.SetValue(v)
+	default:
+		f.text = v
 	}
+}
+
+// editor is the row's textarea, made on first use with the row's text.
+func (f *field) editor(width int) *textarea.Model {
+	if f.area == nil {
+		a := textarea.New()
+		a.Prompt = ""
+		a.Placeholder = f.hint
+		a.ShowLineNumbers = false
+		a.CharLimit = 16384
+		a.SetHeight(3)
+		a.SetWidth(width)
+		a.Cursor.SetMode(cursor.CursorStatic)
+		a.SetValue(f.text)
+		f.area = &a
+	}
+	return f.area
 }
 
 // shownFor reports whether the row belongs to kind k's form.
@@ -102,14 +124,7 @@ func newText(id fieldID, label, placeholder string) field {
 }
 
 func newArea(id fieldID, label, placeholder string) field {
-	a := textarea.New()
-	a.Prompt = ""
-	a.Placeholder = placeholder
-	a.ShowLineNumbers = false
-	a.CharLimit = 16384
-	a.SetHeight(3)
-	a.Cursor.SetMode(cursor.CursorStatic)
-	return field{id: id, label: label, typ: typeArea, area: &a}
+	return field{id: id, label: label, typ: typeArea, hint: placeholder}
 }
 
 // settingField is the row of one source setting.

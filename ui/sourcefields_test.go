@@ -79,3 +79,31 @@ func (p sourcePanel) settingRow(name string) int {
 	}
 	return -1
 }
+
+// TestMultiLineRowEditsItsValue: a multi-line row has no editor until it
+// is edited (a textarea reserves 240 KB); the editor then starts from the
+// row's value, and what is typed becomes the value.
+func TestMultiLineRowEditsItsValue(t *testing.T) {
+	st := styles.New(styles.DefaultTheme(), false)
+	p := newSourcePanel(&st, source.Spec{}, tokens.Options{ParticipantAttributes: map[string]string{"k": "v"}}, false)
+	p.SetSize(60, 200)
+	i := 0
+	for i = range p.fields {
+		if p.fields[i].id == fAttributes {
+			break
+		}
+	}
+	if p.fields[i].area != nil || p.fields[i].value() != "k=v" {
+		t.Fatalf("before editing: editor %v, value %q", p.fields[i].area != nil, p.fields[i].value())
+	}
+	p.cursor = i
+	p.focusField()
+	if a := p.fields[i].area; a == nil || a.Value() != "k=v" {
+		t.Fatalf("the editor does not start from the value")
+	}
+	p, _ = p.Update(keyMsg("end"))
+	p, _ = p.Update(keys("x")[0])
+	if got := p.Options().ParticipantAttributes["k"]; got != "vx" {
+		t.Errorf("typed value not taken: k=%q", got)
+	}
+}

@@ -104,16 +104,21 @@ func (p sourcePanel) Caching() bool { return p.caching }
 // SetSize sets the inner size (inside the border).
 func (p *sourcePanel) SetSize(w, h int) {
 	p.w, p.h = w, h
-	vw := max(w-labelWidth-3, 4)
+	vw := p.valueWidth()
 	for i := range p.fields {
 		switch p.fields[i].typ {
 		case typeText:
 			p.fields[i].input.Width = vw - 1
-		case typeArea: // only areas hold a textarea; a zero one panics
-			p.fields[i].area.SetWidth(vw)
+		case typeArea:
+			if a := p.fields[i].area; a != nil {
+				a.SetWidth(vw)
+			}
 		}
 	}
 }
+
+// valueWidth is the width of a row's value, right of its label.
+func (p sourcePanel) valueWidth() int { return max(p.w-labelWidth-3, 4) }
 
 // presetMsg selects spec's kind in the form and fills in every setting
 // spec has a value for (the managed server's token endpoint and keys).
@@ -179,7 +184,7 @@ func (p *sourcePanel) focusField() tea.Cmd {
 		return f.input.Focus()
 	case typeArea:
 		p.editing = true
-		return f.area.Focus()
+		return f.editor(p.valueWidth()).Focus()
 	}
 	return nil
 }
@@ -347,7 +352,7 @@ func (p sourcePanel) Want(w int) int {
 
 // fieldLines renders the shown fields, with the line the cursor is on.
 func (p sourcePanel) fieldLines() (lines []string, cursorLine int) {
-	vw := max(p.w-labelWidth-3, 4)
+	vw := p.valueWidth()
 	for _, i := range p.shown() {
 		f := p.fields[i]
 		if i == p.cursor {
@@ -400,7 +405,7 @@ func (p sourcePanel) fieldValue(f field, i int, head string, vw int) []string {
 		}
 		return lines
 	}
-	vals := strings.Split(f.area.Value(), "\n")
+	vals := strings.Split(f.value(), "\n")
 	for j, l := range vals {
 		if j == 3 {
 			return append(lines, indent+p.st.Faint.Render(textsafe.Line("… more", vw)))
