@@ -16,10 +16,15 @@ const (
 	// answers in milliseconds or not at all; past the bound the default
 	// shades stay.
 	askBound = 2 * time.Second
-	// gap is how long the rest of a reply split across reads may take to
-	// follow. A reply is one write by the terminal, so the rest follows
-	// at once; a person cannot type alt+] and more within a read.
-	gap = 50 * time.Millisecond
+	// replyGap is how long the rest of a reply split across reads may take
+	// to follow. A reply is one write by the terminal, so the rest
+	// normally follows at once (a network link may pause it); a person
+	// cannot type alt+] and more within one read.
+	replyGap = 500 * time.Millisecond
+	// keyGap is how long a read ending in ESC or ESC ] waits, while an
+	// answer is awaited, for more: they may start a reply, or be Escape
+	// and alt+] typed by the user, whom a long wait would slow down.
+	keyGap = 50 * time.Millisecond
 )
 
 // Input is a terminal's input with the terminal's OSC replies taken out,
@@ -27,12 +32,13 @@ const (
 // file descriptor (Fd), so Bubble Tea still puts the terminal in raw mode
 // and waits on it for input.
 type Input struct {
-	f      *os.File
-	bound  time.Duration // askBound, shorter in tests
-	answer chan bool     // one answer (dark?), then closed; closed without one when the wait ends
-	end    sync.Once     // closes answer
-	asking atomic.Bool
-	carry  []byte // the start of a reply that filled a read, until the rest comes
+	f *os.File
+	// askBound, replyGap and keyGap; tests set their own.
+	bound, replyGap, keyGap time.Duration
+	answer                  chan bool // one answer (dark?), then closed; closed without one when the wait ends
+	end                     sync.Once // closes answer
+	asking                  atomic.Bool
+	carry                   []byte // the start of a reply that filled a read, until the rest comes
 }
 
 // NewInput wraps in when asking makes sense: in and out are terminals and
@@ -50,7 +56,11 @@ func NewInput(in io.Reader, out io.Writer) (*Input, bool) {
 			return nil, false
 		}
 	}
-	return &Input{f: f, bound: askBound, answer: make(chan bool, 1)}, true
+	return newInput(f, askBound, replyGap, keyGap), true
+}
+
+func newInput(f *os.File, bound, replyGap, keyGap time.Duration) *Input {
+	return &Input{f: f, bound: bound, replyGap: replyGap, keyGap: keyGap, answer: make(chan bool, 1)}
 }
 
 // Ask writes the query to out; Answer delivers the reply.
@@ -87,11 +97,13 @@ func (in *Input) reply(payload string) {
 
 // Read reads the terminal and returns what it read without OSC sequences.
 // A sequence cut off by the end of a read is completed first: its rest is
-// awaited for up to gap (a lone ESC or ESC ] only while an answer is
-// awaited, since alone they are Escape and alt+]), and if it does not
-// come the bytes pass as they are. When the read filled p, the start of a
-// reply waits in carry for the next read instead, which comes at once
-// since more input is queued.
+// awaited for up to replyGap, or keyGap for a lone ESC or ESC ] (and for
+// those only while an answer is awaited: alone they are Escape and alt+];
+// so in that time Escape and a key within keyGap read as alt+key, as when
+// a terminal sends both at once). If the rest does not come the bytes
+// pass as they are. When the read filled p, the start of a reply waits in
+// carry for the next read instead, which comes at once since more input
+// is queued.
 func (in *Input) Read(p []byte) (int, error) {
 	if len(p) <= maxReply {
 		return in.f.Read(p) // too small to hold a reply; Bubble Tea reads 256
@@ -110,7 +122,11 @@ func (in *Input) Read(p []byte) (int, error) {
 			in.carry = append(in.carry, p[n-tail:n]...)
 			return n - tail, nil
 		}
-		if !readable(in.f, gap) {
+		wait := in.replyGap
+		if tail <= 2 {
+			wait = in.keyGap
+		}
+		if !readable(in.f, wait) {
 			break
 		}
 		m, err = in.f.Read(p[n:])

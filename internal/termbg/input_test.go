@@ -11,15 +11,23 @@ import (
 )
 
 // pipeInput is an Input reading a pipe the test writes to, as a terminal
-// would: each write is what one read may see.
+// would: each write is what one read may see. The rest of a split reply is
+// awaited for a minute, so a busy machine cannot make it late, and an
+// answer for 50 ms.
 func pipeInput(t *testing.T) (*Input, *os.File) {
+	return pipeInputGaps(t, time.Minute, time.Minute)
+}
+
+// pipeInputGaps is pipeInput waiting replyGap and keyGap for the rest of a
+// split reply.
+func pipeInputGaps(t *testing.T, replyGap, keyGap time.Duration) (*Input, *os.File) {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close(); w.Close() })
-	return &Input{f: r, bound: 50 * time.Millisecond, answer: make(chan bool, 1)}, w
+	return newInput(r, 50*time.Millisecond, replyGap, keyGap), w
 }
 
 // readAll reads in until it has returned want bytes in all, the way
@@ -76,7 +84,7 @@ func TestKeysPassWhenNotAsking(t *testing.T) {
 // (no rest within the gap, or a control key inside) reaches Bubble Tea as
 // typed, ctrl+c included.
 func TestNotAReplyPasses(t *testing.T) {
-	in, w := pipeInput(t)
+	in, w := pipeInputGaps(t, 20*time.Millisecond, 20*time.Millisecond)
 	in.asking.Store(true)
 	for _, typed := range []string{"\x1b", "\x1b]", "\x1b]1", "\x1b]1\x03"} {
 		w.WriteString(typed)

@@ -37,10 +37,12 @@ func TestProgramGetsKeysNotTheReply(t *testing.T) {
 	master, slave := ptytest.Open(t, 80, 24)
 	defer master.Close()
 	defer slave.Close()
-	in, ok := NewInput(slave, slave)
-	if !ok {
+	if _, ok := NewInput(slave, slave); !ok {
 		t.Fatal("a pseudo-terminal should be askable")
 	}
+	// The rest of the split reply is awaited for a minute, so that a busy
+	// machine delaying the second write cannot pass the first as keys.
+	in := newInput(slave, askBound, time.Minute, time.Minute)
 	var keys []string
 	applied := make(chan bool, 1)
 	p := tea.NewProgram(Wrap(keyLog{&keys}, in, slave, func(dark bool) { applied <- dark }),
