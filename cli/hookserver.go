@@ -2,11 +2,10 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/hooks"
@@ -42,9 +41,10 @@ func startHookServer() (*hookServer, error) {
 	return h, nil
 }
 
-// overlay is the server config that sends every webhook here.
+// overlay is the server config that sends every webhook here, in JSON (which
+// is YAML): see devserver's config body for why not a YAML encoder.
 func (h *hookServer) overlay() string {
-	b, _ := yaml.Marshal(map[string]any{"webhook": map[string]any{"api_key": devserver.DevKey, "urls": []string{h.url}}})
+	b, _ := json.Marshal(map[string]any{"webhook": map[string]any{"api_key": devserver.DevKey, "urls": []string{h.url}}})
 	return string(b)
 }
 
