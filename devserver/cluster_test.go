@@ -19,6 +19,7 @@ import (
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
 	lksdk "github.com/livekit/server-sdk-go/v2"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/lkdash/lkdash/internal/sdkquiet"
 )
@@ -70,7 +71,13 @@ func TestClusterServesJoinsOnBothNodes(t *testing.T) {
 		t.Fatalf("redis on %s", c.Redis.Addr)
 	}
 	for _, s := range c.Nodes {
-		if !strings.Contains(s.Config, c.Redis.Addr) || !strings.Contains(s.Config, "node_ip: 127.0.0.1") {
+		var cfg map[string]any
+		if err := yaml.Unmarshal([]byte(s.Config), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		addr, _ := lookup(cfg, "redis", "address")
+		ip, _ := lookup(cfg, "rtc", "node_ip")
+		if addr != c.Redis.Addr || ip != "127.0.0.1" {
 			t.Errorf("node config lacks the Redis address or the loopback node_ip:\n%s", s.Config)
 		}
 	}
