@@ -16,6 +16,7 @@ import (
 // close them (rtc.tcp_port: 0 means no ICE/TCP).
 type ports struct {
 	http, rtcTCP, rtcUDP, turnUDP int
+	stun                          int // lkdash's loopback STUN responder (see stunResponder)
 	// relayStart..relayEnd are the UDP ports the embedded TURN server
 	// relays from; probed only when an overlay turns TURN on.
 	relayStart, relayEnd int
@@ -25,8 +26,7 @@ type ports struct {
 // probed ports, and the advertised ICE address pinned to 127.0.0.1 so
 // joining works with no network at all (no interface guessing). Media
 // candidates come from loopback only (rtc.ips), and the STUN server joins
-// are handed is the TURN port's, on loopback: without one, livekit-server
-// hands out Google's and Twilio's, and every client would query them. The
+// are handed is lkdash's own on loopback (see stunResponder). The
 // embedded TURN server is off, but bound to loopback should an overlay
 // turn it on.
 func baseConfig(p ports) map[string]any {
@@ -40,7 +40,7 @@ func baseConfig(p ports) map[string]any {
 			"node_ip":                   "127.0.0.1",
 			"enable_loopback_candidate": true,
 			"ips":                       map[string]any{"includes": []any{"127.0.0.0/8"}},
-			"stun_servers":              []any{fmt.Sprintf("127.0.0.1:%d", p.turnUDP)},
+			"stun_servers":              []any{fmt.Sprintf("127.0.0.1:%d", p.stun)},
 		},
 		"turn":    map[string]any{"bind_addresses": []any{"127.0.0.1"}},
 		"logging": map[string]any{"level": "info"},

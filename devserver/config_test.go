@@ -5,7 +5,9 @@ import (
 	"net"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pion/stun/v3"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -143,5 +145,38 @@ func TestUDPRangeIsConsecutiveAndHeld(t *testing.T) {
 		if got := c.(net.PacketConn).LocalAddr().(*net.UDPAddr).Port; got != start+i {
 			t.Errorf("port %d = %d, want %d", i, got, start+i)
 		}
+	}
+}
+
+// TestSTUNResponderAnswers: a binding request gets a success response
+// naming the address it came from.
+func TestSTUNResponderAnswers(t *testing.T) {
+	r, err := startSTUN()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	conn, err := net.Dial("udp4", fmt.Sprintf("127.0.0.1:%d", r.port()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	req := stun.MustBuild(stun.TransactionID, stun.BindingRequest)
+	if _, err := conn.Write(req.Raw); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	buf := make([]byte, 1500)
+	n, err := conn.Read(buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &stun.Message{Raw: buf[:n]}
+	var xor stun.XORMappedAddress
+	if err := resp.Decode(); err != nil || resp.Type != stun.BindingSuccess || resp.TransactionID != req.TransactionID {
+		t.Fatalf("response %v (%v)", resp, err)
+	}
+	if err := xor.GetFrom(resp); err != nil || xor.Port != conn.LocalAddr().(*net.UDPAddr).Port {
+		t.Errorf("mapped address %v (%v), want our %v", xor, err, conn.LocalAddr())
 	}
 }

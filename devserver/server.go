@@ -78,6 +78,7 @@ type Server struct {
 	stopping atomic.Bool // Stop or Kill has begun
 	stopOnce sync.Once
 	stopErr  error
+	stun     *stunResponder // the STUN server clients are handed; closed by Stop or Kill
 }
 
 // errPortInUse marks an attempt lost to a port race; Start retries it.
@@ -150,6 +151,21 @@ func launch(ctx context.Context, bin string, logFile *os.File, attempt int, over
 	if err != nil {
 		return nil, err
 	}
+	stunr, err := startSTUN()
+	if err != nil {
+		return nil, fmt.Errorf("starting the loopback STUN responder: %w", err)
+	}
+	probed.stun = stunr.port()
+	s, err := launchWith(ctx, bin, logFile, attempt, overlay, probed, progress)
+	if err != nil {
+		stunr.close()
+		return nil, err
+	}
+	s.stun = stunr
+	return s, nil
+}
+
+func launchWith(ctx context.Context, bin string, logFile *os.File, attempt int, overlay map[string]any, probed ports, progress func(string)) (*Server, error) {
 	body, p, err := effectiveConfig(probed, overlay)
 	if err != nil {
 		return nil, err
@@ -271,6 +287,7 @@ func (s *Server) Kill() error {
 func (s *Server) stop(graceful bool) error {
 	s.stopping.Store(true)
 	defer s.logFile.Close()
+	defer s.stun.close()
 	p := s.cmd.Process
 	select {
 	case <-s.exited:
