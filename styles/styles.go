@@ -25,7 +25,10 @@ type Styles struct {
 	NoColor bool
 
 	Title, Status, Error, Muted, Faint, Label, Value lipgloss.Style
-	Key, Help                                        lipgloss.Style
+	// Warn is text to heed that is not an error: a media path through
+	// TCP or a TURN relay.
+	Warn      lipgloss.Style
+	Key, Help lipgloss.Style
 
 	BorderLine, BorderFocused lipgloss.Style // panel frame lines
 	PanelTitle                lipgloss.Style
@@ -95,6 +98,7 @@ func New(t Theme, noColor bool) Styles {
 	s.Title = fg(t.Accent).Bold(true)
 	s.Status = fg(t.Muted)
 	s.Error = fg(t.Bad).Bold(true)
+	s.Warn = fg(t.Warn)
 	s.Muted = fg(t.Muted)
 	s.Faint = fg(t.Faint)
 	s.Label = fg(t.Muted)
@@ -125,6 +129,7 @@ func New(t Theme, noColor bool) Styles {
 	if noColor {
 		s.Refresh = s.Refresh.Underline(true)
 		s.Cursor = s.Cursor.Reverse(true)
+		s.Warn = s.Warn.Underline(true)
 	}
 	return s
 }

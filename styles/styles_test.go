@@ -19,7 +19,7 @@ func TestNoColorDropsColours(t *testing.T) {
 		t.Fatalf("colour styles emit no colour: %q", out)
 	}
 	plain := New(DefaultTheme(), true)
-	for name, s := range map[string]lipgloss.Style{"error": plain.Error, "badge": plain.BadgeBad, "level": plain.Level[LevelBad], "border": plain.BorderFocused} {
+	for name, s := range map[string]lipgloss.Style{"error": plain.Error, "badge": plain.BadgeBad, "level": plain.Level[LevelBad], "border": plain.BorderFocused, "warn": plain.Warn} {
 		if out := s.Render("x"); strings.Contains(out, "38;") || strings.Contains(out, "48;") {
 			t.Errorf("NO_COLOR %s style emits colour: %q", name, out)
 		}

@@ -100,6 +100,10 @@ type Session interface {
 	Dropped() int64
 	// Drill triggers a reconnect scenario; its result arrives as events.
 	Drill(d room.Drill) error
+	// Path is the candidate pair media takes and its round-trip time;
+	// false before ICE has selected one. It reads the peer connection's
+	// stats, so it is called off the Update goroutine.
+	Path() (room.Path, bool)
 	Leave()
 }
 

@@ -153,6 +153,11 @@ type fakeSession struct {
 	autoSub  bool
 	mediaErr error
 	drills   []room.Drill
+	// path is what Path reports once setPath gave it one; before, ICE
+	// has selected no pair. pathReads counts the calls.
+	path      room.Path
+	pathOK    bool
+	pathReads int
 }
 
 func newFakeSession(resp tokens.Response) *fakeSession {
@@ -193,6 +198,17 @@ func (s *fakeSession) Drill(d room.Drill) error {
 	s.drills = append(s.drills, d)
 	s.mu.Unlock()
 	return nil
+}
+func (s *fakeSession) Path() (room.Path, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pathReads++
+	return s.path, s.pathOK
+}
+func (s *fakeSession) setPath(p room.Path) {
+	s.mu.Lock()
+	s.path, s.pathOK = p, true
+	s.mu.Unlock()
 }
 func (s *fakeSession) Leave() {
 	s.mu.Lock()
@@ -327,6 +343,13 @@ func runCmd(cmd tea.Cmd) []tea.Msg {
 // for a message just applied. Ticks are dropped (they would sleep).
 func pump(t testing.TB, m Model, cmd tea.Cmd, stop func(tea.Msg) bool) Model {
 	t.Helper()
+	return pumpWatch(t, m, cmd, func(_ Model, msg tea.Msg) bool { return stop(msg) })
+}
+
+// pumpWatch is pump whose stop also sees the model, so a test can look at
+// it (and act) between messages of one flow.
+func pumpWatch(t testing.TB, m Model, cmd tea.Cmd, stop func(Model, tea.Msg) bool) Model {
+	t.Helper()
 	msgs := make(chan tea.Msg, 64)
 	var launch func(tea.Cmd)
 	launch = func(c tea.Cmd) {
@@ -354,7 +377,7 @@ func pump(t testing.TB, m Model, cmd tea.Cmd, stop func(tea.Msg) bool) Model {
 			}
 			var c tea.Cmd
 			m, c = sendCmd(t, m, msg)
-			if stop(msg) {
+			if stop(m, msg) {
 				return m
 			}
 			launch(c)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -103,6 +104,13 @@ type Model struct {
 	media      mediaState
 	sess       Session
 	joinCancel context.CancelFunc
+
+	// path is the media path of the session, as last read (see pathMsg);
+	// pathNone says the last reading found none; pathSeq drops a reading
+	// that a newer one superseded.
+	path     *room.Path
+	pathNone bool
+	pathSeq  int
 
 	tickGen int // current countdown tick chain; see tickMsg
 	ticking bool

@@ -55,7 +55,7 @@ func (m Model) onConnected(c room.Connected) (Model, tea.Cmd) {
 	check, _ := m.signerKeys().For(c.Token, resp.ServerURL)
 	shown := &shownToken{tok: c.Token, resp: resp, origin: "joined", at: m.now()}
 	m.setStatus("connected to "+resp.ServerURL, false)
-	return m, tea.Batch(m.startTick(), m.send(pToken, tokenShowMsg{shown, check}), m.broadcast(m.agentCaps()))
+	return m, tea.Batch(m.startTick(), m.readPath(), m.send(pToken, tokenShowMsg{shown, check}), m.broadcast(m.agentCaps()))
 }
 
 // onStream hands the session's next events to the panels, after the
@@ -75,12 +75,17 @@ func (m Model) onStream(msg streamMsg) (Model, tea.Cmd) {
 			return m.joinFailed(e.Err) // the stream ends with it
 		case room.TokenRefreshed:
 			cmds = append(cmds, m.startTick())
+		case room.Reconnecting:
+			m.clearPath()
+		case room.Reconnected:
+			cmds = append(cmds, m.readPath())
 		}
 		m.connectionStatus(ev)
 	}
 	cmds = append(cmds, m.broadcast(roomEventsMsg{evs: msg.evs, dropped: m.sess.Dropped()}))
 	if msg.closed {
 		m.join, m.sess = notJoined, nil
+		m.clearPath()
 		m.media.sessionEnded()
 		m.note(entryInfo, "session", "event stream ended")
 		if !m.statusErr {
@@ -100,6 +105,7 @@ func (m Model) leave() (Model, tea.Cmd) {
 	}
 	sess := m.sess
 	m.join, m.sess = notJoined, nil
+	m.clearPath()
 	m.media.sessionEnded()
 	m.joinID++ // anything still arriving from that session is stale
 	m.note(entryInfo, "leave", "left the room")

@@ -54,6 +54,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onDevServerReady(msg)
 	case createDispatchMsg, deleteDispatchMsg, toggleStandInMsg, standInDoneMsg:
 		return m.updateAgents(msg)
+	case pathMsg:
+		return m.onPath(msg)
 	case outcome:
 		if text, isErr := msg.status(); text != "" {
 			m.setStatus(text, isErr)

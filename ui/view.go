@@ -117,7 +117,7 @@ func (m Model) helpKeys() helpKeys {
 
 func (m Model) header() string {
 	state := map[joinState]string{notJoined: "not joined", joining: "joining…", joined: "joined"}[m.join]
-	h := m.st.Title.Render("lkdash") + m.st.Muted.Render(" · "+state)
+	h := m.st.Title.Render("lkdash") + m.st.Muted.Render(" · "+state) + m.pathLine()
 	if m.devBuilding {
 		h += m.devStatus()
 	}
