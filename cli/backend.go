@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/doctor"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
@@ -15,10 +16,11 @@ import (
 )
 
 // *room.Session is the session the real backend hands out, which manages
-// dispatches; the real backend also runs stand-in agents.
+// dispatches; the real backend also runs stand-in agents and the doctor.
 var (
 	_ ui.DispatchSession = (*room.Session)(nil)
 	_ ui.StandInBackend  = (*liveBackend)(nil)
+	_ ui.DoctorBackend   = (*liveBackend)(nil)
 )
 
 // liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
@@ -150,6 +152,37 @@ func (b *liveBackend) CheckServer(ctx context.Context, req ui.ServerCheckRequest
 	}
 	out.Verdict = &v
 	return out, nil
+}
+
+// Doctor implements ui.DoctorBackend: doctor.Run, as lkdash doctor runs
+// it, over a source of its own without the cache (the checks ask for
+// tokens with identities of their own).
+func (b *liveBackend) Doctor(ctx context.Context, req ui.DoctorRequest) (<-chan ui.DoctorUpdate, error) {
+	if err := req.Spec.Validate(); err != nil {
+		return nil, err
+	}
+	src, err := req.Spec.Build()
+	if err != nil {
+		return nil, err
+	}
+	// At most a start and an end per check, then the summary: the run
+	// never waits for the dashboard, which may have dropped it.
+	ch := make(chan ui.DoctorUpdate, 2*len(doctor.Checks())+1)
+	keys := req.Keys
+	cfg := doctor.Config{
+		Source: src, Options: req.Options, Checks: req.Checks, Now: b.now,
+		Keys: func(t *tokens.Token, serverURL string) tokens.CheckConfig {
+			c, _ := keys.For(t, serverURL)
+			return c
+		},
+		Started: func(c doctor.CheckName) { ch <- ui.DoctorUpdate{Started: c} },
+	}
+	go func() {
+		defer close(ch)
+		sum := doctor.Run(ctx, cfg, func(res doctor.Result) { ch <- ui.DoctorUpdate{Result: &res} })
+		ch <- ui.DoctorUpdate{Summary: &sum}
+	}()
+	return ch, nil
 }
 
 // StartStandIn implements ui.StandInBackend.

@@ -3,12 +3,16 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/doctor"
+	"github.com/lkdash/lkdash/internal/lktest"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
@@ -59,5 +63,53 @@ func TestLiveBackendCaching(t *testing.T) {
 	}
 	if _, err := b.Fetch(ctx, ui.FetchRequest{Spec: source.Spec{Kind: source.KindEndpoint}}); err == nil {
 		t.Fatal("empty endpoint accepted")
+	}
+}
+
+// The dashboard's doctor runs doctor.Run on the request's source: each
+// check's start and end, then the summary, then the end of the stream; a
+// cancelled run still ends, its checks skipped.
+func TestLiveBackendDoctorStreams(t *testing.T) {
+	srv := lktest.Dedicated(t)
+	b := newBackend(nil)
+	spec := source.Spec{Kind: source.KindMint, ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	req := ui.DoctorRequest{Spec: spec, Options: tokens.Options{RoomName: "dash-doctor", ParticipantIdentity: "ada"},
+		Checks: []doctor.CheckName{doctor.CheckURL, doctor.CheckSignal}}
+	req.Keys.Explicit = spec.CheckConfig()
+	ch, err := b.Doctor(t.Context(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for u := range ch {
+		switch {
+		case u.Started != "":
+			got = append(got, "start "+string(u.Started))
+		case u.Result != nil:
+			got = append(got, string(u.Result.State)+" "+string(u.Result.Check))
+			if u.Result.Check == doctor.CheckURL && (u.Result.Details.Token == nil || u.Result.Details.Token.Signature != "verified") {
+				t.Errorf("the url check did not judge the token with the request's keys: %+v", u.Result.Details.Token)
+			}
+		case u.Summary != nil:
+			got = append(got, fmt.Sprintf("summary %d passed", u.Summary.Passed))
+		}
+	}
+	if want := "start url, PASS url, start signal, PASS signal, summary 2 passed"; strings.Join(got, ", ") != want {
+		t.Errorf("stream = %s, want %s", strings.Join(got, ", "), want)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	ch, err = b.Doctor(ctx, req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for u := range ch {
+		if u.Result != nil && u.Result.State != doctor.Skip {
+			t.Errorf("a cancelled run's %s: %s", u.Result.Check, u.Result.State)
+		}
+	}
+	if _, err := b.Doctor(t.Context(), ui.DoctorRequest{Spec: source.Spec{Kind: source.KindEndpoint}}); err == nil {
+		t.Error("a run on an incomplete source started")
 	}
 }

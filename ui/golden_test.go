@@ -186,3 +186,39 @@ func TestGoldenRosterNarrowFiltered(t *testing.T) {
 func TestGoldenRosterDetails(t *testing.T) {
 	runGoldenAt(t, 100, 30, rosterBackend(t), "history", keyMsg("j"), keyMsg("4"), waitScreen("EG_recorder"), keyMsg("down"), keyMsg("down"), keyMsg("down"), keyMsg("enter"))
 }
+
+// The Doctor panel after a whole run: every check passing but TURN
+// (the managed server hands out none), and a server whose addresses
+// cannot be reached (the selection follows the failure); and the
+// failing WebRTC check's details.
+func TestGoldenDoctor(t *testing.T) {
+	runs := map[string]func() []DoctorUpdate{"healthy": healthyRun, "failing": failingRun}
+	for _, name := range []string{"healthy", "failing"} {
+		for _, sz := range [][2]int{{100, 30}, {160, 45}} {
+			w, h := sz[0], sz[1]
+			t.Run(fmt.Sprintf("%s/%dx%d", name, w, h), func(t *testing.T) {
+				b := newDoctorBackend(newFetchBackend(t), runs[name]())
+				goldenFrame(t, doctorModel(t, b, w, h), w, h, "skipped in", keyMsg("D"))
+			})
+		}
+	}
+	t.Run("details/100x30", func(t *testing.T) {
+		b := newDoctorBackend(newFetchBackend(t), failingRun())
+		goldenFrame(t, doctorModel(t, b, 100, 30), 100, 30, "connectivity checks",
+			keyMsg("D"), waitScreen("skipped in"), keyMsg("7"), keyMsg("enter"))
+	})
+}
+
+// doctorModel is the dashboard on a backend that runs the doctor.
+func doctorModel(t *testing.T, b *doctorBackend, w, h int) Model {
+	t.Helper()
+	clk := newClock()
+	st := styles.New(styles.DefaultTheme(), false)
+	b.now = clk.Now
+	m := New(Config{
+		Spec:    source.Spec{Kind: source.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
+		Options: tokens.Options{RoomName: "demo", ParticipantIdentity: "alice"},
+		Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
+	})
+	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}

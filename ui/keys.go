@@ -23,6 +23,7 @@ type globalKeys struct {
 	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
 	Drill, RestartServer                       key.Binding
+	Doctor, DoctorQuick                        key.Binding
 }
 
 var globalBindings = globalKeys{
@@ -46,6 +47,8 @@ var globalBindings = globalKeys{
 	Interrupt:     bind("ctrl+c", "leave and quit (130)", "ctrl+c"),
 	Drill:         bind("d", "reconnect drill", "d"),
 	RestartServer: bind("R", "restart server + rejoin", "R"),
+	Doctor:        bind("D", "doctor", "D"),
+	DoctorQuick:   bind("c", "quick checks", "c"),
 }
 
 // keys returns the root's bindings, enabled for the current state. While
@@ -75,6 +78,8 @@ func (m Model) keys() globalKeys {
 	k.Original = on(k.Original, free && tc.refreshed)
 	k.Ask = on(k.Ask, free && tc.askable)
 	k.Drill = on(k.Drill, free && m.join == joined)
+	k.Doctor = on(k.Doctor, free && m.canDoctor())
+	k.DoctorQuick = on(k.DoctorQuick, free && m.canDoctor())
 	k.RestartServer = on(k.RestartServer, free && m.serverDied && m.cfg.DevServer != nil && m.join == notJoined && !m.devBuilding)
 	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {
 		b.SetEnabled(free)
@@ -92,7 +97,7 @@ type helpKeys struct {
 // ShortHelp implements help.KeyMap.
 func (h helpKeys) ShortHelp() []key.Binding {
 	g := h.global
-	return append(h.panel.ShortHelp(), g.RestartServer, g.Fetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.NextPanel, g.Help, g.Quit)
+	return append(h.panel.ShortHelp(), g.RestartServer, g.Fetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.Doctor, g.NextPanel, g.Help, g.Quit)
 }
 
 // FullHelp implements help.KeyMap.
@@ -100,7 +105,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
 	return append(h.panel.FullHelp(),
 		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.RestartServer},
-		[]key.Binding{g.Demo, g.AutoSubscribe},
+		[]key.Binding{g.Demo, g.AutoSubscribe, g.Doctor, g.DoctorQuick},
 		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original, g.Ask},
 		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},
 	)

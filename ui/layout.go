@@ -48,7 +48,7 @@ var (
 	wideGrid = grid{
 		{side: true, rows: []gridRow{
 			{1, []gridCell{cells(false, pSource)}},
-			{1, []gridCell{cells(false, pAgents)}},
+			{1, []gridCell{cells(false, pAgents, pDoctor)}},
 		}},
 		{rows: []gridRow{
 			{2, []gridCell{cells(false, pToken)}},
@@ -59,12 +59,12 @@ var (
 	// From sideBySideWidth: the form beside the token, the room below.
 	stackedGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(true, pSource), cells(false, pToken)}},
-		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline)}},
+		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline, pDoctor)}},
 	}}}
 	// Narrower: the token alone, everything else below it.
 	narrowGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(false, pToken)}},
-		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline)}},
+		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline, pDoctor)}},
 	}}}
 )
 

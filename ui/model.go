@@ -1,8 +1,8 @@
 // Package ui is lkdash's Bubble Tea dashboard: the source form, the token,
-// the room's event log, roster and agents, and the token timeline, each a
-// panel (see Panel) laid out for the terminal's size (see grid). It does no
-// I/O itself: fetching and joining go through Backend, everything else
-// through tea.Cmd closures.
+// the room's event log, roster and agents, the token timeline and the
+// doctor's checklist, each a panel (see Panel) laid out for the terminal's
+// size (see grid). It does no I/O itself: fetching, joining and the
+// doctor go through Backend, everything else through tea.Cmd closures.
 package ui
 
 import (
@@ -87,6 +87,7 @@ type Model struct {
 	roster rosterPanel
 	agents agentsPanel
 	tl     timeline
+	doc    doctorPanel
 
 	managed        managedServer      // zero until the managed server is up
 	standIns       map[string]bool    // stand-ins running or starting, by agent name
@@ -111,6 +112,12 @@ type Model struct {
 	path     *room.Path
 	pathNone bool
 	pathSeq  int
+
+	// The doctor run in progress: its id (stale updates carry an older
+	// one), its stream, and how to cancel it.
+	doctorID     int
+	doctorCh     <-chan DoctorUpdate
+	doctorCancel context.CancelFunc
 
 	tickGen int // current countdown tick chain; see tickMsg
 	ticking bool
@@ -160,6 +167,7 @@ func New(cfg Config) Model {
 		roster: newRosterPanel(st, cfg.Now),
 		agents: newAgentsPanel(st),
 		tl:     newTimeline(st, cfg.Now),
+		doc:    newDoctorPanel(st),
 
 		standIns:       map[string]bool{},
 		standInHandles: map[string]StandIn{},

@@ -72,6 +72,7 @@ const (
 	pRoster
 	pAgents
 	pTimeline
+	pDoctor
 	numPanels
 )
 
@@ -110,6 +111,7 @@ var panelSlots = [numPanels]slot{
 	pRoster:   place(func(m *Model) *rosterPanel { return &m.roster }),
 	pAgents:   place(func(m *Model) *agentsPanel { return &m.agents }),
 	pTimeline: place(func(m *Model) *timeline { return &m.tl }),
+	pDoctor:   place(func(m *Model) *doctorPanel { return &m.doc }),
 }
 
 // panel is the panel id names.

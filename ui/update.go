@@ -54,6 +54,8 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onDevServerReady(msg)
 	case createDispatchMsg, deleteDispatchMsg, toggleStandInMsg, standInDoneMsg:
 		return m.updateAgents(msg)
+	case doctorStartedMsg, doctorUpdateMsg, doctorCancelMsg:
+		return m.updateDoctor(msg)
 	case pathMsg:
 		return m.onPath(msg)
 	case outcome:
@@ -144,6 +146,9 @@ func (m Model) globalKey(msg tea.KeyMsg, k globalKeys) (Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.Drill):
 		m.drillPick = true
 		m.setStatus(drillPrompt(), false)
+	case key.Matches(msg, k.Doctor), key.Matches(msg, k.DoctorQuick):
+		m, cmd := m.startDoctor(key.Matches(msg, k.DoctorQuick))
+		return m, cmd, true
 	case key.Matches(msg, k.RestartServer):
 		m.rejoinOnReady, m.devBuilding = true, true
 		m.setStatus("restarting the local livekit-server…", false)
