@@ -18,5 +18,6 @@
 // Run runs them and streams each Result as it ends; Config.Block (see
 // room.Block) reproduces a hostile network on any machine. The package
 // prints nothing: lkdash doctor renders the results as text or JSON, the
-// dashboard as a checklist.
+// dashboard as a checklist, both in the words of Result.ProblemLines and
+// Details.Lines.
 package doctor
