@@ -186,7 +186,7 @@ func (r *relay) dialUpstream(req *http.Request, header http.Header) (*websocket.
 		if err == nil || (resp != nil && resp.StatusCode < 500) || ctx.Err() != nil {
 			break
 		}
-		fails = append(fails, tried{to, dialFailure(resp, err)})
+		fails = append(fails, tried{to, dialFailure(resp, err, presentedToken(req))})
 		if i == 0 { // the first choice failed: the region list may be stale
 			plan = r.replan(ctx, plan, presentedToken(req))
 		}
@@ -228,12 +228,16 @@ func upstreamTarget(to upstream, req *http.Request) string {
 	return target.String()
 }
 
-// dialFailure says why an upstream did not take a dial, for events.
-func dialFailure(resp *http.Response, err error) string {
+// dialFailure says why an upstream did not take a dial, for events,
+// without the token the dial presented.
+func dialFailure(resp *http.Response, err error, token string) string {
 	if resp != nil {
 		return resp.Status
 	}
-	return err.Error()
+	if token == "" {
+		return err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), token, "<token>")
 }
 
 // accepted records where a dial went; a dial that lands elsewhere than
