@@ -36,7 +36,10 @@ type burstResult struct {
 	roster       int             // roster size at the peak
 	dropped      int64
 	took         time.Duration // first join started → last one shown
-	batches      int
+	// mesh is how long, from the first join, until every joiner saw
+	// every other participant, as the joiners helper measured it.
+	mesh    time.Duration
+	batches int
 }
 
 func (r burstResult) percentile(p int) time.Duration {
@@ -45,21 +48,22 @@ func (r burstResult) percentile(p int) time.Duration {
 	return s[min(len(s)*p/100, len(s)-1)]
 }
 
-// joinBurst starts a managed livekit-server, joins the dashboard's model
-// to a room through room.Join, then has n SDK participants join in
-// parallel while the model consumes events the way Bubble Tea would (one
-// Update and one View per message), then has them all leave.
-func joinBurst(tb testing.TB, n int) burstResult {
+// joinBurst starts a managed livekit-server (nodes 1) or a local cluster,
+// joins the dashboard's model to a room through room.Join on node 1, then
+// has n SDK participants join in parallel, spread over the nodes, while
+// the model consumes events the way Bubble Tea would (one Update and one
+// View per message), then has them all leave.
+func joinBurst(tb testing.TB, n, nodes int) burstResult {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: tb.TempDir()})
+	c, err := devserver.StartCluster(ctx, devserver.Config{LogDir: tb.TempDir()}, nodes)
 	if err != nil {
-		tb.Fatalf("cannot start livekit-server: %v", err)
+		tb.Fatalf("cannot start %d livekit-server nodes: %v", nodes, err)
 	}
-	defer srv.Stop()
+	defer c.Stop()
 	name := fmt.Sprintf("burst-%d", time.Now().UnixNano())
-	mint := &tokens.Mint{ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	mint := &tokens.Mint{ServerURL: c.Nodes[0].URL, APIKey: devserver.DevKey, APISecret: devserver.DevSecret}
 	sess, err := room.Join(ctx, mint, tokens.Options{RoomName: name, ParticipantIdentity: "watcher"}, room.Config{})
 	if err != nil {
 		tb.Fatal(err)
@@ -106,11 +110,12 @@ func joinBurst(tb testing.TB, n int) burstResult {
 		}
 	}
 
-	joiners := startJoiners(tb, srv, name, n)
+	joiners := startJoiners(tb, c.URLs(), name, n)
 	start := time.Now()
 	consume(func() bool { return res.joined >= n }, "joining")
 	res.took = time.Since(start)
 	joiners.expect("joined")
+	res.mesh = joiners.mesh()
 	joiners.leaveAll()
 	consume(func() bool { return res.left >= n }, "leaving")
 	joiners.expect("left")
@@ -126,7 +131,7 @@ func joinBurst(tb testing.TB, n int) burstResult {
 // they leave, 300 participant_left, and no event was dropped.
 func TestLoad300Joins(t *testing.T) {
 	t.Parallel()
-	res := joinBurst(t, 300)
+	res := joinBurst(t, 300, 1)
 	if res.roster != 301 || res.joined != 300 || res.left != 300 || res.dropped != 0 {
 		t.Fatalf("roster peak %d, joined %d, left %d, dropped %d", res.roster, res.joined, res.left, res.dropped)
 	}
@@ -134,16 +139,32 @@ func TestLoad300Joins(t *testing.T) {
 		res.took.Round(time.Millisecond), res.batches, res.percentile(50), res.percentile(99), res.dropped)
 }
 
-// BenchmarkJoinBurst reports how long a participant_joined takes from the
-// session seeing it to the roster showing it, at p50 and p99, during a
-// burst of 300 joins, and how many events were dropped (must be 0).
+// BenchmarkJoinBurst runs the same burst of 300 joins into one room on
+// one node, then on a two-node cluster (joiners alternating between the
+// nodes, the watcher on node 1). For each it reports how long a
+// participant_joined takes from the session seeing it to the roster
+// showing it (p50, p99), how many events were dropped (must be 0), how long
+// the burst took to show and how long until all 300 saw each other; and
+// the two nodes' times as ratios of the one node's.
 func BenchmarkJoinBurst(b *testing.B) {
 	for b.Loop() {
-		res := joinBurst(b, 300)
-		b.ReportMetric(float64(res.percentile(50).Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(res.percentile(99).Microseconds())/1000, "p99-ms")
-		b.ReportMetric(float64(res.dropped), "dropped")
-		b.ReportMetric(res.took.Seconds(), "burst-s")
+		one := joinBurst(b, 300, 1)
+		two := joinBurst(b, 300, 2)
+		for _, r := range []struct {
+			suffix string
+			res    burstResult
+		}{{"1node", one}, {"2nodes", two}} {
+			if r.res.dropped != 0 {
+				b.Fatalf("%s: %d events dropped", r.suffix, r.res.dropped)
+			}
+			b.ReportMetric(float64(r.res.percentile(50).Microseconds())/1000, "p50-ms-"+r.suffix)
+			b.ReportMetric(float64(r.res.percentile(99).Microseconds())/1000, "p99-ms-"+r.suffix)
+			b.ReportMetric(float64(r.res.dropped), "dropped-"+r.suffix)
+			b.ReportMetric(r.res.took.Seconds(), "burst-s-"+r.suffix)
+			b.ReportMetric(r.res.mesh.Seconds(), "mesh-s-"+r.suffix)
+		}
+		b.ReportMetric(two.mesh.Seconds()/one.mesh.Seconds(), "mesh-2/1")
+		b.ReportMetric(two.took.Seconds()/one.took.Seconds(), "burst-2/1")
 	}
 }
 
@@ -164,8 +185,8 @@ type joinersProc struct {
 }
 
 // startJoiners runs n SDK participants joining room at once, in another
-// process.
-func startJoiners(tb testing.TB, srv *devserver.Server, room string, n int) *joinersProc {
+// process, spread over urls in turn.
+func startJoiners(tb testing.TB, urls []string, room string, n int) *joinersProc {
 	tb.Helper()
 	joinersBin.once.Do(func() {
 		dir, err := os.MkdirTemp("", "lkdash-joiners-")
@@ -183,7 +204,7 @@ func startJoiners(tb testing.TB, srv *devserver.Server, room string, n int) *joi
 	if joinersBin.err != nil {
 		tb.Fatal(joinersBin.err)
 	}
-	cmd := exec.Command(joinersBin.path, srv.URL, srv.APIKey, srv.APISecret, room, fmt.Sprint(n))
+	cmd := exec.Command(joinersBin.path, strings.Join(urls, ","), devserver.DevKey, devserver.DevSecret, room, fmt.Sprint(n))
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -218,6 +239,23 @@ func (p *joinersProc) expect(want string) {
 	case <-time.After(2 * time.Minute):
 		p.tb.Fatalf("joiners never printed %q", want)
 	}
+}
+
+// mesh reads the helper's "mesh SECONDS" line: how long, from the first
+// join, until every participant saw all the others.
+func (p *joinersProc) mesh() time.Duration {
+	p.tb.Helper()
+	select {
+	case line := <-p.lines:
+		var secs float64
+		if _, err := fmt.Sscanf(line, "mesh %g", &secs); err != nil {
+			p.tb.Fatalf("joiners: %q, want the mesh time", line)
+		}
+		return time.Duration(secs * float64(time.Second))
+	case <-time.After(2 * time.Minute):
+		p.tb.Fatal("joiners never saw each other")
+	}
+	return 0
 }
 
 // leaveAll makes every helper participant leave.
