@@ -352,6 +352,14 @@ func (r *relay) setOnFailover(f func(Failover)) {
 	r.mu.Unlock()
 }
 
-// apiURL is the relay as an HTTP base for the server's APIs: requests go
-// to the upstream in use.
-func (r *relay) apiURL() string { return "http://" + r.ln.Addr().String() + r.prefix }
+// apiURL is the HTTP base for the server's APIs (RoomService,
+// AgentDispatch). For a LiveKit Cloud URL it is that URL: the SDK's API
+// clients fail over between Cloud regions themselves, and they do it only
+// for Cloud hosts. For any other server it is the relay, which passes the
+// calls to the address in use, so that they follow a failover too.
+func (r *relay) apiURL() string {
+	if regionsURLFor(r.httpBase.String()) != "" {
+		return strings.TrimSuffix(r.httpBase.String(), "/")
+	}
+	return "http://" + r.ln.Addr().String() + r.prefix
+}

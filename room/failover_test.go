@@ -418,3 +418,23 @@ func regionsJSON(regions ...*livekit.RegionInfo) string {
 	}
 	return string(b)
 }
+
+// TestAPIURL: server API calls go through the relay, so that they follow
+// a failover, except for LiveKit Cloud, whose URL goes to the SDK's API
+// clients, which fail over between regions themselves.
+func TestAPIURL(t *testing.T) {
+	for in, relayed := range map[string]bool{"ws://127.0.0.1:7880": true, "wss://proj.livekit.cloud": false} {
+		r, err := newRelay(in, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.apiURL()
+		r.Close()
+		if relayed != strings.HasPrefix(got, strings.Replace(r.URL(), "ws://", "http://", 1)) {
+			t.Errorf("%s: API base %q", in, got)
+		}
+		if !relayed && got != "https://proj.livekit.cloud" {
+			t.Errorf("%s: API base %q", in, got)
+		}
+	}
+}

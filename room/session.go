@@ -280,8 +280,7 @@ func (s *Session) join(ctx context.Context, src tokens.ConfigurableSource, opts 
 		rl.Close()
 		return &JoinError{Reason: ReasonBadURL, Err: ferr, ServerURL: resp.ServerURL}
 	}
-	// The dispatch API goes through the relay, which proxies it to the
-	// address in use: after a failover it follows the session.
+	// After a failover the API calls follow the session (see apiURL).
 	s.agents.setClient(rl.apiURL(), s.cfg.APIKey, s.cfg.APISecret)
 	rl.setOnDial(s.onDial)
 
@@ -527,7 +526,7 @@ func (s *Session) TriggerRefresh(ctx context.Context) error {
 	}
 	// One attribute, not the metadata: the server merges attributes by key,
 	// so the participant's own metadata and attributes survive the demo.
-	client := lksdk.NewRoomServiceClient(s.relay.currentHTTP().String(), s.cfg.APIKey, s.cfg.APISecret)
+	client := lksdk.NewRoomServiceClient(s.relay.apiURL(), s.cfg.APIKey, s.cfg.APISecret)
 	_, err = client.UpdateParticipant(ctx, &livekit.UpdateParticipantRequest{
 		Room:       room.Name(),
 		Identity:   room.LocalParticipant.Identity(),
