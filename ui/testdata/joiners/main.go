@@ -5,10 +5,10 @@
 //	joiners URL[,URL…] API_KEY API_SECRET ROOM N
 //
 // Participant i joins through the i-th URL in turn (the nodes of a
-// cluster). It prints "joined" once all are in (or "error: …" and exits
-// 1), then "mesh SECONDS" once each sees every other participant of the
-// room (the others and one watcher), counted from its first join; it
-// disconnects them all when stdin closes and prints "left".
+// cluster). It prints "joined SECONDS" once all are in (or "error: …" and
+// exits 1), then "mesh SECONDS" once each sees every other participant of
+// the room (the others and one watcher), both counted from its first
+// join; it disconnects them all when stdin closes and prints "left".
 package main
 
 import (
@@ -64,7 +64,7 @@ func main() {
 	if err := <-errs; err != nil {
 		fail(err)
 	}
-	fmt.Println("joined")
+	fmt.Printf("joined %.3f\n", time.Since(start).Seconds())
 	if err := waitMesh(rooms, n, 2*time.Minute); err != nil {
 		fail(err)
 	}
