@@ -91,7 +91,7 @@ func newInviteCmd(s *streams) *cobra.Command {
 // link is a credential, and prints the secrets only when asked.
 func printInvite(s *streams, got invite.Invite, inv inviteFlags) error {
 	rep := inviteReport{ServerURL: got.ServerURL, Room: got.Room, Identity: got.Identity,
-		LocalOnly: got.LocalOnly(), Warning: credentialWarning(got, s.now()), Shown: inv.show}
+		LocalOnly: got.LocalOnly(), Warning: got.Warning(s.now()), Shown: inv.show}
 	if !got.ExpiresAt.IsZero() {
 		exp := got.ExpiresAt.UTC()
 		rep.ExpiresAt = &exp
@@ -124,17 +124,6 @@ func printInvite(s *streams, got invite.Invite, inv inviteFlags) error {
 	}
 	_, err = fmt.Fprintf(w, "\n%s", code.Render(style))
 	return err
-}
-
-// credentialWarning says plainly what the link lets its holder do.
-func credentialWarning(got invite.Invite, now time.Time) string {
-	until := "with no expiry (the token has no exp)"
-	if !got.ExpiresAt.IsZero() {
-		until = fmt.Sprintf("until %s (%s from now)", got.ExpiresAt.Local().Format("15:04:05 MST"),
-			got.ExpiresAt.Sub(now).Round(time.Second))
-	}
-	return fmt.Sprintf("The token and the link are a credential: whoever has them can join room %s as %s %s. "+
-		"Share them only with the person you invite.", textsafe.Line(got.Room, lineWidth), textsafe.Line(got.Identity, lineWidth), until)
 }
 
 // qrStyle decides whether and how to draw the QR code: "auto" draws only

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lkdash/lkdash/internal/format"
+	"github.com/lkdash/lkdash/internal/textsafe"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -73,6 +75,22 @@ func (i Invite) MeetURL() string {
 	q.Set("token", i.Token)
 	return MeetCustomURL + "?" + q.Encode()
 }
+
+// Warning says plainly what the invite lets whoever holds it do, and until
+// when (in now's time zone). The room and identity come from the token
+// source: they are made safe for a terminal.
+func (i Invite) Warning(now time.Time) string {
+	until := "with no expiry (the token has no exp)"
+	if !i.ExpiresAt.IsZero() {
+		until = fmt.Sprintf("until %s (%s from now)", i.ExpiresAt.In(now.Location()).Format("15:04:05 MST"),
+			format.Duration(i.ExpiresAt.Sub(now)))
+	}
+	return fmt.Sprintf("The token and the link are a credential: whoever has them can join room %s as %s %s. "+
+		"Share them only with the person you invite.", textsafe.Line(i.Room, nameWidth), textsafe.Line(i.Identity, nameWidth), until)
+}
+
+// nameWidth bounds a room or identity in Warning.
+const nameWidth = 200
 
 // LocalOnly reports whether the server URL names this machine (localhost
 // or a loopback address): then only this machine can use the invite.
