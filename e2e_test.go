@@ -45,6 +45,17 @@ func TestDashboardEndToEnd(t *testing.T) {
 	term.keys("u")
 	screen = term.waitFor("a refresh carrying the new attribute", time.Minute, "attributes_changed", "lkdash.refreshed_at")
 
+	// The Room panel: the room's settings as the managed server reports
+	// them, and an invite from its token endpoint, nothing secret shown.
+	term.keys("8")
+	term.waitFor("the room's settings", 30*time.Second, "[8 Room]", "departure_timeout 20 s", "empty_timeout", "RM_", "last one here")
+	term.keys("i")
+	invited := term.waitFor("an invite", 30*time.Second, "INVITE", "guest-", "enter shows")
+	if strings.Contains(invited, "meet.livekit.io") {
+		t.Errorf("the invite link is on screen before the user asked:\n%s", invited)
+	}
+	term.keys("Escape", "4")
+
 	// A second participant: `lkdash join` as Bob, through the dashboard's
 	// own token endpoint, into the dashboard's room.
 	endpoint := regexp.MustCompile(`token endpoint (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(term.log())

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"sync"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/doctor"
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/invite"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/standin"
 	"github.com/lkdash/lkdash/tokens"
@@ -18,9 +20,12 @@ import (
 // *room.Session is the session the real backend hands out, which manages
 // dispatches; the real backend also runs stand-in agents and the doctor.
 var (
-	_ ui.DispatchSession = (*room.Session)(nil)
-	_ ui.StandInBackend  = (*liveBackend)(nil)
-	_ ui.DoctorBackend   = (*liveBackend)(nil)
+	_ ui.DispatchSession   = (*room.Session)(nil)
+	_ ui.RoomSession       = (*room.Session)(nil)
+	_ ui.StandInBackend    = (*liveBackend)(nil)
+	_ ui.DoctorBackend     = (*liveBackend)(nil)
+	_ ui.InviteBackend     = (*liveBackend)(nil)
+	_ ui.RoomLookupBackend = (*liveBackend)(nil)
 )
 
 // liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
@@ -229,4 +234,38 @@ func (b *liveBackend) closeStandIns() {
 	for _, w := range ws {
 		_ = w.Close()
 	}
+}
+
+// Invite implements ui.InviteBackend: a token for a new identity in
+// req.Room from the source the spec describes, bypassing the cache (which
+// holds our own token). A literal token names one participant only, so
+// with the key pair the invite is minted instead.
+func (b *liveBackend) Invite(ctx context.Context, req ui.InviteRequest) (invite.Invite, error) {
+	spec := req.Spec
+	if spec.Kind == source.KindLiteral {
+		if spec.APIKey == "" || spec.APISecret == "" {
+			return invite.Invite{}, errors.New("a literal token is for one participant only: " +
+				"to invite someone, give the API key and secret, or use a source that issues tokens")
+		}
+		spec.Kind = source.KindMint
+	}
+	if spec.Mints() {
+		// A guest gets a participant's usual grants, not ours, and a
+		// short life.
+		spec.TTL, spec.Grants = req.TTL, tokens.Grants{}
+	}
+	src, err := spec.Build()
+	if err != nil {
+		return invite.Invite{}, err
+	}
+	return invite.New(ctx, src, tokens.Options{RoomName: req.Room})
+}
+
+// RoomExists implements ui.RoomLookupBackend with RoomService.
+func (b *liveBackend) RoomExists(ctx context.Context, req ui.RoomLookupRequest) (bool, error) {
+	r, err := room.LookupRoom(ctx, req.ServerURL, req.APIKey, req.APISecret, req.Name)
+	if err != nil {
+		return false, err
+	}
+	return r != nil && (req.SID == "" || r.GetSid() == req.SID), nil
 }

@@ -45,6 +45,9 @@ type Styles struct {
 	EventTime, EventType, EventText lipgloss.Style
 	Refresh, RefreshDetail          lipgloss.Style // TokenRefreshed entries
 	FlagOn, FlagOff                 lipgloss.Style
+	// QR draws a QR code's lines: dark modules on a light ground (none
+	// under NO_COLOR: the code is then drawn in the terminal's colours).
+	QR lipgloss.Style
 }
 
 // BackgroundFromEnv reads the terminal's background from COLORFGBG, which
@@ -126,6 +129,10 @@ func New(t Theme, noColor bool) Styles {
 	s.RefreshDetail = fg(t.Refresh)
 	s.FlagOn = fg(t.Good)
 	s.FlagOff = fg(t.Faint)
+	s.QR = lipgloss.NewStyle()
+	if !noColor {
+		s.QR = s.QR.Foreground(t.QRInk).Background(t.QRGround)
+	}
 	if noColor {
 		s.Refresh = s.Refresh.Underline(true)
 		s.Cursor = s.Cursor.Reverse(true)

@@ -15,6 +15,10 @@ type Theme struct {
 	Refresh         lipgloss.AdaptiveColor // TokenRefreshed entries
 	Border          lipgloss.AdaptiveColor
 	BadgeText       lipgloss.AdaptiveColor // text on a coloured badge
+	// QRInk and QRGround draw a QR code: scanners want dark modules on a
+	// light ground whatever the terminal's background, so they do not
+	// adapt. Basic ANSI colours, which every colour terminal has.
+	QRInk, QRGround lipgloss.Color
 }
 
 // DefaultTheme is the palette lkdash ships with.
@@ -29,5 +33,7 @@ func DefaultTheme() Theme {
 		Refresh:   lipgloss.AdaptiveColor{Light: "#8250df", Dark: "#bc8cff"},
 		Border:    lipgloss.AdaptiveColor{Light: "#d1d9e0", Dark: "#3d444d"},
 		BadgeText: lipgloss.AdaptiveColor{Light: "#ffffff", Dark: "#0d1117"},
+		QRInk:     lipgloss.Color("0"),  // black
+		QRGround:  lipgloss.Color("15"), // bright white
 	}
 }

@@ -74,7 +74,7 @@ func goldenFrame(t *testing.T, m Model, w, h int, waitFor string, msgs ...tea.Ms
 func presetModel(t *testing.T, clk *fakeClock, b *fakeBackend, w, h int) Model {
 	t.Helper()
 	st := styles.New(styles.DefaultTheme(), false)
-	b.now = clk.Now
+	b.now, b.clock = clk.Now, clk
 	m := New(Config{
 		Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: b.resp.ServerURL, Token: b.resp.ParticipantToken},
 		Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{}, AutoFetch: true,

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/invite"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
@@ -65,6 +67,7 @@ func baseClaims(iat time.Time, ttl time.Duration) map[string]any {
 
 type fakeBackend struct {
 	now     func() time.Time // stamps join progress; nil: t0
+	clock   *fakeClock       // the test's clock, which RoomExists moves on
 	mu      sync.Mutex
 	resp    tokens.Response
 	err     error
@@ -78,6 +81,45 @@ type fakeBackend struct {
 	check    ServerCheck
 	checkErr error
 	checks   []ServerCheckRequest
+	// rooms answers RoomExists in turn, the last one again and again;
+	// lookups records the requests.
+	rooms   []roomAnswer
+	lookups []RoomLookupRequest
+	// invite and inviteErr answer Invite; invites records the requests.
+	invite    invite.Invite
+	inviteErr error
+	invites   []InviteRequest
+}
+
+// roomAnswer is one answer of the fake RoomService: the clock moves on by
+// wait, then the room exists or not.
+type roomAnswer struct {
+	wait   time.Duration
+	exists bool
+}
+
+func (b *fakeBackend) RoomExists(_ context.Context, req RoomLookupRequest) (bool, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.lookups = append(b.lookups, req)
+	if len(b.rooms) == 0 {
+		return false, errors.New("no RoomService here")
+	}
+	a := b.rooms[0]
+	if len(b.rooms) > 1 {
+		b.rooms = b.rooms[1:]
+	}
+	if b.clock != nil {
+		b.clock.Advance(a.wait)
+	}
+	return a.exists, nil
+}
+
+func (b *fakeBackend) Invite(_ context.Context, req InviteRequest) (invite.Invite, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.invites = append(b.invites, req)
+	return b.invite, b.inviteErr
 }
 
 func (b *fakeBackend) CheckServer(_ context.Context, req ServerCheckRequest) (ServerCheck, error) {
@@ -158,10 +200,12 @@ type fakeSession struct {
 	path      room.Path
 	pathOK    bool
 	pathReads int
+	// after answers RoomAfterLeave; nil: the session has no key pair.
+	after *room.RoomState
 }
 
 func newFakeSession(resp tokens.Response) *fakeSession {
-	return &fakeSession{ch: make(chan room.Event, 16), resp: resp}
+	return &fakeSession{ch: make(chan room.Event, 64), resp: resp}
 }
 func (s *fakeSession) Events() <-chan room.Event { return s.ch }
 func (s *fakeSession) Response() tokens.Response { return s.resp }
@@ -218,6 +262,14 @@ func (s *fakeSession) Leave() {
 		close(s.ch)
 	}
 }
+func (s *fakeSession) RoomAfterLeave(context.Context) (room.RoomState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.after == nil {
+		return room.RoomState{}, room.ErrNoCredentials
+	}
+	return *s.after, nil
+}
 func (s *fakeSession) Left() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -230,6 +282,9 @@ func testModel(t testing.TB, clk *fakeClock, b *fakeBackend, w, h int) Model {
 	st := styles.New(styles.DefaultTheme(), false)
 	if b.now == nil {
 		b.now = clk.Now
+	}
+	if b.clock == nil {
+		b.clock = clk
 	}
 	m := New(Config{
 		Spec:    source.Spec{Kind: source.KindEndpoint, Endpoint: "http://127.0.0.1:7890/token", APIKey: "devkey", APISecret: "secret"},
@@ -409,4 +464,11 @@ func joinNow(t testing.TB, m Model) Model {
 	t.Helper()
 	m, cmd := sendCmd(t, m, keyMsg("j"))
 	return pump(t, m, cmd, isJoinOutcome)
+}
+
+// joinedRoster joins the fake room and applies every event queued.
+func joinedRoster(t *testing.T, b *fakeBackend, w, h int) Model {
+	t.Helper()
+	m := joinNow(t, fetched(t, testModel(t, newClock(), b, w, h)))
+	return send(t, m, streamMsg{id: m.joinID, evs: drain(b.sess.ch)})
 }

@@ -1,6 +1,10 @@
 package ui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"slices"
+
+	"github.com/charmbracelet/bubbles/key"
+)
 
 // bind builds a binding shown in help as help/desc.
 func bind(help, desc string, keys ...string) key.Binding {
@@ -22,7 +26,7 @@ type globalKeys struct {
 	Copy, CopyJSON, Export, Original, Ask      key.Binding
 	NextPanel, PrevPanel, GoPanel              key.Binding
 	Help, Quit, Interrupt                      key.Binding
-	Drill, RestartServer                       key.Binding
+	Drill, RestartServer, Invite               key.Binding
 	Doctor, DoctorQuick                        key.Binding
 }
 
@@ -49,6 +53,7 @@ var globalBindings = globalKeys{
 	RestartServer: bind("R", "restart server + rejoin", "R"),
 	Doctor:        bind("D", "doctor", "D"),
 	DoctorQuick:   bind("c", "quick checks", "c"),
+	Invite:        bind("i", "invite someone", "i"),
 }
 
 // keys returns the root's bindings, enabled for the current state. While
@@ -81,10 +86,36 @@ func (m Model) keys() globalKeys {
 	k.Doctor = on(k.Doctor, free && m.canDoctor())
 	k.DoctorQuick = on(k.DoctorQuick, free && m.canDoctor())
 	k.RestartServer = on(k.RestartServer, free && m.serverDied && m.cfg.DevServer != nil && m.join == notJoined && !m.devBuilding)
+	k.Invite = on(k.Invite, free && m.canInvite())
 	for _, b := range []*key.Binding{&k.NextPanel, &k.PrevPanel, &k.GoPanel, &k.Help, &k.Quit} {
 		b.SetEnabled(free)
 	}
+	shadow(m.focused(), &k.Fetch, &k.Refetch, &k.Join, &k.Leave, &k.ServerRefresh, &k.Demo, &k.AutoSubscribe,
+		&k.Copy, &k.CopyJSON, &k.Export, &k.Original, &k.Ask, &k.NextPanel, &k.PrevPanel, &k.GoPanel,
+		&k.Help, &k.Quit, &k.Drill, &k.RestartServer, &k.Doctor, &k.DoctorQuick, &k.Invite)
 	return k
+}
+
+// shadow disables the root's bindings that share a key with an enabled
+// binding of the focused panel: the key then reaches the panel, and help
+// lists it once (the Room panel's "y" copies the invite link, not the
+// token).
+func shadow(p panelView, bs ...*key.Binding) {
+	taken := map[string]bool{}
+	for _, group := range p.FullHelp() {
+		for _, b := range group {
+			if b.Enabled() {
+				for _, k := range b.Keys() {
+					taken[k] = true
+				}
+			}
+		}
+	}
+	for _, b := range bs {
+		if slices.ContainsFunc(b.Keys(), func(k string) bool { return taken[k] }) {
+			b.SetEnabled(false)
+		}
+	}
 }
 
 // helpKeys is the help bar's key map: the focused panel's bindings first,
@@ -105,7 +136,7 @@ func (h helpKeys) FullHelp() [][]key.Binding {
 	g := h.global
 	return append(h.panel.FullHelp(),
 		[]key.Binding{g.Fetch, g.Refetch, g.Join, g.Leave, g.ServerRefresh, g.Drill, g.RestartServer},
-		[]key.Binding{g.Demo, g.AutoSubscribe, g.Doctor, g.DoctorQuick},
+		[]key.Binding{g.Demo, g.AutoSubscribe, g.Doctor, g.DoctorQuick, g.Invite},
 		[]key.Binding{g.Copy, g.CopyJSON, g.Export, g.Original, g.Ask},
 		[]key.Binding{g.NextPanel, g.PrevPanel, g.GoPanel, g.Help, g.Quit, g.Interrupt},
 	)

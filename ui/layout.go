@@ -52,19 +52,19 @@ var (
 		}},
 		{rows: []gridRow{
 			{2, []gridCell{cells(false, pToken)}},
-			{2, []gridCell{cells(false, pEvents), cells(false, pRoster)}},
+			{2, []gridCell{cells(false, pEvents), cells(false, pRoster, pRoom)}},
 			{1, []gridCell{cells(false, pTimeline)}},
 		}},
 	}
 	// From sideBySideWidth: the form beside the token, the room below.
 	stackedGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(true, pSource), cells(false, pToken)}},
-		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline, pDoctor)}},
+		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom)}},
 	}}}
 	// Narrower: the token alone, everything else below it.
 	narrowGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(false, pToken)}},
-		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline, pDoctor)}},
+		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom)}},
 	}}}
 )
 
@@ -87,6 +87,8 @@ func sideWidth(w int) int { return min(max(w*2/7, 34), 52) }
 type layout struct {
 	body int // lines between the header and the help
 	cols []column
+	// noHeader, noHelp: a full-screen panel needs their lines too.
+	noHeader, noHelp bool
 }
 
 type column struct {
@@ -105,6 +107,7 @@ type cell struct {
 	w     int
 	shown panelID
 	tabs  []panelID
+	bare  bool // drawn without a box (see fullScreen)
 }
 
 // computeLayout places the panels: widths from the grid, then each
@@ -112,6 +115,10 @@ type cell struct {
 // and which of them the user touched last.
 func (m *Model) computeLayout() layout {
 	l := layout{body: m.h - 1 - m.helpHeight()}
+	if id, ok := m.fullScreen(&l); ok {
+		l.cols = []column{{w: m.w, rows: []row{{h: l.body, cells: []cell{{w: m.w, shown: id, tabs: []panelID{id}, bare: true}}}}}}
+		return l
+	}
 	g := gridFor(m.w)
 	for ci, gc := range g {
 		col := column{w: splitWidth(m.w, len(g), ci, gc.side, func(i int) bool { return g[i].side })}
@@ -134,6 +141,27 @@ func (m *Model) computeLayout() layout {
 		l.cols = append(l.cols, col)
 	}
 	return l
+}
+
+// fullScreen is the panel that takes the whole body, unboxed, and
+// whether one does: the Room panel while it has the focus and a revealed
+// invite whose QR code fits the terminal. A token-sized link makes a code
+// of 85×43 to 89×45 cells, more than any cell of the grids holds (a box
+// around it would only add to the light margin it has); when the code
+// needs them, the help bar's line and then the header's go too (the
+// panel names its keys beside the code).
+func (m *Model) fullScreen(l *layout) (panelID, bool) {
+	w, h, ok := m.room.qrSize()
+	if !ok || m.focus != pRoom || w > m.w || h > m.h {
+		return pRoom, false
+	}
+	if h > l.body {
+		l.body, l.noHelp = m.h-1, true
+	}
+	if h > l.body {
+		l.body, l.noHeader = m.h, true
+	}
+	return pRoom, true
 }
 
 // splitWidth is the width of item i of n sharing total: a side item gets
@@ -287,7 +315,11 @@ func (m *Model) relayout() {
 				for _, id := range cl.tabs { // hidden tabs get the size they will show at
 					// Only a change reaches the panel: resizing rebuilds
 					// tables and would lose their cursor.
-					if sz := [2]int{cl.w - 2, r.h - 2}; m.sizes[id] != sz {
+					sz := [2]int{cl.w - 2, r.h - 2}
+					if cl.bare {
+						sz = [2]int{cl.w, r.h}
+					}
+					if m.sizes[id] != sz {
 						m.sizes[id] = sz
 						panelSlots[id].setSize(m, sz[0], sz[1])
 					}

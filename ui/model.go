@@ -88,6 +88,7 @@ type Model struct {
 	agents agentsPanel
 	tl     timeline
 	doc    doctorPanel
+	room   roomPanel
 
 	managed        managedServer      // zero until the managed server is up
 	standIns       map[string]bool    // stand-ins running or starting, by agent name
@@ -105,6 +106,13 @@ type Model struct {
 	media      mediaState
 	sess       Session
 	joinCancel context.CancelFunc
+	// roomName and localIdentity are the joined room and who we are in
+	// it, from Connected; an invite is for that room, another identity.
+	roomName, localIdentity string
+	inviteSeq               int // the latest invite asked for
+	// watch follows the room after we left it; its gen drops answers
+	// about an earlier leave.
+	watch roomWatch
 
 	// path is the media path of the session, as last read (see pathMsg);
 	// pathNone says the last reading found none; pathSeq drops a reading
@@ -158,16 +166,18 @@ func New(cfg Config) Model {
 	h.Styles.ShortDesc, h.Styles.FullDesc = st.Help, st.Help
 	h.Styles.ShortSeparator, h.Styles.FullSeparator = st.Faint, st.Faint
 	ctx, cancel := context.WithCancel(context.Background())
+	clip := clipboard{out: cfg.Output, tmux: os.Getenv("TMUX") != ""}
 	m := Model{
 		cfg: cfg, now: cfg.Now, log: cfg.Log, ctx: ctx, cancel: cancel,
 		st: st, help: h,
 		src:    newSourcePanel(st, cfg.Spec, cfg.Options, cfg.Caching),
-		tok:    newTokenPanel(st, cfg.Now, clipboard{out: cfg.Output, tmux: os.Getenv("TMUX") != ""}),
+		tok:    newTokenPanel(st, cfg.Now, clip),
 		evs:    newEventLog(st),
 		roster: newRosterPanel(st, cfg.Now),
 		agents: newAgentsPanel(st),
 		tl:     newTimeline(st, cfg.Now),
 		doc:    newDoctorPanel(st),
+		room:   newRoomPanel(st, cfg.Now, clip),
 
 		standIns:       map[string]bool{},
 		standInHandles: map[string]StandIn{},

@@ -129,7 +129,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []panelID{pToken, pEvents, pRoster, pAgents, pTimeline, pDoctor, pSource}
+	want := []panelID{pToken, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom, pSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -137,7 +137,7 @@ func TestFocusCycles(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyMsg("shift+tab"))
-	if m.focus != pDoctor {
+	if m.focus != pRoom {
 		t.Fatalf("shift+tab: focus %v", m.focus)
 	}
 	// In a field, tab moves to the next field instead of the next panel.
@@ -320,9 +320,13 @@ func TestTokenRefreshedSwitchesAndToggles(t *testing.T) {
 	if b.sess.refreshs != 1 {
 		t.Fatal("TriggerRefresh not called")
 	}
-	// leaving makes further events of that session stale
+	// leaving makes further events of that session stale; with the key
+	// pair it then asks whether the room still exists
 	m, cmd = sendCmd(t, m, keyMsg("l"))
-	findMsg[leaveDoneMsg](t, cmd)
+	findMsg[roomAfterLeaveMsg](t, cmd)
+	if !b.sess.Left() {
+		t.Fatal("Leave not called")
+	}
 	if m.join != notJoined || m.keys().Leave.Enabled() {
 		t.Fatal("still joined after l")
 	}
@@ -457,7 +461,7 @@ func TestKindSelectorAndMintGrants(t *testing.T) {
 	}
 	m = cursorTo(t, m, fKind)
 	m = send(t, m, keyMsg("left"), keyMsg("left"), keyMsg("left"), keyMsg("left"))
-	if m.src.kind != source.KindLiteral || strings.Contains(m.View(), "Room ") {
+	if m.src.kind != source.KindLiteral || strings.Contains(m.src.View(), "Room ") {
 		t.Fatalf("literal: kind %s, options shown:\n%s", m.src.kind, m.View())
 	}
 }

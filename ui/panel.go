@@ -73,6 +73,7 @@ const (
 	pAgents
 	pTimeline
 	pDoctor
+	pRoom
 	numPanels
 )
 
@@ -112,6 +113,7 @@ var panelSlots = [numPanels]slot{
 	pAgents:   place(func(m *Model) *agentsPanel { return &m.agents }),
 	pTimeline: place(func(m *Model) *timeline { return &m.tl }),
 	pDoctor:   place(func(m *Model) *doctorPanel { return &m.doc }),
+	pRoom:     place(func(m *Model) *roomPanel { return &m.room }),
 }
 
 // panel is the panel id names.

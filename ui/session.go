@@ -14,6 +14,7 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	}
 	m.join = joining
 	m.joinID++
+	m.watch.gen++ // a room left earlier is no longer followed
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.joinCancel = cancel
 	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), AutoSubscribe: m.media.autoSub}
@@ -51,6 +52,7 @@ func (m Model) joinFailed(err error) (Model, tea.Cmd) {
 // onConnected shows the joined token and starts what follows a join.
 func (m Model) onConnected(c room.Connected) (Model, tea.Cmd) {
 	m.join = joined
+	m.roomName, m.localIdentity = c.Room, c.Local.Identity
 	resp := m.sess.Response()
 	check, _ := m.signerKeys().For(c.Token, resp.ServerURL)
 	shown := &shownToken{tok: c.Token, resp: resp, origin: "joined", at: m.now()}
@@ -114,5 +116,5 @@ func (m Model) leave() (Model, tea.Cmd) {
 	if sess == nil {
 		return m, left
 	}
-	return m, tea.Batch(left, leaveCmd(sess))
+	return m, tea.Batch(left, m.leaveSession(sess))
 }

@@ -58,6 +58,14 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.updateDoctor(msg)
 	case pathMsg:
 		return m.onPath(msg)
+	case inviteDoneMsg:
+		return m.onInviteDone(msg)
+	case roomAfterLeaveMsg:
+		return m.onRoomAfterLeave(msg)
+	case roomPollMsg:
+		return m.onRoomPoll(msg)
+	case roomAnswerMsg:
+		return m.onRoomAnswer(msg)
 	case outcome:
 		if text, isErr := msg.status(); text != "" {
 			m.setStatus(text, isErr)
@@ -143,6 +151,9 @@ func (m Model) globalKey(msg tea.KeyMsg, k globalKeys) (Model, tea.Cmd, bool) {
 		return m, m.send(pToken, tokenFlipMsg{}), true
 	case key.Matches(msg, k.Ask):
 		return m, m.send(pToken, tokenAskMsg{}), true
+	case key.Matches(msg, k.Invite):
+		m, cmd := m.startInvite()
+		return m, cmd, true
 	case key.Matches(msg, k.Drill):
 		m.drillPick = true
 		m.setStatus(drillPrompt(), false)

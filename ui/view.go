@@ -29,7 +29,11 @@ func (m Model) View() string {
 		y := 0
 		for _, r := range c.rows {
 			for _, cl := range r.cells {
-				for i, line := range m.cellBox(cl, r.h) {
+				box := m.cellBox
+				if cl.bare {
+					box = m.bareCell
+				}
+				for i, line := range box(cl, r.h) {
 					out[y+i] += line
 				}
 			}
@@ -38,15 +42,20 @@ func (m Model) View() string {
 	}
 	// Boxes are drawn at exact widths, so lines join by concatenation;
 	// lipgloss.Join* would measure every cell of the frame again.
+	if !l.noHeader {
+		out = append([]string{m.header()}, out...)
+	}
+	if !l.noHelp {
+		out = append(out, m.cache.help)
+	}
 	var b strings.Builder
 	b.Grow(m.w * m.h * 2)
-	b.WriteString(m.header())
-	for _, line := range out {
-		b.WriteByte('\n')
+	for i, line := range out {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
 		b.WriteString(line)
 	}
-	b.WriteByte('\n')
-	b.WriteString(m.cache.help)
 	return b.String()
 }
 
@@ -88,6 +97,20 @@ func (m Model) cellBox(c cell, h int) []string {
 		}
 	}
 	return m.box(title, m.panel(c.shown).View(), c.w, h, focused)
+}
+
+// bareCell draws a cell's panel without a box, h lines of c.w cells.
+func (m Model) bareCell(c cell, h int) []string {
+	lines := strings.Split(m.panel(c.shown).View(), "\n")
+	out := make([]string, h)
+	for i := range out {
+		if i < len(lines) {
+			out[i] = pad(lines[i], c.w)
+		} else {
+			out[i] = strings.Repeat(" ", c.w)
+		}
+	}
+	return out
 }
 
 // viewCache holds the layout and the help bar, which change only in Update.
