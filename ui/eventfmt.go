@@ -84,6 +84,8 @@ func headline(ev room.Event) string {
 			why = ": " + e.Reason
 		}
 		return e.Participant.Identity + " left" + why + " · "
+	case room.TrackChain:
+		return e.Identity + " " + e.Track.Media() + ": " + chainVerdict(e) + " · "
 	}
 	return ""
 }

@@ -34,6 +34,7 @@ type rosterPanel struct {
 	// they are formatted only when their details are shown.
 	history map[string][]room.Event
 	recv    map[string]room.TrackStats // track SID → latest receive figures, while subscribed
+	chains  chainBook                  // each track's latest chain
 
 	table  table.Model
 	ids    []string // identity of each table row (the filter's matches)
@@ -68,7 +69,7 @@ func newRosterPanel(st *styles.Styles, now func() time.Time) rosterPanel {
 		Selected: st.Cursor,
 	}))
 	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]room.Event{},
-		recv: map[string]room.TrackStats{}, table: t, input: in}
+		recv: map[string]room.TrackStats{}, chains: chainBook{}, table: t, input: in}
 }
 
 // SetSize sets the inner size (inside the border).
@@ -181,6 +182,7 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 		r.people.Reset()
 		clear(r.history)
 		clear(r.recv)
+		clear(r.chains)
 		r.rebuild()
 	case tea.KeyMsg:
 		return r.onKey(msg)
@@ -194,6 +196,13 @@ func (r *rosterPanel) onEvent(ev room.Event) bool {
 	case room.Connected:
 		clear(r.history)
 		clear(r.recv)
+		clear(r.chains)
+	case room.TrackChain:
+		// Shown by the details; the list marks a participant whose chain
+		// broke, so the rows change only when that mark may.
+		was := r.chains.alarming(e.Identity)
+		r.chains.keep(e)
+		return was != r.chains.alarming(e.Identity)
 	case room.TrackStats:
 		// Shown by the details view as it renders; the rows do not change.
 		r.recv[e.Track.SID] = e
@@ -202,6 +211,9 @@ func (r *rosterPanel) onEvent(ev room.Event) bool {
 		delete(r.recv, e.Track.SID)
 	case room.TrackUnpublished:
 		delete(r.recv, e.Track.SID)
+		delete(r.chains[e.Identity], chainID{sid: e.Track.SID})
+	case room.ParticipantLeft:
+		delete(r.chains, e.Participant.Identity)
 	}
 	r.remember(ev)
 	if l, ok := ev.(room.ParticipantLeft); ok && l.Participant.Identity == r.detail && r.gone == nil {
@@ -316,7 +328,10 @@ func (r rosterPanel) row(m *room.Member, cols []table.Column) table.Row {
 		w := max(c.Width, 1)
 		switch c.Title {
 		case colMark:
-			if m.Speaking {
+			switch {
+			case r.chains.alarming(m.Identity):
+				row[i] = "!" // see the details: a track's chain is broken
+			case m.Speaking:
 				row[i] = "●"
 			}
 		case colIdentity:
@@ -468,7 +483,11 @@ func (r rosterPanel) View() string {
 		body = r.table.View()
 	}
 	n := r.people.Len()
-	status := r.st.Muted.Render(format.Count(n, "participant") + " · enter for details")
+	legend := ""
+	if r.chains.anyAlarming() {
+		legend = " · ! a track's chain is broken"
+	}
+	status := r.st.Muted.Render(format.Count(n, "participant") + legend + " · enter for details")
 	if r.typing || r.filter != "" {
 		status = r.input.View()
 	}

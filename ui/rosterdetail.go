@@ -88,17 +88,31 @@ func (r rosterPanel) detailLines() []string {
 	return append(out, r.historyLines(m.Identity)...)
 }
 
-// trackLines is a line per track, with what we receive of it.
+// trackLines is a line per track, with what we receive of it and its
+// chain, then our publications the server refused.
 func (r rosterPanel) trackLines(m room.Member, vw int) []string {
-	if len(m.Tracks) == 0 {
+	refused := r.chains.refused(m.Identity)
+	if len(m.Tracks) == 0 && len(refused) == 0 {
 		return []string{r.st.Muted.Render("none")}
 	}
 	var ts []string
 	for _, t := range m.Tracks {
 		ts = append(ts, textsafe.Line(trackLine(t), vw))
-		if s, ok := r.recv[t.SID]; ok {
+		s, receiving := r.recv[t.SID]
+		if receiving {
 			ts = append(ts, r.st.Muted.Render(textsafe.Line("  ↓ "+receiveLine(s), vw)))
 		}
+		if c, ok := r.chains[m.Identity][chainID{sid: t.SID}]; ok {
+			live := ""
+			if receiving {
+				live = format.Count(int(s.Packets), "packet") + ", " + fmtBitrate(s.BitrateBPS)
+			}
+			ts = append(ts, chainLines(r.st, c, live, vw)...)
+		}
+	}
+	for _, c := range refused {
+		ts = append(ts, textsafe.Line(trackLine(c.Track)+" · not published", vw))
+		ts = append(ts, chainLines(r.st, c, "", vw)...)
 	}
 	return ts
 }
@@ -200,7 +214,9 @@ func trackLine(t room.Track) string {
 	if t.Muted {
 		parts = append(parts, "muted")
 	}
-	parts = append(parts, t.SID)
+	if t.SID != "" {
+		parts = append(parts, t.SID)
+	}
 	return strings.Join(parts, " · ")
 }
 
