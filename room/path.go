@@ -124,6 +124,12 @@ func selectedPath(name string, pc *webrtc.PeerConnection) (Path, bool) {
 		return Path{}, false
 	}
 	ice := pc.SCTP().Transport().ICETransport()
+	// pion reads the transport's gatherer without its lock, and the
+	// transport sets it when it starts; its state leaves "new" (an atomic
+	// store) only after that, so checking it first orders the two.
+	if s := ice.State(); s == webrtc.ICETransportStateNew || s == webrtc.ICETransportStateUnknown {
+		return Path{}, false
+	}
 	pair, err := ice.GetSelectedCandidatePair()
 	if err != nil || pair == nil || pair.Local == nil || pair.Remote == nil {
 		return Path{}, false
