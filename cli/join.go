@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/hooks"
@@ -34,31 +35,8 @@ func newJoinCmd(s *streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "join",
 		Short: "Join a room headless and print its events as JSON lines",
-		Long: "Join fetches a token through any source, joins the room and prints one JSON object\n" +
-			"per event (connected, participant_joined, token_refreshed, reconnect_attempt,\n" +
-			"disconnected, …) until --for elapses or Ctrl-C, then leaves and prints a summary of\n" +
-			"every token's window. With nothing configured it starts the managed local LiveKit\n" +
-			"server and mints a dev token; if that server dies, join ends at once.\n\n" +
-			"Media: --publish-demo sends a looping test pattern and tone,\n" +
-			"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
-			"receives what others publish and --stats prints what arrives, per track.\n" +
-			"track_chain says, per track, which link between it and its media fails and why\n" +
-			"(muted, canSubscribe, the publisher's permissions, paused, no packets); room\n" +
-			"reports the room's settings and, when you are the last one, when it closes after\n" +
-			"you leave (with the key pair, a last room line says whether it still exists).\n\n" +
-			"Data: every data packet, text stream (on --topic and the agents' topics), byte\n" +
-			"stream and RPC that reaches us is printed; a stream on a topic nobody handles,\n" +
-			"which the SDK drops silently, is counted and named (stream_unhandled).\n" +
-			"--send-text and --send-file send streams, --rpc-call calls a method and prints the\n" +
-			"response or the error with its round-trip time, and --rpc-echo answers calls, so\n" +
-			"two joins can test each other. With the managed server, its webhooks are printed\n" +
-			"after the room events they report.\n\n" +
-			"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
-			"reconnect presented and how long recovery took (drill_result). kill-node and\n" +
-			"stop-node end the server node that hosts the room (SIGKILL; SIGTERM), so they need\n" +
-			"the managed server: --nodes 2 or more runs it as a local cluster on a Redis\n" +
-			"(redis-server from PATH), and the session fails over to the surviving nodes.\n\n" + sourceHelp(),
-		Args: noArgs,
+		Long:  joinHelp + sourceHelp(),
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
 			if err := pub.check(jf.autoSubscribe); err != nil {
@@ -124,22 +102,53 @@ func newJoinCmd(s *streams) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	fl := cmd.Flags()
+	jf.register(fl)
+	pub.register(fl)
+	fl.DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
+	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
+	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
+	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "stats", "stats-interval")
+	data.register(fl)
+	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
+	inGroup(fl, groupData, "topic", "send-text", "send-file", "rpc-call", "rpc-echo", "rpc-timeout", "publish-data", "data-topic")
+	return cmd
+}
+
+// joinHelp is join's long help, before the source help.
+const joinHelp = "Join fetches a token through any source, joins the room and prints one JSON object\n" +
+	"per event (connected, participant_joined, token_refreshed, reconnect_attempt,\n" +
+	"disconnected, …) until --for elapses or Ctrl-C, then leaves and prints a summary of\n" +
+	"every token's window. With nothing configured it starts the managed local LiveKit\n" +
+	"server and mints a dev token; if that server dies, join ends at once.\n\n" +
+	"Media: --publish-demo sends a looping test pattern and tone,\n" +
+	"--publish sends a media file once, --publish-data one data message; --auto-subscribe\n" +
+	"receives what others publish and --stats prints what arrives, per track.\n" +
+	"track_chain says, per track, which link between it and its media fails and why\n" +
+	"(muted, canSubscribe, the publisher's permissions, paused, no packets); room\n" +
+	"reports the room's settings and, when you are the last one, when it closes after\n" +
+	"you leave (with the key pair, a last room line says whether it still exists).\n\n" +
+	"Data: every data packet, text stream (on --topic and the agents' topics), byte\n" +
+	"stream and RPC that reaches us is printed; a stream on a topic nobody handles,\n" +
+	"which the SDK drops silently, is counted and named (stream_unhandled).\n" +
+	"--send-text and --send-file send streams, --rpc-call calls a method and prints the\n" +
+	"response or the error with its round-trip time, and --rpc-echo answers calls, so\n" +
+	"two joins can test each other. With the managed server, its webhooks are printed\n" +
+	"after the room events they report.\n\n" +
+	"--drill runs a reconnect drill after --drill-after and reports which token the\n" +
+	"reconnect presented and how long recovery took (drill_result). kill-node and\n" +
+	"stop-node end the server node that hosts the room (SIGKILL; SIGTERM), so they need\n" +
+	"the managed server: --nodes 2 or more runs it as a local cluster on a Redis\n" +
+	"(redis-server from PATH), and the session fails over to the surviving nodes.\n\n"
+
+// register adds join's session flags.
+func (jf *joinFlags) register(fl *pflag.FlagSet) {
 	fl.DurationVar(&jf.forDur, "for", 0, "leave after this long (default: until Ctrl-C)")
 	fl.DurationVar(&jf.refreshAfter, "refresh-after", 0, "after this long, set the participant attribute "+room.RefreshAttribute+" so the server pushes a refreshed token")
 	fl.StringVar(&jf.drill, "drill", "", "reconnect drill to run: "+drillNames())
 	fl.DurationVar(&jf.drillAfter, "drill-after", 2*time.Second, "when to run --drill, after joining")
 	fl.IntVar(&jf.nodes, "nodes", 1, fmt.Sprintf("with no source configured: run the managed server as a local cluster of this many nodes (up to %d) sharing a Redis", devserver.MaxNodes))
 	fl.BoolVar(&jf.autoSubscribe, "auto-subscribe", false, "subscribe to remote tracks (prints track_subscribed)")
-	pub.register(fl)
-	fl.DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
-	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
-	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
 	inGroup(fl, groupSession, "for", "refresh-after", "drill", "drill-after", "nodes")
-	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "stats", "stats-interval")
-	data.register(fl)
-	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
-	inGroup(fl, groupData, "topic", "send-text", "send-file", "rpc-call", "rpc-echo", "rpc-timeout", "publish-data", "data-topic")
-	return cmd
 }
 
 func drillNames() string {
