@@ -3,6 +3,7 @@
 package format
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -43,4 +44,48 @@ func Count(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Latency is a short duration at millisecond resolution, for round trips
+// and delays: "0.4 ms", "12 ms", "1534 ms", and seconds from ten on
+// ("19.0 s"). The sign is dropped (see SignedLatency).
+func Latency(d time.Duration) string {
+	if d < 0 {
+		d = -d
+	}
+	ms := float64(d) / float64(time.Millisecond)
+	switch {
+	case ms < 10:
+		return fmt.Sprintf("%.1f ms", ms)
+	case ms < 10000:
+		return fmt.Sprintf("%.0f ms", ms)
+	}
+	return fmt.Sprintf("%.1f s", ms/1000)
+}
+
+// SignedLatency is Latency with its sign: "+12 ms", "-0.8 ms", "+0.0 ms".
+func SignedLatency(d time.Duration) string {
+	if d < 0 {
+		return "-" + Latency(d)
+	}
+	return "+" + Latency(d)
+}
+
+// Bytes is a size for people: "512 B", "1.5 KiB", "12 MiB".
+func Bytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return strconv.FormatInt(n, 10) + " B"
+	}
+	v, u := float64(n)/unit, "KiB"
+	for _, next := range []string{"MiB", "GiB", "TiB"} {
+		if v < unit {
+			break
+		}
+		v, u = v/unit, next
+	}
+	if v < 10 {
+		return fmt.Sprintf("%.1f %s", v, u)
+	}
+	return fmt.Sprintf("%.0f %s", v, u)
 }

@@ -31,3 +31,25 @@ func TestCount(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestLatency(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		400 * time.Microsecond: "0.4 ms", 12 * time.Millisecond: "12 ms", 1534 * time.Millisecond: "1534 ms",
+		19 * time.Second: "19.0 s", -800 * time.Microsecond: "0.8 ms",
+	} {
+		if got := Latency(d); got != want {
+			t.Errorf("Latency(%v) = %q, want %q", d, got, want)
+		}
+	}
+	if got := SignedLatency(12*time.Millisecond) + " " + SignedLatency(-800*time.Microsecond) + " " + SignedLatency(0); got != "+12 ms -0.8 ms +0.0 ms" {
+		t.Errorf("SignedLatency: %q", got)
+	}
+}
+
+func TestBytes(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1536: "1.5 KiB", 15 << 10: "15 KiB", 12 << 20: "12 MiB", 3 << 30: "3.0 GiB"} {
+		if got := Bytes(n); got != want {
+			t.Errorf("Bytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
