@@ -46,25 +46,32 @@ const eventBatchMax = 256
 func waitEvent(s Session, id int) tea.Cmd {
 	ch := s.Events()
 	return func() tea.Msg {
-		ev, ok := <-ch
-		if !ok || ev == nil {
-			return streamMsg{id: id, closed: true}
-		}
-		evs := []room.Event{ev}
-		for len(evs) < eventBatchMax {
-			select {
-			case ev, ok := <-ch:
-				if !ok || ev == nil {
-					return streamMsg{id: id, evs: evs, closed: true}
-				}
-				evs = append(evs, ev)
-				continue
-			default:
-			}
-			break
-		}
-		return streamMsg{id: id, evs: evs}
+		evs, closed := waitBatch(ch, eventBatchMax, func(ev room.Event) bool { return ev == nil })
+		return streamMsg{id: id, evs: evs, closed: closed}
 	}
+}
+
+// waitBatch waits for the next item of ch, then takes up to most-1 more
+// already queued; closed once ch is, or an item is one end (may be nil)
+// says ends it.
+func waitBatch[T any](ch <-chan T, most int, end func(T) bool) (items []T, closed bool) {
+	item, ok := <-ch
+	if !ok || (end != nil && end(item)) {
+		return nil, true
+	}
+	items = []T{item}
+	for len(items) < most {
+		select {
+		case item, ok := <-ch:
+			if !ok || (end != nil && end(item)) {
+				return items, true
+			}
+			items = append(items, item)
+		default:
+			return items, false
+		}
+	}
+	return items, false
 }
 
 func waitDevProgress(ch <-chan DevProgress) tea.Cmd {

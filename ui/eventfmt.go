@@ -93,20 +93,30 @@ func headline(ev room.Event) string {
 // eventSummary lists an event's fields as k=v, from its JSON form, so every
 // event type (including ones added later) gets a readable line.
 func eventSummary(ev room.Event) string {
-	b, err := room.MarshalEvent(ev)
+	fields, err := eventFields(ev)
 	if err != nil {
 		return fmt.Sprintf("%+v", ev)
 	}
+	return strings.Join(fields, " ")
+}
+
+// eventFields is an event's JSON fields (docs/json.md describes each) as
+// k=v, in key order, without the type and time every event has.
+func eventFields(ev room.Event) ([]string, error) {
+	b, err := room.MarshalEvent(ev)
+	if err != nil {
+		return nil, err
+	}
 	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return string(b)
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
 	}
 	delete(m, "type")
 	delete(m, "time")
 	delete(m, "schema")
 	var parts []string
 	flatten("", m, &parts)
-	return strings.Join(parts, " ")
+	return parts, nil
 }
 
 // flatten appends k=v for every leaf of m in key order; nested objects get

@@ -20,7 +20,7 @@ import (
 type eventLog struct {
 	st *styles.Styles
 
-	entries *ring
+	entries *ring[*logEntry]
 	filter  string
 	matches []uint64 // sequence numbers matching filter, oldest first; unused when filter == ""
 	input   textinput.Model
@@ -37,7 +37,7 @@ func newEventLog(st *styles.Styles) eventLog {
 	in.Placeholder = "type or text"
 	in.CharLimit = 200
 	in.Cursor.SetMode(cursor.CursorStatic)
-	return eventLog{st: st, entries: newRing(LogCap), input: in}
+	return eventLog{st: st, entries: newRing[*logEntry](LogCap), input: in}
 }
 
 // SetSize sets the inner size (inside the border).
