@@ -76,6 +76,10 @@ type JoinRequest struct {
 	Caching bool
 	// AutoSubscribe subscribes to what others publish from the start.
 	AutoSubscribe bool
+	// Topics are stream topics to receive besides room.DefaultTopics.
+	Topics []string
+	// RPCEcho are methods to answer with the request's payload.
+	RPCEcho []string
 }
 
 // Session is a joined room. *room.Session satisfies it.

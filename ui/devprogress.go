@@ -71,13 +71,16 @@ func (m Model) onDevServerReady(msg DevServerReadyMsg) (Model, tea.Cmd) {
 	if msg.Err != nil {
 		m.note(entryError, "dev-server", msg.Err.Error())
 		m.setStatus("dev server failed: "+msg.Err.Error(), true)
-		return m, nil
+		if m.hookCh != nil { // a restart failed; the receiver lives on
+			return m, nil
+		}
+		return m, m.send(pWebhooks, hookSourceMsg{source: hooksFailed})
 	}
 	m.send(pSource, presetMsg{source.Spec{Kind: source.KindEndpoint, Endpoint: msg.EndpointURL, APIKey: msg.APIKey, APISecret: msg.APISecret}})
 	m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret}
 	m.note(entryInfo, "dev-server", "ready: "+msg.EndpointURL)
 	m.setStatus("dev server ready", false)
-	caps := m.broadcast(m.agentCaps())
+	caps := tea.Batch(m.broadcast(m.agentCaps()), m.listenWebhooks())
 	if m.rejoinOnReady {
 		m.rejoinOnReady, m.serverDied = false, false
 		m, cmd := m.startJoin()

@@ -25,7 +25,7 @@ func startRun(t *testing.T, m Model, k string) (Model, tea.Cmd) {
 }
 
 // deliver feeds u to the run and applies the update the wait delivers.
-func deliver(t *testing.T, m Model, wait tea.Cmd, ch chan DoctorUpdate, u DoctorUpdate) (Model, tea.Cmd) {
+func deliverDoctor(t *testing.T, m Model, wait tea.Cmd, ch chan DoctorUpdate, u DoctorUpdate) (Model, tea.Cmd) {
 	t.Helper()
 	ch <- u
 	return sendCmd(t, m, findMsg[doctorUpdateMsg](t, wait))
@@ -57,7 +57,7 @@ func TestDoctorChecklistFollowsTheRun(t *testing.T) {
 		{upd[len(upd)-1], []string{"6 passed, 0 warned, 0 failed, 1 skipped in 4.3 s", "enter: details"}},
 	}
 	for _, s := range steps {
-		m, wait = deliver(t, m, wait, ch, s.u)
+		m, wait = deliverDoctor(t, m, wait, ch, s.u)
 		v := m.doc.View()
 		for _, w := range s.want {
 			if !strings.Contains(v, w) {
@@ -92,11 +92,11 @@ func TestDoctorSecondRunReplacesTheFirst(t *testing.T) {
 	if len(m.doc.rows) != 3 || !strings.Contains(m.doc.View(), "quick checks") {
 		t.Errorf("the checklist is not the quick one:\n%s", m.doc.View())
 	}
-	m, _ = deliver(t, m, firstWait, first, DoctorUpdate{Result: &[]doctor.Result{webrtcFail()}[0]})
+	m, _ = deliverDoctor(t, m, firstWait, first, DoctorUpdate{Result: &[]doctor.Result{webrtcFail()}[0]})
 	if strings.Contains(m.doc.View(), "FAIL") {
 		t.Errorf("a result of the replaced run reached the checklist:\n%s", m.doc.View())
 	}
-	m, _ = deliver(t, m, wait, ch, DoctorUpdate{Started: doctor.CheckURL})
+	m, _ = deliverDoctor(t, m, wait, ch, DoctorUpdate{Started: doctor.CheckURL})
 	if !strings.Contains(m.doc.View(), "URL and proxy…") {
 		t.Errorf("the second run's start is not shown:\n%s", m.doc.View())
 	}
@@ -108,7 +108,7 @@ func TestDoctorCancel(t *testing.T) {
 	b := newDoctorBackend(newFetchBackend(t), nil)
 	m, wait := startRun(t, doctorModel(t, b, 100, 30), "c")
 	_, ctx, ch := b.run(0)
-	m, wait = deliver(t, m, wait, ch, DoctorUpdate{Result: &[]doctor.Result{urlPass()}[0]})
+	m, wait = deliverDoctor(t, m, wait, ch, DoctorUpdate{Result: &[]doctor.Result{urlPass()}[0]})
 	if m.doc.Capturing() || !m.doc.keys().Cancel.Enabled() {
 		t.Fatal("cancel is not offered while running")
 	}
@@ -128,7 +128,7 @@ func TestDoctorCancel(t *testing.T) {
 	if m.doc.keys().Cancel.Enabled() {
 		t.Error("cancel still offered")
 	}
-	m, _ = deliver(t, m, wait, ch, DoctorUpdate{Result: &[]doctor.Result{webrtcFail()}[0]})
+	m, _ = deliverDoctor(t, m, wait, ch, DoctorUpdate{Result: &[]doctor.Result{webrtcFail()}[0]})
 	if strings.Contains(m.doc.View(), "FAIL") {
 		t.Error("a result after cancel reached the checklist")
 	}
@@ -145,7 +145,7 @@ func TestDoctorDetails(t *testing.T) {
 		t.Error("enter offered before any check ended")
 	}
 	for _, u := range failingRun() {
-		m, wait = deliver(t, m, wait, ch, u)
+		m, wait = deliverDoctor(t, m, wait, ch, u)
 	}
 	if m.doc.selected().check != doctor.CheckWebRTC {
 		t.Fatalf("the selection is on %s, not on the failure", m.doc.selected().check)
@@ -226,7 +226,7 @@ func TestDoctorHostileResult(t *testing.T) {
 	_, _, ch := b.run(0)
 	evil := doctor.Result{Check: doctor.CheckURL, State: doctor.Fail, Summary: "\x1b]52;c;aGk=\x07proxy \x1b[31msays\x9b2J no",
 		Problems: []doctor.Problem{{State: doctor.Fail, Cause: "body \x1b[2Jwiped", Fix: "\x07bell"}}}
-	m, _ = deliver(t, m, wait, ch, DoctorUpdate{Result: &evil})
+	m, _ = deliverDoctor(t, m, wait, ch, DoctorUpdate{Result: &evil})
 	checkInert(t, m.View(), 100, 30)
 	m = send(t, m, keyMsg("7"), keyMsg("enter"))
 	checkInert(t, m.View(), 100, 30)

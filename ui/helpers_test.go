@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/muesli/termenv"
 
+	"github.com/lkdash/lkdash/hooks"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/invite"
 	"github.com/lkdash/lkdash/room"
@@ -89,6 +91,8 @@ type fakeBackend struct {
 	invite    invite.Invite
 	inviteErr error
 	invites   []InviteRequest
+	// hooks, when set, is the managed server's webhooks (WebhookBackend).
+	hooks chan hooks.Delivery
 }
 
 // roomAnswer is one answer of the fake RoomService: the clock moves on by
@@ -120,6 +124,14 @@ func (b *fakeBackend) Invite(_ context.Context, req InviteRequest) (invite.Invit
 	defer b.mu.Unlock()
 	b.invites = append(b.invites, req)
 	return b.invite, b.inviteErr
+}
+
+// Webhooks implements WebhookBackend.
+func (b *fakeBackend) Webhooks() (string, <-chan hooks.Delivery) {
+	if b.hooks == nil {
+		return "", nil
+	}
+	return "http://127.0.0.1:41234/", b.hooks
 }
 
 func (b *fakeBackend) CheckServer(_ context.Context, req ServerCheckRequest) (ServerCheck, error) {
@@ -202,6 +214,45 @@ type fakeSession struct {
 	pathReads int
 	// after answers RoomAfterLeave; nil: the session has no key pair.
 	after *room.RoomState
+	// topics are the topics ReceiveTopic was asked for; rpc answers CallRPC.
+	topics []string
+	rpc    func(room.RPCCall) room.RPCResult
+}
+
+// emit queues an event as the real session's send calls do.
+func (s *fakeSession) emit(ev room.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.left {
+		s.ch <- ev
+	}
+}
+
+func (s *fakeSession) SendText(_ context.Context, topic, text string) (room.TextStreamSent, error) {
+	ev := room.TextStreamSent{At: t0, Topic: topic, StreamID: "TS_1", Size: len(text), Preview: room.Preview([]byte(text))}
+	s.emit(ev)
+	return ev, nil
+}
+
+func (s *fakeSession) SendFile(_ context.Context, topic, path string) (room.ByteStreamSent, error) {
+	return room.ByteStreamSent{}, fmt.Errorf("room: sending %s: no such file", path)
+}
+
+func (s *fakeSession) CallRPC(_ context.Context, c room.RPCCall) (room.RPCResult, error) {
+	res := room.RPCResult{At: t0, Destination: c.Destination, Method: c.Method, Size: len(c.Payload), OK: true,
+		Response: c.Payload, Preview: room.Preview([]byte(c.Payload)), RTT: 12 * time.Millisecond}
+	if s.rpc != nil {
+		res = s.rpc(c)
+	}
+	s.emit(res)
+	return res, nil
+}
+
+func (s *fakeSession) ReceiveTopic(topic string) error {
+	s.mu.Lock()
+	s.topics = append(s.topics, topic)
+	s.mu.Unlock()
+	return nil
 }
 
 func newFakeSession(resp tokens.Response) *fakeSession {

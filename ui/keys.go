@@ -45,7 +45,7 @@ var globalBindings = globalKeys{
 	Ask:           bind("v", "ask the server", "v"),
 	NextPanel:     bind("tab", "next panel", "tab"),
 	PrevPanel:     bind("shift+tab", "prev panel", "shift+tab"),
-	GoPanel:       bind("1-"+itoa(int(numPanels)), "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+	GoPanel:       bind(panelKeysHelp(), "go to panel", "1", "2", "3", "4", "5", "6", "7", "8", "9", "0"),
 	Help:          bind("?", "help", "?"),
 	Quit:          bind("q", "quit", "q"),
 	Interrupt:     bind("ctrl+c", "leave and quit (130)", "ctrl+c"),
@@ -54,6 +54,15 @@ var globalBindings = globalKeys{
 	Doctor:        bind("D", "doctor", "D"),
 	DoctorQuick:   bind("c", "quick checks", "c"),
 	Invite:        bind("i", "invite someone", "i"),
+}
+
+// panelKeysHelp names the number keys of the panels there are: "1-8",
+// or "1-9,0" for ten.
+func panelKeysHelp() string {
+	if numPanels < 10 {
+		return "1-" + (numPanels - 1).key()
+	}
+	return "1-9,0"
 }
 
 // keys returns the root's bindings, enabled for the current state. While

@@ -52,19 +52,19 @@ var (
 		}},
 		{rows: []gridRow{
 			{2, []gridCell{cells(false, pToken)}},
-			{2, []gridCell{cells(false, pEvents), cells(false, pRoster, pRoom)}},
+			{2, []gridCell{cells(false, pEvents, pData, pWebhooks), cells(false, pRoster, pRoom)}},
 			{1, []gridCell{cells(false, pTimeline)}},
 		}},
 	}
 	// From sideBySideWidth: the form beside the token, the room below.
 	stackedGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(true, pSource), cells(false, pToken)}},
-		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom)}},
+		{2, []gridCell{cells(false, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom, pWebhooks, pData)}},
 	}}}
 	// Narrower: the token alone, everything else below it.
 	narrowGrid = grid{{rows: []gridRow{
 		{1, []gridCell{cells(false, pToken)}},
-		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom)}},
+		{2, []gridCell{cells(false, pSource, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom, pWebhooks, pData)}},
 	}}}
 )
 

@@ -66,12 +66,12 @@ func TestEveryKeyOnScreen(t *testing.T) {
 			m = joinNow(t, fetched(t, m)) // the long titles: "Token (…)", "Roster (N)"
 			m = send(t, m, streamMsg{id: m.joinID, evs: drain(b.sess.ch)})
 			for focus := range numPanels {
-				m = send(t, m, keyMsg(strconv.Itoa(int(focus)+1)))
+				m = send(t, m, keyMsg(focus.key()))
 				v := m.View()
 				checkFrame(t, v, w, h)
 				tl := titles(v)
 				for id := range numPanels {
-					if n := strconv.Itoa(int(id) + 1); !strings.Contains(tl, " "+n+" ") && !strings.Contains(tl, "["+n+" ") {
+					if n := id.key(); !strings.Contains(tl, " "+n+" ") && !strings.Contains(tl, "["+n+" ") {
 						t.Errorf("%dx%d, focus %d: key %s missing from the titles:\n%s", w, h, focus, n, tl)
 					}
 				}
@@ -83,6 +83,24 @@ func TestEveryKeyOnScreen(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestNumberKeys: 1 to 9 then 0 focus the panels in order, and each box
+// title names its panel by that key.
+func TestNumberKeys(t *testing.T) {
+	for id := range panelID(10) {
+		want := strconv.Itoa((int(id) + 1) % 10)
+		if got := id.key(); got != want {
+			t.Errorf("panel %d's key is %q, want %q", id, got, want)
+		}
+		got, ok := panelForKey(rune(want[0]))
+		if ok != (id < numPanels) || (ok && got != id) {
+			t.Errorf("key %s focuses %d (%v), want %d", want, got, ok, id)
+		}
+	}
+	if _, ok := panelForKey('x'); ok {
+		t.Error("x is not a panel's key")
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/hooks"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/styles"
@@ -49,7 +50,12 @@ type Config struct {
 	Styles *styles.Styles
 	// ExportDir is where "e" writes the log ("" = current directory).
 	ExportDir string
-	Log       *slog.Logger // nil: discard
+	// Topics are stream topics every session receives besides
+	// room.DefaultTopics (topics sent on from the Data panel join them).
+	Topics []string
+	// RPCEcho are methods every session answers with the request's payload.
+	RPCEcho []string
+	Log     *slog.Logger // nil: discard
 }
 
 type joinState int
@@ -89,6 +95,11 @@ type Model struct {
 	tl     timeline
 	doc    doctorPanel
 	room   roomPanel
+	hooks  webhooksPanel
+	data   dataPanel
+
+	hookCh <-chan hooks.Delivery // the managed server's webhooks, once followed
+	topics []string              // stream topics sent on, received from the next join on
 
 	managed        managedServer      // zero until the managed server is up
 	standIns       map[string]bool    // stand-ins running or starting, by agent name
@@ -178,6 +189,8 @@ func New(cfg Config) Model {
 		tl:     newTimeline(st, cfg.Now),
 		doc:    newDoctorPanel(st),
 		room:   newRoomPanel(st, cfg.Now, clip),
+		hooks:  newWebhooksPanel(st, hookSourceFor(cfg)),
+		data:   newDataPanel(st, cfg.Now),
 
 		standIns:       map[string]bool{},
 		standInHandles: map[string]StandIn{},
@@ -200,6 +213,15 @@ func (m Model) Init() tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return autoFetchMsg{} })
 	}
 	return tea.Batch(cmds...)
+}
+
+// hookSourceFor is where webhooks will come from: the managed server,
+// when the dashboard starts one.
+func hookSourceFor(cfg Config) hookSource {
+	if cfg.DevProgress != nil {
+		return hooksStarting
+	}
+	return hooksNone
 }
 
 // autoFetchMsg asks the model to fetch once Init has run (Init cannot

@@ -129,7 +129,7 @@ func TestCtrlCLeavesTheRoom(t *testing.T) {
 
 func TestFocusCycles(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
-	want := []panelID{pToken, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom, pSource}
+	want := []panelID{pToken, pEvents, pRoster, pAgents, pTimeline, pDoctor, pRoom, pWebhooks, pData, pSource}
 	for _, w := range want {
 		m = send(t, m, keyMsg("tab"))
 		if m.focus != w {
@@ -137,7 +137,7 @@ func TestFocusCycles(t *testing.T) {
 		}
 	}
 	m = send(t, m, keyMsg("shift+tab"))
-	if m.focus != pRoom {
+	if m.focus != pData {
 		t.Fatalf("shift+tab: focus %v", m.focus)
 	}
 	// In a field, tab moves to the next field instead of the next panel.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -58,11 +60,13 @@ type roomEventsMsg struct {
 	dropped int64
 }
 
-// sessionOverMsg tells every panel the session is over (left, or ended).
-type sessionOverMsg struct{}
+// sessionOverMsg tells every panel the session is over: left is when the
+// user left; zero when it ended by itself (its room.Disconnected came as
+// an event before this).
+type sessionOverMsg struct{ left time.Time }
 
 // panelID names a panel; it is also its place in focus order and its
-// number key (pSource is "1").
+// number key (pSource is "1", the tenth panel "0").
 type panelID int
 
 const (
@@ -74,8 +78,23 @@ const (
 	pTimeline
 	pDoctor
 	pRoom
+	pWebhooks
+	pData
 	numPanels
 )
+
+// key is the number key that focuses the panel, as the keyboard orders
+// them: 1 to 9, then 0.
+func (id panelID) key() string { return string(rune('0' + (int(id)+1)%10)) }
+
+// panelForKey is the panel a number key focuses.
+func panelForKey(r rune) (panelID, bool) {
+	if r < '0' || r > '9' {
+		return 0, false
+	}
+	id := panelID((int(r-'0') + 9) % 10)
+	return id, id < numPanels
+}
 
 // slot binds a Model field holding a panel to the root's generic code.
 type slot struct {
@@ -114,6 +133,8 @@ var panelSlots = [numPanels]slot{
 	pTimeline: place(func(m *Model) *timeline { return &m.tl }),
 	pDoctor:   place(func(m *Model) *doctorPanel { return &m.doc }),
 	pRoom:     place(func(m *Model) *roomPanel { return &m.room }),
+	pWebhooks: place(func(m *Model) *webhooksPanel { return &m.hooks }),
+	pData:     place(func(m *Model) *dataPanel { return &m.data }),
 }
 
 // panel is the panel id names.

@@ -35,6 +35,8 @@ type rosterPanel struct {
 	history map[string][]room.Event
 	recv    map[string]room.TrackStats // track SID → latest receive figures, while subscribed
 	chains  chainBook                  // each track's latest chain
+	// said is each participant's latest transcription: what they said.
+	said map[string]room.Transcription
 
 	table  table.Model
 	ids    []string // identity of each table row (the filter's matches)
@@ -69,7 +71,7 @@ func newRosterPanel(st *styles.Styles, now func() time.Time) rosterPanel {
 		Selected: st.Cursor,
 	}))
 	return rosterPanel{st: st, now: now, people: room.NewRoster(), history: map[string][]room.Event{},
-		recv: map[string]room.TrackStats{}, chains: chainBook{}, table: t, input: in}
+		recv: map[string]room.TrackStats{}, chains: chainBook{}, said: map[string]room.Transcription{}, table: t, input: in}
 }
 
 // SetSize sets the inner size (inside the border).
@@ -93,13 +95,17 @@ const (
 	colSince, colTracks, colQuality        = "Since", "Tracks", "Q"
 )
 
+// kindWidth fits every kind and an agent's state ("listening").
+const kindWidth = 9
+
 // rosterColumns fits the columns to w cells: fixed ones for the speaker
-// mark, kind, join time and quality; the rest shared by identity, name and
-// tracks. Below 54 cells the join time goes, below 44 the tracks too
-// (both stay in the details). Each cell is followed by a space.
+// mark, kind (an agent's state in its place), join time and quality; the
+// rest shared by identity, name and tracks. Below 54 cells the join time
+// goes, below 44 the tracks too (both stay in the details). Each cell is
+// followed by a space.
 func rosterColumns(w int) []table.Column {
 	since, tracks := w >= 54, w >= 44
-	fixed, n := 1+8+3, 5
+	fixed, n := 1+kindWidth+3, 5
 	if since {
 		fixed, n = fixed+8, n+1
 	}
@@ -111,7 +117,7 @@ func rosterColumns(w int) []table.Column {
 	if !tracks {
 		id, name = flex*5/10, flex-flex*5/10
 	}
-	cols := []table.Column{{Title: colMark, Width: 1}, {Title: colIdentity, Width: id}, {Title: colName, Width: name}, {Title: colKind, Width: 8}}
+	cols := []table.Column{{Title: colMark, Width: 1}, {Title: colIdentity, Width: id}, {Title: colName, Width: name}, {Title: colKind, Width: kindWidth}}
 	if since {
 		cols = append(cols, table.Column{Title: colSince, Width: 8})
 	}
@@ -183,6 +189,7 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 		clear(r.history)
 		clear(r.recv)
 		clear(r.chains)
+		clear(r.said)
 		r.rebuild()
 	case tea.KeyMsg:
 		return r.onKey(msg)
@@ -197,12 +204,15 @@ func (r *rosterPanel) onEvent(ev room.Event) bool {
 		clear(r.history)
 		clear(r.recv)
 		clear(r.chains)
+		clear(r.said)
 	case room.TrackChain:
 		// Shown by the details; the list marks a participant whose chain
 		// broke, so the rows change only when that mark may.
 		was := r.chains.alarming(e.Identity)
 		r.chains.keep(e)
 		return was != r.chains.alarming(e.Identity)
+	case room.Transcription:
+		r.said[e.Identity] = e
 	case room.TrackStats:
 		// Shown by the details view as it renders; the rows do not change.
 		r.recv[e.Track.SID] = e
@@ -224,6 +234,7 @@ func (r *rosterPanel) onEvent(ev room.Event) bool {
 	changed := r.people.Apply(ev)
 	if l, ok := ev.(room.ParticipantLeft); ok && l.Participant.Identity != r.detail {
 		delete(r.history, l.Participant.Identity)
+		delete(r.said, l.Participant.Identity)
 	}
 	return changed
 }
@@ -268,6 +279,10 @@ func (r *rosterPanel) remember(ev room.Event) {
 	case room.TrackSubscribed:
 		ids = []string{e.Identity}
 	case room.TrackUnsubscribed:
+		ids = []string{e.Identity}
+	case room.AgentStateChanged:
+		ids = []string{e.Identity}
+	case room.Transcription:
 		ids = []string{e.Identity}
 	}
 	if len(ids) == 0 {
@@ -343,7 +358,7 @@ func (r rosterPanel) row(m *room.Member, cols []table.Column) table.Row {
 			}
 			row[i] = textsafe.Line(name, w)
 		case colKind:
-			row[i] = textsafe.Line(orDash(string(m.Kind)), w)
+			row[i] = textsafe.Line(kindOrState(m), w)
 		case colSince:
 			if !m.JoinedAt.IsZero() {
 				row[i] = m.JoinedAt.In(r.now().Location()).Format("15:04:05")
@@ -355,6 +370,15 @@ func (r rosterPanel) row(m *room.Member, cols []table.Column) table.Row {
 		}
 	}
 	return row
+}
+
+// kindOrState is what the Kind column shows: an agent's lk.agent.state
+// (live: listening, thinking, speaking…) when it has one, else the kind.
+func kindOrState(m *room.Member) string {
+	if s := m.AgentState(); s != "" {
+		return string(s)
+	}
+	return orDash(string(m.Kind))
 }
 
 // trackSummary is a compact track list: mic, cam, screen, data…; × marks

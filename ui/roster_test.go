@@ -32,6 +32,16 @@ func rosterEvents() []tea.Msg {
 
 func rosterKey(s string) tea.Msg { return keyMsg(s) }
 
+// agentTurn is agent-1 starting to speak and its transcription.
+func agentTurn() []tea.Msg {
+	at := t0.Add(4 * time.Second)
+	return []tea.Msg{
+		evMsg(room.AttributesChanged{At: at, Identity: "agent-1", Changed: map[string]string{room.AttrAgentState: "speaking"}}),
+		evMsg(room.AgentStateChanged{At: at, Identity: "agent-1", Old: room.AgentListening, New: room.AgentSpeaking}),
+		evMsg(room.Transcription{At: at, Identity: "agent-1", Sender: "agent-1", Final: true, Text: "hello there", Preview: "hello there"}),
+	}
+}
+
 func TestRosterUpdate(t *testing.T) {
 	left := func(id, reason string) tea.Msg {
 		return evMsg(room.ParticipantLeft{Participant: room.Participant{Identity: id}, Reason: reason})
@@ -78,6 +88,11 @@ func TestRosterUpdate(t *testing.T) {
 			ids: []string{"bob"}, selected: "bob"},
 		{name: "kind change", msgs: []tea.Msg{evMsg(room.KindChanged{Identity: "carol", Old: room.KindStandard, New: room.KindSIP}), rosterKey("down"), rosterKey("down"), rosterKey("enter")},
 			ids: []string{"alice", "bob", "carol", "agent-1"}, selected: "carol", detail: "carol", view: []string{"kind        sip", "kind_changed"}},
+		{name: "an agent's state, live, in place of its kind", msgs: agentTurn()[:2],
+			ids: []string{"alice", "bob", "carol", "agent-1"}, selected: "alice", view: []string{"agent-1                  Helper             speaking"}},
+		{name: "an agent's state and what it said, in its details", msgs: append(agentTurn(), rosterKey("end"), rosterKey("enter")),
+			ids: []string{"alice", "bob", "carol", "agent-1"}, selected: "agent-1", detail: "agent-1",
+			view: []string{"agent state speaking since 01:37:04 (was listening)", "last said   “hello there”", "transcription", "agent_state"}},
 		{name: "the session ends", msgs: []tea.Msg{sessionOverMsg{}}, ids: []string{}, title: "Roster (0)", view: []string{"nobody here yet"}},
 	}
 	for _, tt := range tests {

@@ -65,6 +65,12 @@ func (r rosterPanel) detailLines() []string {
 	row("identity", line(orDash(m.Identity)))
 	row("name", line(name))
 	row("kind", line(orDash(string(m.Kind))))
+	if state := m.AgentState(); state != "" {
+		row("agent state", line(string(state)+r.stateSince(m.Identity)))
+	}
+	if t, ok := r.said[m.Identity]; ok {
+		row("last said", r.saidLines(t, vw)...)
+	}
 	if m.SID != "" {
 		row("sid", line(m.SID))
 	}
@@ -86,6 +92,33 @@ func (r rosterPanel) detailLines() []string {
 		row("attributes", fitLines(sortedPairs(m.Attributes, " = "), vw)...)
 	}
 	return append(out, r.historyLines(m.Identity)...)
+}
+
+// stateSince says since when an agent is in its state, from its history.
+func (r rosterPanel) stateSince(identity string) string {
+	hist := r.history[identity]
+	for i := len(hist) - 1; i >= 0; i-- {
+		if e, ok := hist[i].(room.AgentStateChanged); ok {
+			return " since " + e.At.In(r.now().Location()).Format("15:04:05") + " (was " + orDash(string(e.Old)) + ")"
+		}
+	}
+	return ""
+}
+
+// saidLines is a transcription's text, wrapped in up to three lines, and
+// when it came and who sent it when that was someone else (an agent
+// transcribing them).
+func (r rosterPanel) saidLines(t room.Transcription, vw int) []string {
+	text := textsafe.Line(t.Text, 3*vw)
+	lines := strings.Split(ansi.Wrap("“"+text+"”", vw, " "), "\n")
+	note := t.At.In(r.now().Location()).Format("15:04:05")
+	if t.Sender != t.Identity {
+		note += " · transcribed by " + t.Sender
+	}
+	if !t.Final {
+		note += " · interim"
+	}
+	return append(lines[:min(len(lines), 3)], r.st.Muted.Render(textsafe.Line(note, vw)))
 }
 
 // trackLines is a line per track, with what we receive of it and its

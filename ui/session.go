@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -17,7 +18,8 @@ func (m Model) startJoin() (Model, tea.Cmd) {
 	m.watch.gen++ // a room left earlier is no longer followed
 	ctx, cancel := context.WithCancel(m.ctx)
 	m.joinCancel = cancel
-	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), AutoSubscribe: m.media.autoSub}
+	req := JoinRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), AutoSubscribe: m.media.autoSub,
+		Topics: append(slices.Clone(m.cfg.Topics), m.topics...), RPCEcho: m.cfg.RPCEcho}
 	m.bringForward(pEvents)
 	m.note(entryProgress, "join", "joining…")
 	m.setStatus("joining…", false)
@@ -57,7 +59,9 @@ func (m Model) onConnected(c room.Connected) (Model, tea.Cmd) {
 	check, _ := m.signerKeys().For(c.Token, resp.ServerURL)
 	shown := &shownToken{tok: c.Token, resp: resp, origin: "joined", at: m.now()}
 	m.setStatus("connected to "+resp.ServerURL, false)
-	return m, tea.Batch(m.startTick(), m.readPath(), m.send(pToken, tokenShowMsg{shown, check}), m.broadcast(m.agentCaps()))
+	_, canSend := m.sess.(DataSession)
+	return m, tea.Batch(m.startTick(), m.readPath(), m.send(pToken, tokenShowMsg{shown, check}), m.broadcast(m.agentCaps()),
+		m.send(pData, dataCapsMsg{send: canSend}))
 }
 
 // onStream hands the session's next events to the panels, after the
@@ -112,7 +116,7 @@ func (m Model) leave() (Model, tea.Cmd) {
 	m.joinID++ // anything still arriving from that session is stale
 	m.note(entryInfo, "leave", "left the room")
 	m.setStatus("left the room", false)
-	left := m.broadcast(sessionOverMsg{})
+	left := m.broadcast(sessionOverMsg{left: m.now()})
 	if sess == nil {
 		return m, left
 	}

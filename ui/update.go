@@ -66,6 +66,12 @@ func (m Model) update(msg tea.Msg) (Model, tea.Cmd) {
 		return m.onRoomPoll(msg)
 	case roomAnswerMsg:
 		return m.onRoomAnswer(msg)
+	case webhooksMsg:
+		return m.onWebhooks(msg)
+	case dataSendMsg:
+		return m.startSend(msg.req)
+	case dataSendDoneMsg:
+		return m.onSendDone(msg)
 	case outcome:
 		if text, isErr := msg.status(); text != "" {
 			m.setStatus(text, isErr)
@@ -122,8 +128,8 @@ func (m Model) globalKey(msg tea.KeyMsg, k globalKeys) (Model, tea.Cmd, bool) {
 	case key.Matches(msg, k.PrevPanel):
 		m.setFocus((m.focus + numPanels - 1) % numPanels)
 	case key.Matches(msg, k.GoPanel):
-		if n := panelID(msg.Runes[0] - '1'); n < numPanels {
-			m.setFocus(n)
+		if id, ok := panelForKey(msg.Runes[0]); ok {
+			m.setFocus(id)
 		}
 	case key.Matches(msg, k.Fetch), key.Matches(msg, k.Refetch):
 		m, cmd := m.startFetch(key.Matches(msg, k.Refetch))

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
@@ -79,7 +78,7 @@ func (m Model) cellBox(c cell, h int) []string {
 	for _, shorter := range shorten {
 		var b strings.Builder
 		for _, id := range c.tabs {
-			n, t := strconv.Itoa(int(id)+1), m.panel(id).Title()
+			n, t := id.key(), m.panel(id).Title()
 			switch {
 			case id == c.shown && len(c.tabs) == 1:
 				b.WriteString(shownStyle.Render(" " + n + " " + t + " "))
