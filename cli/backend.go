@@ -9,6 +9,7 @@ import (
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/doctor"
+	"github.com/lkdash/lkdash/hooks"
 	"github.com/lkdash/lkdash/internal/source"
 	"github.com/lkdash/lkdash/invite"
 	"github.com/lkdash/lkdash/room"
@@ -22,10 +23,12 @@ import (
 var (
 	_ ui.DispatchSession   = (*room.Session)(nil)
 	_ ui.RoomSession       = (*room.Session)(nil)
+	_ ui.DataSession       = (*room.Session)(nil)
 	_ ui.StandInBackend    = (*liveBackend)(nil)
 	_ ui.DoctorBackend     = (*liveBackend)(nil)
 	_ ui.InviteBackend     = (*liveBackend)(nil)
 	_ ui.RoomLookupBackend = (*liveBackend)(nil)
+	_ ui.WebhookBackend    = (*liveBackend)(nil)
 )
 
 // liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
@@ -43,6 +46,24 @@ type liveBackend struct {
 	// started: sessions on its URL fail over along its nodes and end as
 	// soon as it is gone (watchManaged).
 	managed *devserver.Cluster
+	// hookURL and deliveries are the receiver of the managed server's
+	// webhooks, once it is up.
+	hookURL    string
+	deliveries <-chan hooks.Delivery
+}
+
+// setWebhooks tells the backend where the managed server's webhooks arrive.
+func (b *liveBackend) setWebhooks(url string, ch <-chan hooks.Delivery) {
+	b.mu.Lock()
+	b.hookURL, b.deliveries = url, ch
+	b.mu.Unlock()
+}
+
+// Webhooks implements ui.WebhookBackend.
+func (b *liveBackend) Webhooks() (string, <-chan hooks.Delivery) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.hookURL, b.deliveries
 }
 
 // setManaged tells the backend about the managed server (again after a
@@ -124,12 +145,20 @@ func (b *liveBackend) Join(ctx context.Context, req ui.JoinRequest) (ui.Session,
 	if failover == nil && managed != nil {
 		failover = managed.URLs()
 	}
+	var echo map[string]room.RPCHandler
+	for _, m := range req.RPCEcho {
+		if echo == nil {
+			echo = map[string]room.RPCHandler{}
+		}
+		echo[m] = room.Echo
+	}
 	s := room.Connect(ctx, src, req.Options, room.Config{
 		APIKey: req.Spec.APIKey, APISecret: req.Spec.APISecret,
 		Now: b.now, KnownAgents: standin.Running,
 		// Receive figures for the roster, about once a second.
 		AutoSubscribe: req.AutoSubscribe, StatsInterval: time.Second,
 		FailoverURLs: failover,
+		Topics:       req.Topics, RPC: echo,
 	})
 	if managed != nil {
 		// The dashboard may join remote servers too: only sessions on the

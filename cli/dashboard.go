@@ -27,6 +27,7 @@ func addDashboard(root *cobra.Command, s *streams) {
 	var logFile string
 	var noCache bool
 	var nodes int
+	var topics, echoes []string
 	root.Args = rootArgs
 	root.Long = "With no command, lkdash opens the dashboard, its source panel preset from the\n" +
 		"flags below; with no source configured it starts the managed local LiveKit server.\n\n" + sourceHelp()
@@ -35,6 +36,8 @@ func addDashboard(root *cobra.Command, s *streams) {
 	root.Flags().BoolVar(&noCache, "no-cache", false, "start with the caching decorator off")
 	root.Flags().IntVar(&nodes, "nodes", 1, fmt.Sprintf("with no source configured: run the managed server as a local cluster of this many nodes (up to %d) sharing a Redis", devserver.MaxNodes))
 	inGroup(root.Flags(), groupSession, "log-file", "no-cache", "nodes")
+	registerReceiving(root.Flags(), &topics, &echoes, []string{"echo"})
+	inGroup(root.Flags(), groupData, "topic", "rpc-echo")
 	root.RunE = func(cmd *cobra.Command, _ []string) error {
 		r, err := f.resolve()
 		if err != nil {
@@ -48,16 +51,26 @@ func addDashboard(root *cobra.Command, s *streams) {
 		if err := checkNodes(nodes, r.configured); err != nil {
 			return err
 		}
+		if err := checkEchoes(echoes); err != nil {
+			return err
+		}
 		log, closeLog, err := openLog(logFile)
 		if err != nil {
 			return err
 		}
 		defer closeLog()
-		return runDashboard(cmd.Context(), s, r, !noCache, nodes, log)
+		return runDashboard(cmd.Context(), s, r, dashOptions{caching: !noCache, nodes: nodes, topics: topics, echoes: echoes}, log)
 	}
 }
 
-func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nodes int, log *slog.Logger) error {
+// dashOptions are the dashboard's own flags.
+type dashOptions struct {
+	caching        bool
+	nodes          int
+	topics, echoes []string
+}
+
+func runDashboard(ctx context.Context, s *streams, r resolved, o dashOptions, log *slog.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	backend := newBackend(nil)
@@ -65,8 +78,10 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nod
 	cfg := ui.Config{
 		Spec:    r.spec,
 		Options: r.opts,
-		Caching: caching,
+		Caching: o.caching,
 		Keys:    &r.keys,
+		Topics:  o.topics,
+		RPCEcho: o.echoes,
 		Backend: backend,
 		Log:     log,
 		Output:  s.out,
@@ -75,7 +90,7 @@ func runDashboard(ctx context.Context, s *streams, r resolved, caching bool, nod
 		AutoFetch: r.configured && r.spec.Validate() == nil,
 	}
 	var progress chan ui.DevProgress
-	emb := &embedded{log: log, backend: backend, nodes: nodes}
+	emb := &embedded{log: log, backend: backend, nodes: o.nodes}
 	defer emb.close()
 	if !r.configured {
 		progress = make(chan ui.DevProgress, 64)
@@ -142,8 +157,8 @@ type embedded struct {
 	hooks   *hookServer // lives across restarts; closed by close
 }
 
-// webhooks starts the webhook receiver once; until the dashboard shows
-// deliveries, they go to its log.
+// webhooks starts the webhook receiver once and hands its deliveries to
+// the backend, for the dashboard's Webhooks panel.
 func (e *embedded) webhooks() (*hookServer, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -154,12 +169,9 @@ func (e *embedded) webhooks() (*hookServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	go func() {
-		for d := range hs.rcv.Deliveries() {
-			e.log.Info("webhook", "event", d.Event, "room", d.Room, "participant", d.Participant,
-				"track", d.Track, "verified", d.Verified, "reason", d.Reason)
-		}
-	}()
+	if e.backend != nil {
+		e.backend.setWebhooks(hs.url, hs.rcv.Deliveries())
+	}
 	e.hooks = hs
 	return hs, nil
 }

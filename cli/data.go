@@ -32,9 +32,25 @@ func (d *dataFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&d.texts, "send-text", nil, "after joining, send TEXT as a text stream on TOPIC (TOPIC=TEXT; repeatable)")
 	fs.StringArrayVar(&d.files, "send-file", nil, "after joining, send the file at PATH as a byte stream on TOPIC (TOPIC=PATH; repeatable)")
 	fs.StringArrayVar(&d.calls, "rpc-call", nil, "after joining, call METHOD of IDENTITY with PAYLOAD and print the response or error and the round-trip time (IDENTITY:METHOD:PAYLOAD; repeatable, in order)")
-	fs.StringArrayVar(&d.echoes, "rpc-echo", nil, "answer calls to METHOD with their payload (repeatable)")
-	fs.StringArrayVar(&d.topics, "topic", nil, "also receive text and byte streams on this topic (repeatable; "+strings.Join(room.DefaultTopics, " and ")+" always are)")
+	registerReceiving(fs, &d.topics, &d.echoes, nil)
 	fs.DurationVar(&d.rpcTimeout, "rpc-timeout", 15*time.Second, "how long --rpc-call waits for each response")
+}
+
+// registerReceiving registers --topic and --rpc-echo, which join and the
+// dashboard share.
+func registerReceiving(fs *pflag.FlagSet, topics, echoes *[]string, echoDefault []string) {
+	fs.StringArrayVar(echoes, "rpc-echo", echoDefault, "answer calls to METHOD with their payload (repeatable)")
+	fs.StringArrayVar(topics, "topic", nil, "also receive text and byte streams on this topic (repeatable; "+strings.Join(room.DefaultTopics, " and ")+" always are)")
+}
+
+// checkEchoes refuses an --rpc-echo without a method.
+func checkEchoes(echoes []string) error {
+	for _, m := range echoes {
+		if m == "" {
+			return usageErrorf("--rpc-echo needs a method name")
+		}
+	}
+	return nil
 }
 
 // check parses the flags before joining; every mistake is a usage error.
@@ -73,10 +89,10 @@ func (d *dataFlags) check() error {
 	if d.rpcTimeout <= 0 {
 		return usageErrorf("--rpc-timeout must be positive")
 	}
+	if err := checkEchoes(d.echoes); err != nil {
+		return err
+	}
 	for _, m := range d.echoes {
-		if m == "" {
-			return usageErrorf("--rpc-echo needs a method name")
-		}
 		if d.echoed == nil {
 			d.echoed = map[string]room.RPCHandler{}
 		}
