@@ -16,8 +16,9 @@ import (
 // nothing configured, so it starts the managed livekit-server and its own
 // token endpoint, then fetches, joins, sees the server's TokenRefreshed,
 // asks for a server-side refresh, watches a second participant join and
-// leave in the roster, switches to the 80-column layout, and quits with
-// ctrl+c. Assertions read the screen.
+// leave in the roster, sees the managed server's webhooks verified and
+// timed, bob's text and RPC call in the Data panel, switches to the
+// 80-column layout, and quits with ctrl+c. Assertions read the screen.
 func TestDashboardEndToEnd(t *testing.T) {
 	term := startDashboard(t, "e2e")
 
@@ -60,11 +61,14 @@ func TestDashboardEndToEnd(t *testing.T) {
 	// own token endpoint, into the dashboard's room.
 	endpoint := regexp.MustCompile(`token endpoint (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(term.log())
 	roomName := regexp.MustCompile(`room\s+(room-[A-Za-z0-9]+)`).FindStringSubmatch(screen)
-	if endpoint == nil || roomName == nil {
-		t.Fatalf("no endpoint in the log or room on the screen:\n%s\n%s", screen, term.log())
+	identity := regexp.MustCompile(`identity\s+(user-[A-Za-z0-9]+)`).FindStringSubmatch(screen)
+	if endpoint == nil || roomName == nil || identity == nil {
+		t.Fatalf("no endpoint in the log or room and identity on the screen:\n%s\n%s", screen, term.log())
 	}
+	// Bob says hello on lk.chat and calls the dashboard's echo method.
 	var bobOut strings.Builder
-	bob := exec.Command(term.bin, "join", "--endpoint", endpoint[1], "--room", roomName[1], "--identity", "bob", "--name", "Bob")
+	bob := exec.Command(term.bin, "join", "--endpoint", endpoint[1], "--room", roomName[1], "--identity", "bob", "--name", "Bob",
+		"--send-text", "lk.chat=hello", "--rpc-call", identity[1]+":echo:ping")
 	bob.Env = []string{"HOME=" + term.dir, "PATH=" + os.Getenv("PATH")}
 	bob.Stdout, bob.Stderr = &bobOut, &bobOut
 	if err := bob.Start(); err != nil {
@@ -75,6 +79,14 @@ func TestDashboardEndToEnd(t *testing.T) {
 	if !regexp.MustCompile(`bob\s+Bob\s+standard`).MatchString(screen) {
 		t.Errorf("the roster should list bob, Bob, standard:\n%s", screen)
 	}
+	// The managed server's webhook for bob, verified, timed after the room
+	// event (it may come first: then the lag is negative).
+	term.keys(panelKey(t, screen, "Webhooks"))
+	term.waitMatch("bob's webhook, verified and timed", time.Minute,
+		regexp.MustCompile(`✓ participant_joined bob (-|\+)[0-9.]+ m?s`))
+	term.keys(panelKey(t, screen, "Data"))
+	term.waitFor("bob's text and RPC call in the Data panel", time.Minute, "“hello”", "“ping”")
+	term.keys(panelKey(t, screen, "Events"))
 	// Bob leaves (Ctrl-C makes lkdash join leave the room).
 	if err := bob.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
@@ -184,6 +196,32 @@ func (term *terminal) screen() string { return term.run("capture-pane", "-p", "-
 func (term *terminal) log() string {
 	b, _ := os.ReadFile(term.logFile)
 	return string(b)
+}
+
+// panelKey is the number key a box title gives the panel named title.
+func panelKey(t *testing.T, screen, title string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(\d) ` + title).FindStringSubmatch(screen)
+	if m == nil {
+		t.Fatalf("no %s panel in the titles:\n%s", title, screen)
+	}
+	return m[1]
+}
+
+// waitMatch polls the screen until re matches it.
+func (term *terminal) waitMatch(what string, limit time.Duration, re *regexp.Regexp) string {
+	term.t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		s := term.screen()
+		if re.MatchString(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			term.t.Fatalf("waiting for %s: %s never matched. Screen:\n%s\nLog:\n%s", what, re, s, term.log())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // waitFor polls the screen until it shows every wanted string. The

@@ -60,7 +60,7 @@ func TestDataPanelRows(t *testing.T) {
 		"echo             rpc      4 B      answered in 12 ms · “ping”",
 		"UNSUPPORTED_METHOD (1400) after 8.0 ms: \"bob\" has no handler",
 		"← bob",
-		"we answered in 0.4 ms · “hey”",
+		"“hey” · we answered in 0.4 ms",
 		"← agent-AJ_1",
 		"lk.transcription text     11 B     alice said: “hello there”",
 		"12 messages · no handler here for notes ×3 · enter for details",

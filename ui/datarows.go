@@ -152,9 +152,9 @@ func (p dataPanel) outcome(ev room.DataEvent) (string, bool) {
 		return "answered in " + format.Latency(e.RTT) + " · " + quoted(e.Preview), false
 	case room.RPCRequest:
 		if e.Code != 0 {
-			return "we answered error " + itoa(e.Code) + ": " + e.Error, true
+			return quoted(e.Preview) + " · we answered error " + itoa(e.Code) + ": " + e.Error, true
 		}
-		return "we answered in " + format.Latency(e.Handled) + " · " + quoted(e.Preview), false
+		return quoted(e.Preview) + " · we answered in " + format.Latency(e.Handled), false
 	}
 	return quoted(ev.Data().Preview), false
 }
