@@ -25,93 +25,137 @@ type joinFlags struct {
 }
 
 func newJoinCmd(s *streams) *cobra.Command {
-	var f sourceFlags
-	var jf joinFlags
-	var pub publishFlags
-	var data dataFlags
-	var agentTimeout time.Duration
-	var dispatches []string
-	var dispatchMetadata string
+	var j joinCommand
 	cmd := &cobra.Command{
 		Use:   "join",
 		Short: "Join a room headless and print its events as JSON lines",
 		Long:  joinHelp + sourceHelp(),
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			ctx := cmd.Context()
-			if err := pub.check(jf.autoSubscribe); err != nil {
-				return err
-			}
-			if err := data.check(); err != nil {
-				return err
-			}
-			r, err := f.resolve()
-			if err != nil {
-				return err
-			}
-			var drill drillPlan
-			if drill.d, err = jf.check(r.configured); err != nil {
-				return err
-			}
-			cfg := room.Config{
-				AutoSubscribe: jf.autoSubscribe,
-				StatsInterval: pub.statsInterval(),
-			}
-			data.configure(&cfg)
-			var deliveries <-chan hooks.Delivery
-			if !r.configured {
-				srv, err := startManaged(ctx, s, jf.nodes)
-				if err != nil {
-					return err
-				}
-				defer srv.Stop()
-				r.spec = clusterSpec(r.spec, srv.cluster)
-				drill.managed = srv.cluster
-				deliveries = srv.hooks.rcv.Deliveries()
-			}
-			cfg.FailoverURLs = r.spec.DeploymentURLs()
-			cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
-			src, err := buildSource(r.spec)
-			if err != nil {
-				return err
-			}
-			cfg.AgentTimeout = agentTimeout
-			cfg.KnownAgents = standin.Running
-			sess := room.Connect(ctx, src, r.opts, cfg)
-			defer sess.Leave()
-			connected, err := awaitJoin(s, sess)
-			if err != nil {
-				return err
-			}
-			if drill.managed != nil {
-				watchManaged(drill.managed, sess)
-			}
-			if err := pub.publish(sess); err != nil {
-				return err
-			}
-			for _, name := range dispatches {
-				if _, err := sess.CreateDispatch(ctx, name, dispatchMetadata); err != nil {
-					return err
-				}
-			}
-			if !data.idle() {
-				go data.run(ctx, s, sess)
-			}
-			return streamEvents(cmd, s, sess, connected, deliveries, jf, drill)
+			return j.run(cmd, s)
 		},
 	}
-	f.register(cmd.Flags())
+	j.f.register(cmd.Flags())
 	fl := cmd.Flags()
-	jf.register(fl)
-	pub.register(fl)
-	fl.DurationVar(&agentTimeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
-	fl.StringArrayVar(&dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
-	fl.StringVar(&dispatchMetadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
+	j.jf.register(fl)
+	j.pub.register(fl)
+	j.agents.register(fl)
 	inGroup(fl, groupMedia, "auto-subscribe", "publish-demo", "publish", "stats", "stats-interval")
-	data.register(fl)
-	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
+	j.data.register(fl)
 	inGroup(fl, groupData, "topic", "send-text", "send-file", "rpc-call", "rpc-echo", "rpc-timeout", "publish-data", "data-topic")
 	return cmd
+}
+
+// joinCommand is join's flags, all of them.
+type joinCommand struct {
+	f      sourceFlags
+	jf     joinFlags
+	pub    publishFlags
+	data   dataFlags
+	agents agentFlags
+}
+
+// run joins, does what the flags ask once in, and streams the events.
+func (j *joinCommand) run(cmd *cobra.Command, s *streams) error {
+	ctx := cmd.Context()
+	r, drill, err := j.check()
+	if err != nil {
+		return err
+	}
+	cfg := room.Config{AutoSubscribe: j.jf.autoSubscribe, StatsInterval: j.pub.statsInterval()}
+	j.data.configure(&cfg)
+	j.agents.configure(&cfg)
+	var deliveries <-chan hooks.Delivery
+	if !r.configured {
+		srv, err := startManaged(ctx, s, j.jf.nodes)
+		if err != nil {
+			return err
+		}
+		defer srv.Stop()
+		r.spec = clusterSpec(r.spec, srv.cluster)
+		drill.managed = srv.cluster
+		deliveries = srv.hooks.rcv.Deliveries()
+	}
+	cfg.FailoverURLs = r.spec.DeploymentURLs()
+	cfg.APIKey, cfg.APISecret = r.spec.APIKey, r.spec.APISecret
+	src, err := buildSource(r.spec)
+	if err != nil {
+		return err
+	}
+	sess := room.Connect(ctx, src, r.opts, cfg)
+	defer sess.Leave()
+	connected, err := awaitJoin(s, sess)
+	if err != nil {
+		return err
+	}
+	if drill.managed != nil {
+		watchManaged(drill.managed, sess)
+	}
+	if err := j.begin(ctx, s, sess); err != nil {
+		return err
+	}
+	return streamEvents(cmd, s, sess, connected, deliveries, j.jf, drill)
+}
+
+// check refuses contradictory flags before anything starts, and resolves
+// the source.
+func (j *joinCommand) check() (resolved, drillPlan, error) {
+	var drill drillPlan
+	if err := j.pub.check(j.jf.autoSubscribe); err != nil {
+		return resolved{}, drill, err
+	}
+	if err := j.data.check(); err != nil {
+		return resolved{}, drill, err
+	}
+	r, err := j.f.resolve()
+	if err != nil {
+		return resolved{}, drill, err
+	}
+	drill.d, err = j.jf.check(r.configured)
+	return r, drill, err
+}
+
+// begin does what the flags ask once joined: publish, dispatch, send.
+func (j *joinCommand) begin(ctx context.Context, s *streams, sess *room.Session) error {
+	if err := j.pub.publish(sess); err != nil {
+		return err
+	}
+	if err := j.agents.dispatch(ctx, sess); err != nil {
+		return err
+	}
+	if !j.data.idle() {
+		go j.data.run(ctx, s, sess)
+	}
+	return nil
+}
+
+// agentFlags are join's agent flags.
+type agentFlags struct {
+	timeout    time.Duration
+	dispatches []string
+	metadata   string
+}
+
+func (a *agentFlags) register(fl *pflag.FlagSet) {
+	fl.DurationVar(&a.timeout, "agent-timeout", room.DefaultAgentTimeout, "report agent_missing when a dispatched agent has not joined after this long")
+	fl.StringArrayVar(&a.dispatches, "dispatch", nil, "after joining, dispatch this agent into the room through the API (repeatable; needs the API key and secret; works in a room that already exists, unlike --agent-name)")
+	fl.StringVar(&a.metadata, "dispatch-metadata", "", "metadata for the --dispatch agents")
+	inGroup(fl, groupAgents, "agent-timeout", "dispatch", "dispatch-metadata")
+}
+
+func (a agentFlags) configure(cfg *room.Config) {
+	cfg.AgentTimeout = a.timeout
+	cfg.KnownAgents = standin.Running
+}
+
+// dispatch dispatches the --dispatch agents through the API.
+func (a agentFlags) dispatch(ctx context.Context, sess *room.Session) error {
+	for _, name := range a.dispatches {
+		if _, err := sess.CreateDispatch(ctx, name, a.metadata); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // joinHelp is join's long help, before the source help.

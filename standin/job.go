@@ -73,63 +73,9 @@ func (j *job) run(serverURL, token string) {
 		w.jobsWG.Done()
 	}()
 
-	var (
-		mu       sync.Mutex
-		sawHuman bool
-		room     *lksdk.Room
-	)
-	onPeople := func() {
-		mu.Lock()
-		r := room
-		mu.Unlock()
-		if r == nil {
-			return
-		}
-		humans := 0
-		for _, p := range r.GetRemoteParticipants() {
-			if p.Kind() != lksdk.ParticipantAgent {
-				humans++
-			}
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		if humans > 0 {
-			sawHuman = true
-		} else if sawHuman {
-			j.stop("room empty")
-		}
-	}
-	cb := lksdk.NewRoomCallback()
-	cb.OnParticipantConnected = func(*lksdk.RemoteParticipant) { onPeople() }
-	cb.OnParticipantDisconnected = func(*lksdk.RemoteParticipant) { onPeople() }
-	cb.OnDisconnectedWithReason = func(reason lksdk.DisconnectionReason) {
-		j.stop("disconnected: " + string(reason))
-	}
-
-	sdkquiet.Silence()
-	r := lksdk.NewRoom(cb)
-	ctx, cancel := context.WithTimeout(context.Background(), joinTimeout)
-	joined := make(chan error, 1)
-	go func() {
-		joined <- r.JoinWithContextAndToken(ctx, serverURL, token,
-			lksdk.WithAutoSubscribe(false), lksdk.WithLogger(sdkquiet.Discard()))
-	}()
-	var err error
-	select {
-	case err = <-joined:
-	case reason := <-j.stopCh: // worker closing mid-join
-		cancel()
-		<-joined
-		r.Disconnect()
-		w.updateJob(j.info.JobID, livekit.JobStatus_JS_FAILED, reason)
-		j.end(EventJobFailed, reason)
-		return
-	}
-	cancel()
-	if err != nil {
-		r.Disconnect()
-		w.updateJob(j.info.JobID, livekit.JobStatus_JS_FAILED, "joining the room: "+err.Error())
-		j.end(EventJobFailed, "joining the room: "+err.Error())
+	p := &presence{j: j}
+	r := j.join(serverURL, token, p.callbacks())
+	if r == nil {
 		return
 	}
 	if id := r.LocalParticipant.Identity(); id != "" {
@@ -140,10 +86,7 @@ func (j *job) run(serverURL, token string) {
 	started.Type = EventJobStarted
 	w.emit(started)
 
-	mu.Lock()
-	room = r
-	mu.Unlock()
-	onPeople() // people already there when we joined
+	p.attach(r)
 	endTurn := j.playTurn(r)
 
 	reason := <-j.stopCh
@@ -153,6 +96,85 @@ func (j *job) run(serverURL, token string) {
 	w.updateJob(j.info.JobID, livekit.JobStatus_JS_SUCCESS, "")
 	r.Disconnect()
 	j.end(EventJobEnded, reason)
+}
+
+// join joins the room. When it cannot, or the worker closes meanwhile, it
+// reports the job failed and returns nil.
+func (j *job) join(serverURL, token string, cb *lksdk.RoomCallback) *lksdk.Room {
+	sdkquiet.Silence()
+	r := lksdk.NewRoom(cb)
+	ctx, cancel := context.WithTimeout(context.Background(), joinTimeout)
+	defer cancel()
+	joined := make(chan error, 1)
+	go func() {
+		joined <- r.JoinWithContextAndToken(ctx, serverURL, token,
+			lksdk.WithAutoSubscribe(false), lksdk.WithLogger(sdkquiet.Discard()))
+	}()
+	var reason string
+	select {
+	case err := <-joined:
+		if err == nil {
+			return r
+		}
+		reason = "joining the room: " + err.Error()
+	case reason = <-j.stopCh: // worker closing mid-join
+		cancel()
+		<-joined
+	}
+	r.Disconnect()
+	j.w.updateJob(j.info.JobID, livekit.JobStatus_JS_FAILED, reason)
+	j.end(EventJobFailed, reason)
+	return nil
+}
+
+// presence ends the job once the room, having had a person in it, holds
+// no one but agents.
+type presence struct {
+	j        *job
+	mu       sync.Mutex
+	sawHuman bool
+	room     *lksdk.Room // nil until joined
+}
+
+// callbacks follow the people in the room and end the job with the session.
+func (p *presence) callbacks() *lksdk.RoomCallback {
+	cb := lksdk.NewRoomCallback()
+	cb.OnParticipantConnected = func(*lksdk.RemoteParticipant) { p.changed() }
+	cb.OnParticipantDisconnected = func(*lksdk.RemoteParticipant) { p.changed() }
+	cb.OnDisconnectedWithReason = func(reason lksdk.DisconnectionReason) {
+		p.j.stop("disconnected: " + string(reason))
+	}
+	return cb
+}
+
+// attach starts counting on the joined room, with the people already there.
+func (p *presence) attach(r *lksdk.Room) {
+	p.mu.Lock()
+	p.room = r
+	p.mu.Unlock()
+	p.changed()
+}
+
+func (p *presence) changed() {
+	p.mu.Lock()
+	r := p.room
+	p.mu.Unlock()
+	if r == nil {
+		return
+	}
+	humans := 0
+	for _, rp := range r.GetRemoteParticipants() {
+		if rp.Kind() != lksdk.ParticipantAgent {
+			humans++
+		}
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if humans > 0 {
+		p.sawHuman = true
+	} else if p.sawHuman {
+		p.j.stop("room empty")
+	}
 }
 
 // playTurn plays Config.Say's turn in the background (see say) and
