@@ -36,7 +36,7 @@ func TestTimelineKeyShowsTheSession(t *testing.T) {
 	m = send(t, m, keyMsg("6")) // at 80 columns it is a tab below the token
 	v := m.View()
 	checkFrame(t, v, 80, 24)
-	if !strings.Contains(v, "[6 Timeline]") || !strings.Contains(v, "refresh #1") || !strings.Contains(v, string(glyphReconnect)) {
+	if !strings.Contains(v, "[6 Time") || !strings.Contains(v, "refresh #1") || !strings.Contains(v, string(glyphReconnect)) {
 		t.Fatalf("timeline view:\n%s", v)
 	}
 	if !strings.Contains(v, "z zoom") {

@@ -61,41 +61,68 @@ func (m Model) View() string {
 // cellBox draws a cell: its shown panel framed, with every panel of the
 // cell named in the frame's title by its number key, the shown one in
 // brackets when there are several (so it reads without colour). When the
-// full titles do not fit, the others shrink to their first word and then
-// to their number, so every key stays visible.
+// full titles do not fit, the others shrink to their first word, then
+// all to short names closer together, then the others to their number, so
+// every key stays visible.
 func (m Model) cellBox(c cell, h int) []string {
 	focused := c.shown == m.focus
 	shownStyle := m.st.Muted
 	if focused {
 		shownStyle = m.st.PanelTitle
 	}
-	shorten := []func(string) string{
-		func(t string) string { return t },
-		func(t string) string { return strings.Fields(t + " ")[0] },
-		func(string) string { return "" },
-	}
 	var title string
-	for _, shorter := range shorten {
+	for _, tier := range tabTiers {
 		var b strings.Builder
-		for _, id := range c.tabs {
+		for i, id := range c.tabs {
 			n, t := id.key(), m.panel(id).Title()
 			switch {
 			case id == c.shown && len(c.tabs) == 1:
 				b.WriteString(shownStyle.Render(" " + n + " " + t + " "))
 			case id == c.shown:
+				if tier.compact {
+					t = shortNames[id]
+					if i > 0 {
+						b.WriteString(" ")
+					}
+				}
 				b.WriteString(shownStyle.Render("[" + n + " " + t + "]"))
 			default:
-				if t = shorter(t); t != "" {
+				if t = tier.name(id, t); t != "" {
 					n += " " + t
 				}
-				b.WriteString(m.st.Faint.Render(" " + n + " "))
+				if !tier.compact {
+					n += " "
+				}
+				b.WriteString(m.st.Faint.Render(" " + n))
 			}
+		}
+		if tier.compact {
+			b.WriteString(" ")
 		}
 		if title = b.String(); lipgloss.Width(title) <= c.w-3 {
 			break
 		}
 	}
 	return m.box(title, m.panel(c.shown).View(), c.w, h, focused)
+}
+
+// tabTiers are the ways a box title names its hidden panels, roomiest
+// first.
+var tabTiers = []struct {
+	name    func(id panelID, title string) string
+	compact bool // one space between names, not two
+}{
+	{func(_ panelID, t string) string { return t }, false},
+	{func(_ panelID, t string) string { return strings.Fields(t + " ")[0] }, false},
+	{func(id panelID, _ string) string { return shortNames[id] }, true},
+	{func(panelID, string) string { return "" }, false},
+}
+
+// shortNames name the panels in a crowded box title: every tab of the
+// narrowest layout fits in 80 columns.
+var shortNames = [numPanels]string{
+	pSource: "Source", pToken: "Token", pEvents: "Events", pRoster: "Roster", pAgents: "Agents",
+	pTimeline: "Time", pDoctor: "Doctor", pRoom: "Room", pWebhooks: "Hooks", pData: "Data",
 }
 
 // bareCell draws a cell's panel without a box, h lines of c.w cells.
