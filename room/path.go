@@ -2,7 +2,6 @@ package room
 
 import (
 	"cmp"
-	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 
 	lksdk "github.com/livekit/server-sdk-go/v2"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/lkdash/lkdash/internal/format"
 )
 
 // PathEnd is one end of an ICE candidate pair, as ICE on our side knows it.
@@ -61,18 +62,9 @@ func (p Path) String() string {
 	}
 	s := strings.ToUpper(proto) + " " + kind
 	if p.RTT > 0 {
-		s += " " + fmtMillis(p.RTT)
+		s += " " + format.Latency(p.RTT)
 	}
 	return s
-}
-
-// fmtMillis writes a duration in milliseconds with one decimal below 10.
-func fmtMillis(d time.Duration) string {
-	ms := float64(d) / float64(time.Millisecond)
-	if ms < 10 {
-		return fmt.Sprintf("%.1f ms", ms)
-	}
-	return fmt.Sprintf("%.0f ms", ms)
 }
 
 // PairCheck is ICE's view of one candidate pair: the connectivity checks

@@ -47,14 +47,19 @@ func Count(n int, noun string) string {
 }
 
 // Latency is a short duration at millisecond resolution, for round trips
-// and delays: "0.4 ms", "12 ms", "1534 ms", and seconds from ten on
-// ("19.0 s"). The sign is dropped (see SignedLatency).
+// and delays: "0 ms", "<0.1 ms" (loopback), "0.4 ms", "12 ms", "1534 ms",
+// and seconds from ten on ("19.0 s"). The sign is dropped (see
+// SignedLatency).
 func Latency(d time.Duration) string {
 	if d < 0 {
 		d = -d
 	}
 	ms := float64(d) / float64(time.Millisecond)
 	switch {
+	case d == 0:
+		return "0 ms"
+	case ms < 0.05:
+		return "<0.1 ms"
 	case ms < 10:
 		return fmt.Sprintf("%.1f ms", ms)
 	case ms < 10000:
@@ -63,9 +68,12 @@ func Latency(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", ms/1000)
 }
 
-// SignedLatency is Latency with its sign: "+12 ms", "-0.8 ms", "+0.0 ms".
+// SignedLatency is Latency with its sign: "+12 ms", "-0.8 ms", "±0 ms".
 func SignedLatency(d time.Duration) string {
-	if d < 0 {
+	switch {
+	case d == 0:
+		return "±" + Latency(d)
+	case d < 0:
 		return "-" + Latency(d)
 	}
 	return "+" + Latency(d)

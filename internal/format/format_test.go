@@ -35,13 +35,13 @@ func TestCount(t *testing.T) {
 func TestLatency(t *testing.T) {
 	for d, want := range map[time.Duration]string{
 		400 * time.Microsecond: "0.4 ms", 12 * time.Millisecond: "12 ms", 1534 * time.Millisecond: "1534 ms",
-		19 * time.Second: "19.0 s", -800 * time.Microsecond: "0.8 ms",
+		19 * time.Second: "19.0 s", -800 * time.Microsecond: "0.8 ms", 0: "0 ms", 30 * time.Microsecond: "<0.1 ms",
 	} {
 		if got := Latency(d); got != want {
 			t.Errorf("Latency(%v) = %q, want %q", d, got, want)
 		}
 	}
-	if got := SignedLatency(12*time.Millisecond) + " " + SignedLatency(-800*time.Microsecond) + " " + SignedLatency(0); got != "+12 ms -0.8 ms +0.0 ms" {
+	if got := SignedLatency(12*time.Millisecond) + " " + SignedLatency(-800*time.Microsecond) + " " + SignedLatency(0); got != "+12 ms -0.8 ms ±0 ms" {
 		t.Errorf("SignedLatency: %q", got)
 	}
 }
