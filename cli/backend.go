@@ -29,6 +29,8 @@ var (
 	_ ui.InviteBackend     = (*liveBackend)(nil)
 	_ ui.RoomLookupBackend = (*liveBackend)(nil)
 	_ ui.WebhookBackend    = (*liveBackend)(nil)
+	_ ui.NodeSession       = (*room.Session)(nil)
+	_ ui.NodeDrillBackend  = (*liveBackend)(nil)
 )
 
 // liveBackend is the dashboard's real ui.Backend: tokens sources behind one caching
@@ -297,4 +299,18 @@ func (b *liveBackend) RoomExists(ctx context.Context, req ui.RoomLookupRequest) 
 		return false, err
 	}
 	return r != nil && (req.SID == "" || r.GetSid() == req.SID), nil
+}
+
+// NodeAction implements ui.NodeDrillBackend with nodeAction on the
+// managed deployment as it is when the drill runs.
+func (b *liveBackend) NodeAction(d room.Drill) func(node string) error {
+	return func(node string) error {
+		b.mu.Lock()
+		managed := b.managed
+		b.mu.Unlock()
+		if managed == nil {
+			return errors.New("lkdash runs no server here: the node drills act on the managed server only")
+		}
+		return nodeAction(managed, d)(node)
+	}
 }

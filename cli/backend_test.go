@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/doctor"
 	"github.com/lkdash/lkdash/internal/lktest"
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 	"github.com/lkdash/lkdash/ui"
 )
@@ -111,5 +113,21 @@ func TestLiveBackendDoctorStreams(t *testing.T) {
 	}
 	if _, err := b.Doctor(t.Context(), ui.DoctorRequest{Spec: source.Spec{Kind: source.KindEndpoint}}); err == nil {
 		t.Error("a run on an incomplete source started")
+	}
+}
+
+// TestLiveBackendNodeAction: the dashboard's node drills act only on the
+// managed deployment: without one, or on a node it does not run, they
+// say so instead of signalling anything.
+func TestLiveBackendNodeAction(t *testing.T) {
+	b := newBackend(nil)
+	err := b.NodeAction(room.DrillKillNode)("ND_x")
+	if err == nil || !strings.Contains(err.Error(), "managed server only") {
+		t.Errorf("without a managed server: %v", err)
+	}
+	b.setManaged(&devserver.Cluster{Nodes: []*devserver.Server{{NodeID: "ND_one"}, {NodeID: "ND_two"}}})
+	err = b.NodeAction(room.DrillStopNode)("ND_elsewhere")
+	if err == nil || !strings.Contains(err.Error(), "ND_elsewhere is not one lkdash runs") {
+		t.Errorf("a node lkdash does not run: %v", err)
 	}
 }

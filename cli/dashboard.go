@@ -249,7 +249,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		c.Stop()
 	}
 	e.mu.Unlock()
-	return ui.DevServerReadyMsg{EndpointURL: endpoint, ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
+	return ui.DevServerReadyMsg{EndpointURL: endpoint, ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret, Nodes: managedNodes(c)}
 }
 
 func (e *embedded) stopAll() {
@@ -285,4 +285,13 @@ func openLog(path string) (*slog.Logger, func(), error) {
 		return nil, nil, fmt.Errorf("--log-file: %w", err)
 	}
 	return slog.New(slog.NewTextHandler(f, &slog.HandlerOptions{Level: slog.LevelDebug})), func() { f.Close() }, nil
+}
+
+// managedNodes lists the cluster's nodes for the dashboard.
+func managedNodes(c *devserver.Cluster) []ui.ManagedNode {
+	out := make([]ui.ManagedNode, len(c.Nodes))
+	for i, n := range c.Nodes {
+		out[i] = ui.ManagedNode{ID: n.NodeID, URL: n.URL}
+	}
+	return out
 }

@@ -36,8 +36,13 @@ type StandInRequest struct {
 // StandIn is a running stand-in agent; Close deregisters it.
 type StandIn interface{ Close() error }
 
-// managedServer is the managed livekit-server, once it is up.
-type managedServer struct{ url, key, secret string }
+// managedServer is the managed livekit-server, once it is up: node 1's
+// URL and the dev key pair, and every node of a cluster.
+type managedServer struct {
+	url, key, secret string
+	nodes            []ManagedNode
+	names            nodeNames
+}
 
 // dispatchDoneMsg reports a create or delete.
 type dispatchDoneMsg struct {

@@ -77,10 +77,10 @@ func (m Model) onDevServerReady(msg DevServerReadyMsg) (Model, tea.Cmd) {
 		return m, m.send(pWebhooks, hookSourceMsg{source: hooksFailed})
 	}
 	m.send(pSource, presetMsg{source.Spec{Kind: source.KindEndpoint, Endpoint: msg.EndpointURL, APIKey: msg.APIKey, APISecret: msg.APISecret}})
-	m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret}
+	m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret, nodes: msg.Nodes, names: newNodeNames(msg.Nodes)}
 	m.note(entryInfo, "dev-server", "ready: "+msg.EndpointURL)
 	m.setStatus("dev server ready", false)
-	caps := tea.Batch(m.broadcast(m.agentCaps()), m.listenWebhooks())
+	caps := tea.Batch(m.broadcast(m.agentCaps()), m.listenWebhooks(), m.broadcast(clusterMsg{m.managed.names}))
 	if m.rejoinOnReady {
 		m.rejoinOnReady, m.serverDied = false, false
 		m, cmd := m.startJoin()

@@ -59,6 +59,9 @@ func eventEntry(ev room.Event) *logEntry {
 	if e, ok := lifecycleEntry(ev); ok {
 		return e
 	}
+	if e, ok := (nodeStory{}).entry(ev); ok {
+		return e
+	}
 	if r, ok := ev.(room.TokenRefreshed); ok {
 		return refreshEntry(r)
 	}

@@ -27,6 +27,7 @@ type eventLog struct {
 	typing  bool // filter input has the keyboard
 	offset  int  // entries scrolled up from the newest; 0 follows new entries
 	dropped int64
+	story   nodeStory // words the moves between nodes and addresses
 
 	w, h int
 }
@@ -167,8 +168,15 @@ func (l eventLog) Update(msg tea.Msg) (eventLog, tea.Cmd) {
 			case room.JoinFailed: // the root logs every failed join, with or without a session
 				continue
 			}
-			l.add(eventEntry(ev))
+			e, ok := l.story.entry(ev)
+			if !ok {
+				e = eventEntry(ev)
+			}
+			l.story.observe(ev)
+			l.add(e)
 		}
+	case clusterMsg:
+		l.story.names = msg.names
 	case noteMsg:
 		l.add(msg.entry)
 	case tea.KeyMsg:

@@ -294,6 +294,15 @@ func (s *fakeSession) Drill(d room.Drill) error {
 	s.mu.Unlock()
 	return nil
 }
+
+// DrillNode records d, as Drill does, and acts on node ND_one, the node
+// the cluster tests put the room on.
+func (s *fakeSession) DrillNode(d room.Drill, act func(node string) error) error {
+	s.mu.Lock()
+	s.drills = append(s.drills, d)
+	s.mu.Unlock()
+	return act("ND_one")
+}
 func (s *fakeSession) Path() (room.Path, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

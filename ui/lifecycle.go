@@ -22,21 +22,14 @@ type DevServer interface {
 // drillDoneMsg reports that a drill could not be started.
 type drillDoneMsg struct{ err error }
 
-func drillCmd(s Session, d room.Drill) tea.Cmd {
-	if s == nil {
-		return nil
-	}
-	return func() tea.Msg { return drillDoneMsg{err: s.Drill(d)} }
-}
-
 func restartServerCmd(ctx context.Context, ds DevServer) tea.Cmd {
 	return func() tea.Msg { return ds.Restart(ctx) }
 }
 
 // drillPrompt lists the drills by the digit that runs them.
-func drillPrompt() string {
+func drillPrompt(drills []room.Drill) string {
 	parts := []string{"drill:"}
-	for i, d := range room.Drills() {
+	for i, d := range drills {
 		parts = append(parts, fmt.Sprintf("%d %s", i+1, d))
 	}
 	return strings.Join(parts, " ") + " · esc cancels"
@@ -46,11 +39,11 @@ func drillPrompt() string {
 // other key cancels.
 func (m Model) pickDrill(k tea.KeyMsg) (Model, tea.Cmd) {
 	m.drillPick = false
-	drills := room.Drills()
+	drills := m.drills()
 	if s := k.String(); len(s) == 1 && s[0] >= '1' && int(s[0]-'1') < len(drills) {
 		d := drills[s[0]-'1']
 		m.setStatus("drill "+string(d)+" triggered; watch for drill_result", false)
-		return m, drillCmd(m.sess, d)
+		return m, drillCmd(m.sess, m.cfg.Backend, d)
 	}
 	m.setStatus("drill cancelled", false)
 	return m, nil
@@ -76,20 +69,6 @@ func lifecycleEntry(ev room.Event) (*logEntry, bool) {
 			kind = entryError
 		}
 		return newEntry(e.At, kind, e.Type(), text, nil, e), true
-	case room.DrillStarted:
-		return newEntry(e.At, entryInfo, e.Type(), string(e.Drill), nil, e), true
-	case room.DrillResult:
-		text := fmt.Sprintf("%s: %s", e.Drill, e.Outcome)
-		if e.Outcome == room.DrillRecovered {
-			text += fmt.Sprintf(" in %s after %d attempts", e.Recovery.Round(time.Millisecond), e.Attempts)
-			if e.Presented != nil {
-				text += ", presenting " + tokenName(*e.Presented)
-			}
-		}
-		if e.Detail != "" {
-			text += " (" + e.Detail + ")"
-		}
-		return newEntry(e.At, entryInfo, e.Type(), text, nil, e), true
 	case room.Disconnected:
 		if len(e.Detail) == 0 {
 			return nil, false
@@ -124,6 +103,8 @@ func (m *Model) connectionStatus(ev room.Event) {
 		}
 	case room.Reconnected:
 		m.setStatus("reconnected", false)
+	case room.DrillResult:
+		m.setStatus(drillOutcome(e, m.managed.names, true), e.Outcome != room.DrillRecovered)
 	case room.Disconnected:
 		m.setStatus("disconnected: "+e.Reason, true)
 		if e.Code == devserver.DisconnectCode && m.cfg.DevServer != nil {

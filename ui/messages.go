@@ -16,7 +16,10 @@ type DevServerReadyMsg struct {
 	// agents register.
 	ServerURL         string
 	APIKey, APISecret string
-	Err               error
+	// Nodes are the managed deployment's nodes, node 1 (ServerURL) first:
+	// one, or the nodes of a local cluster.
+	Nodes []ManagedNode
+	Err   error
 }
 
 // devProgressMsg is one dev-server progress update; closed when the channel

@@ -131,6 +131,9 @@ type Model struct {
 	path     *room.Path
 	pathNone bool
 	pathSeq  int
+	// place is where our participant is: the node hosting the room and
+	// the address that took the last dial.
+	place placement
 
 	// The doctor run in progress: its id (stale updates carry an older
 	// one), its stream, and how to cancel it.

@@ -44,6 +44,11 @@ type rosterPanel struct {
 	input  textinput.Model
 	typing bool
 
+	// local is our identity and where our node and address, described
+	// (see placement), for our row's details and the status line.
+	local, where string
+	names        nodeNames // the managed cluster's nodes
+
 	// detail is the identity whose details are shown ("" = the table);
 	// gone keeps them on screen, with why, after they left.
 	detail string
@@ -184,7 +189,12 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 		if changed {
 			r.rebuild()
 		}
+	case placeMsg:
+		r.where = msg.where
+	case clusterMsg:
+		r.names = msg.names
 	case sessionOverMsg:
+		r.local, r.where = "", ""
 		r.people.Reset()
 		clear(r.history)
 		clear(r.recv)
@@ -201,6 +211,7 @@ func (r rosterPanel) Update(msg tea.Msg) (rosterPanel, tea.Cmd) {
 func (r *rosterPanel) onEvent(ev room.Event) bool {
 	switch e := ev.(type) {
 	case room.Connected:
+		r.local = e.Local.Identity
 		clear(r.history)
 		clear(r.recv)
 		clear(r.chains)
@@ -284,6 +295,10 @@ func (r *rosterPanel) remember(ev room.Event) {
 		ids = []string{e.Identity}
 	case room.Transcription:
 		ids = []string{e.Identity}
+	case room.NodeChanged, room.Failover: // where we are
+		if r.local != "" {
+			ids = []string{r.local}
+		}
 	}
 	if len(ids) == 0 {
 		return
@@ -511,7 +526,11 @@ func (r rosterPanel) View() string {
 	if r.chains.anyAlarming() {
 		legend = " · ! a track's chain is broken"
 	}
-	status := r.st.Muted.Render(format.Count(n, "participant") + legend + " · enter for details")
+	you := ""
+	if r.where != "" {
+		you = " · you: " + r.where
+	}
+	status := r.st.Muted.Render(format.Count(n, "participant") + legend + you + " · enter for details")
 	if r.typing || r.filter != "" {
 		status = r.input.View()
 	}

@@ -83,6 +83,9 @@ func (r rosterPanel) detailLines() []string {
 		state += " · speaking"
 	}
 	row("quality", line(state))
+	if m.Local && r.where != "" {
+		row("server", line(r.where))
+	}
 	row("permissions", wrapWords(r.permissionWords(m.Permissions, vw), vw)...)
 	row("tracks", r.trackLines(m, vw)...)
 	if m.Metadata != "" {
@@ -159,7 +162,7 @@ func (r rosterPanel) historyLines(identity string) []string {
 	st := r.st
 	out := []string{st.Label.Render("history")}
 	for i := len(hist) - 1; i >= 0; i-- {
-		e := historyEntry(hist[i])
+		e := historyEntry(hist[i], r.names)
 		out = append(out, " "+st.EventTime.Render(e.at.In(r.now().Location()).Format("15:04:05"))+" "+
 			st.EventType.Render(e.typ)+" "+st.EventText.Render(e.text))
 	}
@@ -254,10 +257,14 @@ func trackLine(t room.Track) string {
 }
 
 // historyEntry formats one event of a participant's history like the log
-// does; Connected stands for "already there when we joined".
-func historyEntry(ev room.Event) *logEntry {
+// does, naming the managed cluster's nodes; Connected stands for "already
+// there when we joined".
+func historyEntry(ev room.Event, names nodeNames) *logEntry {
 	if c, ok := ev.(room.Connected); ok {
 		return newEntry(c.At, entryInfo, "in_room", "in the room when we joined", nil, nil)
+	}
+	if e, ok := (nodeStory{names: names}).entry(ev); ok {
+		return e
 	}
 	return eventEntry(ev)
 }

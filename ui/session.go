@@ -87,6 +87,9 @@ func (m Model) onStream(msg streamMsg) (Model, tea.Cmd) {
 			cmds = append(cmds, m.readPath())
 		}
 		m.connectionStatus(ev)
+		if m.place.observe(ev) {
+			cmds = append(cmds, m.send(pRoster, placeMsg{m.place.describe(m.managed.names)}))
+		}
 	}
 	cmds = append(cmds, m.broadcast(roomEventsMsg{evs: msg.evs, dropped: m.sess.Dropped()}))
 	if msg.closed {

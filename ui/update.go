@@ -162,7 +162,7 @@ func (m Model) globalKey(msg tea.KeyMsg, k globalKeys) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case key.Matches(msg, k.Drill):
 		m.drillPick = true
-		m.setStatus(drillPrompt(), false)
+		m.setStatus(drillPrompt(m.drills()), false)
 	case key.Matches(msg, k.Doctor), key.Matches(msg, k.DoctorQuick):
 		m, cmd := m.startDoctor(key.Matches(msg, k.DoctorQuick))
 		return m, cmd, true

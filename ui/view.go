@@ -166,7 +166,10 @@ func (m Model) helpKeys() helpKeys {
 
 func (m Model) header() string {
 	state := map[joinState]string{notJoined: "not joined", joining: "joining…", joined: "joined"}[m.join]
-	h := m.st.Title.Render("lkdash") + m.st.Muted.Render(" · "+state) + m.pathLine()
+	h := m.st.Title.Render("lkdash") + m.st.Muted.Render(" · "+state)
+	if !m.drillPick { // the prompt needs the room
+		h += m.nodeLine() + m.pathLine()
+	}
 	if m.devBuilding {
 		h += m.devStatus()
 	}
