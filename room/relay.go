@@ -23,7 +23,7 @@ import (
 // relay sits between the SDK and the real server on a loopback port. The SDK
 // offers no hook for the tokens the server pushes, so every server→client
 // WebSocket frame passes through here: written on to the SDK first, then
-// shown to onFrame. Frames are forwarded unchanged in both directions,
+// shown to onFrame (a connection's first frame, before: see serverFrames). Frames are forwarded unchanged in both directions,
 // except the ICE candidates a candidateFilter drops or redirects
 // (Config.Block); plain HTTP (the SDK's GET /rtc/validate) is
 // reverse-proxied.
@@ -227,14 +227,46 @@ func (r *relay) serveWebSocket(w http.ResponseWriter, req *http.Request) {
 	if f := r.candidates(); f != nil {
 		fromServer, fromClient = f.fromServer, f.fromClient
 	}
+	before, after := r.serverFrames(fromServer)
 	var end pairEnd
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pipe(client, up, fromServer, r.onFrame, func(err error) { r.serverSideEnded(&end, to, err) }) // server → SDK
+		pipe(client, up, before, after, func(err error) { r.serverSideEnded(&end, to, err) }) // server → SDK
 	}()
 	pipe(up, client, fromClient, func(mt int, data []byte) { r.clientFrame(p, mt, data) }, func(error) { end.first() }) // SDK → server
 	<-done
+}
+
+// serverFrames are pipe's filter and onFrame for one server→SDK
+// connection. onFrame sees each frame once it was forwarded, except the
+// first (the join or reconnect response), which it sees before: the SDK
+// reports a rejoin as soon as it has read that response, and by then the
+// session must know the node it names.
+func (r *relay) serverFrames(filter func(int, []byte) ([]byte, bool)) (before func(int, []byte) ([]byte, bool), after func(int, []byte)) {
+	first := true // both run on the pipe's goroutine
+	before = func(mt int, data []byte) ([]byte, bool) {
+		if filter != nil {
+			var keep bool
+			if data, keep = filter(mt, data); !keep {
+				return data, false
+			}
+		}
+		if first && r.onFrame != nil {
+			r.onFrame(mt, data)
+		}
+		return data, true
+	}
+	after = func(mt int, data []byte) {
+		if first {
+			first = false
+			return
+		}
+		if r.onFrame != nil {
+			r.onFrame(mt, data)
+		}
+	}
+	return before, after
 }
 
 // dial is the dialer's DialContext made to honour ctx all the way: gorilla

@@ -591,7 +591,8 @@ func (s *Session) finish(ev Disconnected) {
 	close(s.events)
 }
 
-// onServerFrame sees each server→SDK frame after it has been forwarded.
+// onServerFrame sees each server→SDK frame after it has been forwarded
+// (the join or reconnect response before).
 func (s *Session) onServerFrame(messageType int, data []byte) {
 	msg, ok := decodeSignal(messageType, data)
 	if !ok {
