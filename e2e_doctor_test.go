@@ -19,7 +19,7 @@ func TestDashboardDoctorEndToEnd(t *testing.T) {
 	term.waitFor("dev server ready", 3*time.Minute, "ready")
 
 	term.keys("j")
-	screen := term.waitFor("the media path in the header", time.Minute, "· joined · UDP host↔host")
+	screen := term.waitFor("the media path in the header", time.Minute, "· joined · node 1 (ND_", "· UDP host↔host")
 	if header := strings.SplitN(screen, "\n", 2)[0]; !regexp.MustCompile(`UDP host↔host \d+(\.\d)? ms`).MatchString(header) {
 		t.Errorf("the header should name the path and its round-trip time: %q", header)
 	}
