@@ -23,6 +23,7 @@ type killable struct {
 	mu    sync.Mutex
 	conns []*websocket.Conn
 	dials int
+	dead  bool
 }
 
 func newKillable(t *testing.T) *killable {
@@ -38,6 +39,13 @@ func newKillable(t *testing.T) *killable {
 			return
 		}
 		k.mu.Lock()
+		if k.dead {
+			// Upgraded as kill ran: the client saw the handshake
+			// before the node died, so it loses the connection too.
+			k.mu.Unlock()
+			c.NetConn().Close()
+			return
+		}
 		k.conns = append(k.conns, c)
 		k.dials++
 		k.mu.Unlock()
@@ -57,6 +65,7 @@ func newKillable(t *testing.T) *killable {
 func (k *killable) kill() {
 	k.Listener.Close()
 	k.mu.Lock()
+	k.dead = true
 	for _, c := range k.conns {
 		c.NetConn().Close()
 	}
@@ -279,7 +288,9 @@ func TestRegionFailover(t *testing.T) {
 		t.Fatalf("joined via %+v, regions %+v", via, regions)
 	}
 	a.kill()
-	_, _, _ = c.ReadMessage()
+	if _, _, err := c.ReadMessage(); err == nil {
+		t.Fatal("the SDK's connection survived its upstream's death")
+	}
 	c2, _, err := dialRelay(t, r, "/rtc?reconnect=1", "Bearer refreshed.token")
 	if err != nil {
 		t.Fatal(err)

@@ -79,7 +79,13 @@ func dialRelay(t *testing.T, r *relay, path, auth string) (*websocket.Conn, *htt
 	if auth != "" {
 		h.Set("Authorization", auth)
 	}
-	return websocket.DefaultDialer.Dial(r.URL()+path, h)
+	c, resp, err := websocket.DefaultDialer.Dial(r.URL()+path, h)
+	if c != nil {
+		// A read that never returns would hold CI until the package's
+		// timeout; a failing test should say which read it was.
+		_ = c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	}
+	return c, resp, err
 }
 
 func TestRelayForwardsFramesUnchanged(t *testing.T) {
