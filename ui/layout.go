@@ -297,9 +297,15 @@ func (m Model) helpHeight() int {
 }
 
 // SetSize records the terminal's size; the layout follows in relayout.
+// A narrower grid can put the focused panel in one cell with a panel the
+// user's last action filled (a join made at full width, then a smaller
+// window): the focus moves to that panel, as bringForward would have.
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = w, h
 	m.help.Width = w
+	if latest := m.recent[0]; latest != m.focus {
+		m.bringForward(latest)
+	}
 }
 
 // relayout lays the panels out for the terminal and their content and

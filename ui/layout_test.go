@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
 )
 
 func TestAllot(t *testing.T) {
@@ -151,5 +153,27 @@ func TestViewFollowsTheAction(t *testing.T) {
 	}
 	if after := heightOf(m, pRoster); after >= roomH || heightOf(m, pToken) <= 22-roomH {
 		t.Errorf("after the fetch the token should take the room back (room %d → %d lines):\n%s", roomH, after, v)
+	}
+}
+
+// TestResizeKeepsTheActionInView: a join made at full width, where every
+// panel has its own box, still shows the log when the window then
+// shrinks to where the panels share tabs; a tab picked after the join
+// stays picked through the resize.
+func TestResizeKeepsTheActionInView(t *testing.T) {
+	b := rosterBackend(t)
+	m := testModel(t, newClock(), b, 160, 45)
+	m = joinNow(t, m)
+	if m.focus == pEvents {
+		t.Fatal("at full width the join should leave the focus where it was")
+	}
+	small := send(t, m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := small.View(); !strings.Contains(v, "[3 Events]") || small.focus != pEvents {
+		t.Fatalf("after shrinking, the join's log should be the tab shown, with the focus:\n%s", v)
+	}
+	picked := send(t, m, keyMsg("1"))
+	picked = send(t, picked, tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := picked.View(); !strings.Contains(v, "[1 Source]") || picked.focus != pSource {
+		t.Fatalf("the form, picked after the join, should stay shown:\n%s", v)
 	}
 }
