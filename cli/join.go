@@ -92,6 +92,9 @@ func (j *joinCommand) run(cmd *cobra.Command, s *streams) error {
 		watchManaged(drill.managed, sess)
 	}
 	if err := j.begin(ctx, s, sess); err != nil {
+		if r := new(refusal); errors.As(err, &r) {
+			return refusedAtStart(ctx, s, sess, connected, deliveries, r)
+		}
 		return err
 	}
 	return streamEvents(cmd, s, sess, connected, deliveries, j.jf, drill)
@@ -292,21 +295,7 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected 
 	if err := p.room(connected); err != nil {
 		return err
 	}
-	leave := func() error {
-		sess.Leave() // emits Disconnected and closes Events
-		if err := p.drain(deliveries); err != nil {
-			return err
-		}
-		for ev := range sess.Events() {
-			if err := p.room(ev); err != nil {
-				return err
-			}
-		}
-		if err := printRoomAfterLeave(ctx, s, sess); err != nil {
-			return err
-		}
-		return printEvent(s, sess.Summary())
-	}
+	leave := func() error { return leaveAndReport(ctx, s, p, sess, deliveries) }
 	for {
 		select {
 		case <-ctx.Done():
@@ -351,6 +340,74 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected 
 		}
 	}
 }
+
+// leaveAndReport leaves and prints what the session still has to say: its
+// last events, the webhooks they caused, the room after leaving, and the
+// summary.
+func leaveAndReport(ctx context.Context, s *streams, p *joinPrinter, sess *room.Session, deliveries <-chan hooks.Delivery) error {
+	sess.Leave() // emits Disconnected and closes Events
+	if err := p.drain(deliveries); err != nil {
+		return err
+	}
+	for ev := range sess.Events() {
+		if err := p.room(ev); err != nil {
+			return err
+		}
+	}
+	if err := printRoomAfterLeave(ctx, s, sess); err != nil {
+		return err
+	}
+	return printEvent(s, sess.Summary())
+}
+
+// refusedAtStart ends a join whose publication the server refused. The
+// events say what it accepted and why it refused the rest (track_chain), so
+// they are printed before the error: until each accepted track's
+// track_published, which follows the server's participant update, or for
+// at most refusalGrace.
+func refusedAtStart(ctx context.Context, s *streams, sess *room.Session, connected room.Connected, deliveries <-chan hooks.Delivery, r *refusal) error {
+	p := newJoinPrinter(s)
+	if err := p.room(connected); err != nil {
+		return err
+	}
+	pending := map[string]bool{}
+	for _, t := range r.accepted {
+		if t.SID != "" {
+			pending[t.SID] = true
+		}
+	}
+	grace := time.NewTimer(refusalGrace)
+	defer grace.Stop()
+	for len(pending) > 0 {
+		var ev room.Event
+		select {
+		case ev = <-sess.Events():
+		case <-grace.C:
+			pending = nil
+			continue
+		case <-ctx.Done():
+			pending = nil
+			continue
+		}
+		if ev == nil {
+			break // the session ended: leaveAndReport says how
+		}
+		if err := p.room(ev); err != nil {
+			return err
+		}
+		if tp, ok := ev.(room.TrackPublished); ok && tp.Local {
+			delete(pending, tp.Track.SID)
+		}
+	}
+	if err := leaveAndReport(ctx, s, p, sess, deliveries); err != nil {
+		return err
+	}
+	return r.err
+}
+
+// refusalGrace bounds how long a refused join waits for the events of the
+// tracks the server accepted.
+const refusalGrace = 2 * time.Second
 
 // serverEnded reports a session the server (or its death) ended: the
 // summary line, the server's last log lines on stderr, and the error.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -56,16 +57,35 @@ func (p *publishFlags) statsInterval() time.Duration {
 	return p.statsEvery
 }
 
+// refusal is a publication the server refused, with the tracks it had
+// accepted by then: join prints their events before it fails.
+type refusal struct {
+	accepted []room.Track
+	err      error // wraps a *room.PublishRefusedError
+}
+
+func (r *refusal) Error() string { return r.err.Error() }
+func (r *refusal) Unwrap() error { return r.err }
+
 // publish starts what the flags ask for; the track_published events report
-// each track.
+// each track. A refused track ends it with a *refusal.
 func (p *publishFlags) publish(sess *room.Session) error {
+	var accepted []room.Track
+	stop := func(tracks []room.Track, err error) error {
+		accepted = append(accepted, tracks...)
+		if refused := new(room.PublishRefusedError); errors.As(err, &refused) {
+			return &refusal{accepted: accepted, err: err}
+		}
+		return err
+	}
 	if p.demo {
-		if _, err := sess.PublishDemo(); err != nil {
+		if err := stop(sess.PublishDemo()); err != nil {
 			return err
 		}
 	}
 	for _, f := range p.files {
-		if _, err := sess.PublishFile(f); err != nil {
+		t, err := sess.PublishFile(f)
+		if err := stop([]room.Track{t}, err); err != nil {
 			return err
 		}
 	}

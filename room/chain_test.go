@@ -129,7 +129,8 @@ func muteTrack(t *testing.T, s *Session, name string) {
 
 // TestPublishRefusedNamesTheGrant publishes the demo with a token that may
 // publish only its microphone: the server refuses the camera, PublishDemo
-// says which grant stopped it, and the chain of the refused track shows it.
+// says which grant stopped it, the chain of the refused track shows it, and
+// the tone, which the token allows, stays published.
 func TestPublishRefusedNamesTheGrant(t *testing.T) {
 	t.Parallel()
 	srv := shared.Server(t)
@@ -137,7 +138,7 @@ func TestPublishRefusedNamesTheGrant(t *testing.T) {
 		g.SetCanPublish(true)
 		g.CanPublishSources = []string{"microphone"}
 	}), "mic-only", Config{})
-	_, err := mic.PublishDemo()
+	tracks, err := mic.PublishDemo()
 	var refused *PublishRefusedError
 	if !errors.As(err, &refused) {
 		t.Fatalf("PublishDemo = %v, want a *PublishRefusedError", err)
@@ -153,5 +154,14 @@ func TestPublishRefusedNamesTheGrant(t *testing.T) {
 	}
 	if l, _ := c.Link(LinkPublished); l.State != LinkBroken {
 		t.Errorf("published = %+v, want broken", l)
+	}
+	if len(tracks) != 1 || tracks[0].Name != DemoAudioName || tracks[0].SID == "" {
+		t.Fatalf("PublishDemo tracks = %+v, want the tone alone, published", tracks)
+	}
+	if _, err := mic.PublishDemo(); !errors.Is(err, ErrDemoPublished) {
+		t.Errorf("second PublishDemo = %v, want ErrDemoPublished while the tone is on", err)
+	}
+	if err := mic.UnpublishDemo(); err != nil {
+		t.Errorf("UnpublishDemo = %v", err)
 	}
 }

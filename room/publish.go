@@ -52,7 +52,10 @@ func (s *Session) liveRoom() (*lksdk.Room, error) {
 
 // PublishDemo publishes the embedded test pattern (VP8, camera) and test
 // tone (Opus, microphone), both looping until UnpublishDemo or Leave. It
-// blocks until the server has accepted both tracks.
+// blocks until the server has answered for both tracks. When the server
+// refuses one of them (a token limited by canPublishSources, say), the
+// other stays published: PublishDemo returns it with the refusal, a
+// *PublishRefusedError, so the caller can say both.
 func (s *Session) PublishDemo() ([]Track, error) {
 	room, err := s.liveRoom()
 	if err != nil {
@@ -63,6 +66,44 @@ func (s *Session) PublishDemo() ([]Track, error) {
 	if len(s.pub.demo) > 0 {
 		return nil, ErrDemoPublished
 	}
+	parts, err := demoParts()
+	if err != nil {
+		return nil, err
+	}
+	var (
+		tracks  []Track
+		refused []error
+	)
+	for _, d := range parts {
+		pub, err := s.publishLoop(room, d.clip, d.loop, d.opts)
+		var r *PublishRefusedError
+		if errors.As(err, &r) {
+			refused = append(refused, fmt.Errorf("room: publishing the demo %s: %w", d.what, err))
+			continue
+		}
+		if err != nil {
+			for _, sid := range s.pub.demo {
+				_ = room.LocalParticipant.UnpublishTrack(sid)
+			}
+			s.pub.demo = nil
+			return nil, fmt.Errorf("room: publishing the demo %s: %w", d.what, err)
+		}
+		s.pub.demo = append(s.pub.demo, pub.SID())
+		tracks = append(tracks, trackOf(pub))
+	}
+	return tracks, errors.Join(refused...)
+}
+
+// demoPart is one demo track ready to publish.
+type demoPart struct {
+	what string // "video" or "tone", for errors
+	clip *media.Clip
+	loop lksdk.SampleProvider
+	opts *lksdk.TrackPublicationOptions
+}
+
+// demoParts loads the embedded clips: the video, then the tone.
+func demoParts() ([]demoPart, error) {
 	video, err := media.DemoVideo()
 	if err != nil {
 		return nil, err
@@ -79,21 +120,11 @@ func (s *Session) PublishDemo() ([]Track, error) {
 	if err != nil {
 		return nil, err
 	}
-	vpub, err := s.publishLoop(room, video, vloop, &lksdk.TrackPublicationOptions{
-		Name: DemoVideoName, Source: livekit.TrackSource_CAMERA, VideoWidth: video.Width, VideoHeight: video.Height,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("room: publishing the demo video: %w", err)
-	}
-	apub, err := s.publishLoop(room, audio, aloop, &lksdk.TrackPublicationOptions{
-		Name: DemoAudioName, Source: livekit.TrackSource_MICROPHONE,
-	})
-	if err != nil {
-		_ = room.LocalParticipant.UnpublishTrack(vpub.SID())
-		return nil, fmt.Errorf("room: publishing the demo tone: %w", err)
-	}
-	s.pub.demo = []string{vpub.SID(), apub.SID()}
-	return []Track{trackOf(vpub), trackOf(apub)}, nil
+	return []demoPart{
+		{"video", video, vloop, &lksdk.TrackPublicationOptions{
+			Name: DemoVideoName, Source: livekit.TrackSource_CAMERA, VideoWidth: video.Width, VideoHeight: video.Height}},
+		{"tone", audio, aloop, &lksdk.TrackPublicationOptions{Name: DemoAudioName, Source: livekit.TrackSource_MICROPHONE}},
+	}, nil
 }
 
 func (s *Session) publishLoop(room *lksdk.Room, c *media.Clip, p lksdk.SampleProvider, opts *lksdk.TrackPublicationOptions) (*lksdk.LocalTrackPublication, error) {

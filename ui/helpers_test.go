@@ -206,6 +206,7 @@ type fakeSession struct {
 	demo     bool
 	autoSub  bool
 	mediaErr error
+	refused  error // PublishDemo publishes the tone alone and returns this
 	drills   []room.Drill
 	// path is what Path reports once setPath gave it one; before, ICE
 	// has selected no pair. pathReads counts the calls.
@@ -273,6 +274,9 @@ func (s *fakeSession) PublishDemo() ([]room.Track, error) {
 		return nil, s.mediaErr
 	}
 	s.demo = true
+	if s.refused != nil {
+		return []room.Track{{SID: "TR_a", Name: room.DemoAudioName, Kind: "audio"}}, s.refused
+	}
 	return []room.Track{{SID: "TR_v", Name: room.DemoVideoName, Kind: "video"}, {SID: "TR_a", Name: room.DemoAudioName, Kind: "audio"}}, nil
 }
 func (s *fakeSession) UnpublishDemo() error {

@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strings"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/internal/format"
+	"github.com/lkdash/lkdash/room"
 )
 
 // mediaState is what we publish and whether we subscribe. autoSub is also
@@ -23,11 +26,11 @@ func (s *mediaState) sessionEnded() {
 // mediaDoneMsg reports a finished PublishDemo, UnpublishDemo or
 // SetAutoSubscribe of session id.
 type mediaDoneMsg struct {
-	id      int
-	what    string // "demo" or "auto-subscribe"
-	on      bool
-	err     error
-	summary string
+	id     int
+	what   string // "demo" or "auto-subscribe"
+	on     bool
+	err    error
+	tracks []room.Track // what PublishDemo published, even when it also failed
 }
 
 // toggleDemo publishes or unpublishes the demo; the SDK call blocks until
@@ -46,9 +49,7 @@ func (m Model) toggleDemo() (Model, tea.Cmd) {
 	return m, func() tea.Msg {
 		msg := mediaDoneMsg{id: id, what: "demo", on: on}
 		if on {
-			tracks, err := sess.PublishDemo()
-			msg.err = err
-			msg.summary = format.Count(len(tracks), "track")
+			msg.tracks, msg.err = sess.PublishDemo()
 		} else {
 			msg.err = sess.UnpublishDemo()
 		}
@@ -80,6 +81,13 @@ func (m Model) onMediaDone(msg mediaDoneMsg) (Model, tea.Cmd) {
 		return m, nil // from a session that is gone
 	}
 	m.media.busy = false
+	if msg.err != nil && len(msg.tracks) > 0 {
+		// The server refused part of the demo: what it accepted is on, so
+		// p takes it down; the roster's chain says why the rest was refused.
+		m.media.demo = true
+		m.setStatus("published only "+trackNames(msg.tracks)+"; "+msg.err.Error(), true)
+		return m, nil
+	}
 	if msg.err != nil {
 		m.setStatus(msg.what+" failed: "+msg.err.Error(), true)
 		return m, nil
@@ -88,7 +96,7 @@ func (m Model) onMediaDone(msg mediaDoneMsg) (Model, tea.Cmd) {
 	case "demo":
 		m.media.demo = msg.on
 		if msg.on {
-			m.setStatus("publishing the demo ("+msg.summary+"); p to stop", false)
+			m.setStatus("publishing the demo ("+format.Count(len(msg.tracks), "track")+"); p to stop", false)
 		} else {
 			m.setStatus("demo unpublished", false)
 		}
@@ -97,6 +105,15 @@ func (m Model) onMediaDone(msg mediaDoneMsg) (Model, tea.Cmd) {
 		m.setStatus("auto-subscribe "+onOff(msg.on)+"; receive figures show in the roster", false)
 	}
 	return m, nil
+}
+
+// trackNames lists tracks by name: "demo-tone", "demo-video, demo-tone".
+func trackNames(tracks []room.Track) string {
+	names := make([]string, len(tracks))
+	for i, t := range tracks {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func onOff(on bool) string {

@@ -51,6 +51,32 @@ func TestDemoKeyPublishesAndUnpublishes(t *testing.T) {
 	}
 }
 
+// TestDemoPartlyRefused: a token that may publish only its microphone gets
+// the tone published and the camera refused; the status says both, and p
+// takes the tone down.
+func TestDemoPartlyRefused(t *testing.T) {
+	b := newFetchBackend(t)
+	b.sess = newFakeSession(b.resp)
+	b.sess.refused = errors.New("the server refused to publish the camera track: your token may publish only microphone (canPublishSources)")
+	m := testModel(t, newClock(), b, 160, 40)
+	m = joinNow(t, m)
+	m, cmd := sendCmd(t, m, keyMsg("p"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if !m.media.demo || !m.statusErr || !strings.Contains(m.status, "published only demo-tone") ||
+		!strings.Contains(m.status, "canPublishSources") {
+		t.Fatalf("after p: demo %v, status %q (error %v)", m.media.demo, m.status, m.statusErr)
+	}
+	m.help.ShowAll = true
+	if !strings.Contains(m.help.View(m.helpKeys()), "unpublish demo") {
+		t.Error("help does not offer to take the tone down")
+	}
+	m, cmd = sendCmd(t, m, keyMsg("p"))
+	m = send(t, m, findMsg[mediaDoneMsg](t, cmd))
+	if b.sess.demo || m.media.demo {
+		t.Errorf("second p left the demo on: session %v, model %v", b.sess.demo, m.media.demo)
+	}
+}
+
 func TestDemoResultOfAnOldSessionIsDropped(t *testing.T) {
 	b := newFetchBackend(t)
 	b.sess = newFakeSession(b.resp)
