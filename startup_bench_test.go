@@ -50,12 +50,15 @@ const benchCols, benchRows = 100, 30
 // BenchmarkFirstFrame measures the time from exec to the first frame that
 // shows a decoded token (its identity in the Token panel; a real signed
 // token given with --token, so no server is involved) against a minimal
-// Bubble Tea program drawing one bordered lipgloss box (testdata/firstframe),
-// alternating the two on fresh pseudo-terminals that answer the terminal
-// queries as a terminal would. It reports both medians and their ratio.
+// Bubble Tea program drawing one bordered lipgloss box (testdata/firstframe)
+// and against the floor for a program that decodes tokens with
+// livekit/protocol (testdata/protocolframe: the same box showing the
+// identity), rotating the three on fresh pseudo-terminals that answer the
+// terminal queries as a terminal would. It reports the medians and the
+// ratios to the baseline and to the floor.
 func BenchmarkFirstFrame(b *testing.B) {
 	dir := b.TempDir()
-	bin, base := buildLkdash(b, dir), buildTestdata(b, dir, "firstframe")
+	bin, base, floor := buildLkdash(b, dir), buildTestdata(b, dir, "firstframe"), buildTestdata(b, dir, "protocolframe")
 	const identity = "first-frame-identity"
 	mint := tokens.Mint{ServerURL: "ws://127.0.0.1:1", APIKey: "devkey", APISecret: "secret", TTL: time.Hour}
 	tok, err := mint.Fetch(context.Background(), tokens.Options{RoomName: "bench", ParticipantIdentity: identity})
@@ -63,17 +66,22 @@ func BenchmarkFirstFrame(b *testing.B) {
 		b.Fatal(err)
 	}
 	dash := []string{bin, "--source", "literal", "--url", "ws://127.0.0.1:1", "--token", tok.ParticipantToken}
-	var tDash, tBase []time.Duration
+	var tDash, tBase, tFloor []time.Duration
 	for b.Loop() {
 		t, _ := firstFrame(b, dash, benchCols, benchRows, identity, true)
 		tDash = append(tDash, t)
 		t, _ = firstFrame(b, []string{base}, benchCols, benchRows, "first frame", true)
 		tBase = append(tBase, t)
+		t, _ = firstFrame(b, []string{floor, tok.ParticipantToken}, benchCols, benchRows, identity, true)
+		tFloor = append(tFloor, t)
 	}
-	md, mb := median(tDash), median(tBase)
+	md, mb, mf := median(tDash), median(tBase), median(tFloor)
 	b.ReportMetric(float64(md.Microseconds())/1000, "lkdash-ms")
 	b.ReportMetric(float64(mb.Microseconds())/1000, "baseline-ms")
+	b.ReportMetric(float64(mf.Microseconds())/1000, "floor-ms")
 	b.ReportMetric(float64(md)/float64(mb), "ratio")
+	b.ReportMetric(float64(mf)/float64(mb), "floor-ratio")
+	b.ReportMetric(float64(md)/float64(mf), "over-floor")
 }
 
 // firstFrame runs argv on a fresh cols×rows pseudo-terminal and returns the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/cobra"
@@ -113,6 +114,8 @@ func runDashboard(ctx context.Context, s *streams, r resolved, o dashOptions, lo
 			p.Send(emb.start(ctx, progress))
 		}()
 	}
+	resume := time.AfterFunc(firstFrameGC, resumeGC)
+	defer resume.Stop()
 	_, err := p.Run()
 	cancel()
 	wg.Wait()

@@ -28,6 +28,8 @@ type streams struct {
 // Main runs lkdash with args (without the program name) and returns the
 // process exit code.
 func Main(args []string, in io.Reader, out, errOut io.Writer) int {
+	pauseGC()
+	defer resumeGC()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return run(ctx, args, &streams{in: in, out: out, err: errOut, now: time.Now})
@@ -56,6 +58,13 @@ func newRootCmd(s *streams) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetUsageFunc(usage)
+	// Main paused the collector for the dashboard's first frame; the other
+	// commands run with it.
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if cmd != root {
+			resumeGC()
+		}
+	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	addDashboard(root, s)
 	root.AddCommand(newDecodeCmd(s), newFetchCmd(s), newServeCmd(s), newJoinCmd(s), newAgentCmd(s), newWebhookCmd(s), newDevserverCmd(s), newAPICmd(s), newInviteCmd(s), newDoctorCmd(s))

@@ -3,18 +3,26 @@ package room
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/websocket"
 	"github.com/livekit/protocol/livekit"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 )
 
 // The signal messages that can carry ICE candidates, by direction: trickles,
-// and the offers and answers whose SDP may hold candidate lines.
+// and the offers and answers whose SDP may hold candidate lines. Looked up
+// on first use, like wantedResponse: at package init they cost every
+// command, joining or not, over a millisecond.
 var (
-	candidateResponse = fieldNumbers(&livekit.SignalResponse{}, "offer", "answer", "trickle")
-	candidateRequest  = fieldNumbers(&livekit.SignalRequest{}, "offer", "answer", "trickle")
+	candidateResponse = sync.OnceValue(func() map[protowire.Number]bool {
+		return fieldNumbers(&livekit.SignalResponse{}, "offer", "answer", "trickle")
+	})
+	candidateRequest = sync.OnceValue(func() map[protowire.Number]bool {
+		return fieldNumbers(&livekit.SignalRequest{}, "offer", "answer", "trickle")
+	})
 )
 
 // candidateFilter sees every candidate the relay forwards, in both
@@ -39,7 +47,7 @@ func (f *candidateFilter) close() {
 // fromServer filters a server→SDK frame. It returns the frame to forward,
 // or false to drop it.
 func (f *candidateFilter) fromServer(mt int, data []byte) ([]byte, bool) {
-	if mt == websocket.BinaryMessage && !candidateResponse[firstField(data)] {
+	if mt == websocket.BinaryMessage && !candidateResponse()[firstField(data)] {
 		return data, true
 	}
 	msg := &livekit.SignalResponse{}
@@ -64,7 +72,7 @@ func (f *candidateFilter) fromServer(mt int, data []byte) ([]byte, bool) {
 
 // fromClient filters an SDK→server frame, like fromServer.
 func (f *candidateFilter) fromClient(mt int, data []byte) ([]byte, bool) {
-	if mt == websocket.BinaryMessage && !candidateRequest[firstField(data)] {
+	if mt == websocket.BinaryMessage && !candidateRequest()[firstField(data)] {
 		return data, true
 	}
 	msg := &livekit.SignalRequest{}
