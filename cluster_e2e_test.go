@@ -214,7 +214,9 @@ func TestJoinKillNodeDrillOnManagedCluster(t *testing.T) {
 // TestDevserverClusterAndTwoURLs: `lkdash devserver --nodes 2` prints its
 // nodes and the room a `join --url node1,node2` creates; killing node 1
 // from outside moves that session to node 2 (a failover event) and the
-// devserver says so; SIGKILLing devserver itself leaves no server behind.
+// devserver says so; after leaving, join asks the surviving node whether
+// the room still exists (node 1, the URL it was given first, is dead);
+// SIGKILLing devserver itself leaves no server behind.
 func TestDevserverClusterAndTwoURLs(t *testing.T) {
 	t.Parallel()
 	c := newCLI(t)
@@ -246,6 +248,13 @@ func TestDevserverClusterAndTwoURLs(t *testing.T) {
 	j.waitLine(t, regexp.MustCompile(`"type":"reconnected"`), time.Minute)
 	_ = j.cmd.Process.Signal(os.Interrupt)
 	<-j.done
+	if strings.Contains(j.stderr(), "after leaving") {
+		t.Errorf("join could not ask about the room after leaving:\n%s", j.stderr())
+	}
+	rooms := j.events("room")
+	if last := rooms[len(rooms)-1]; last["left"] != true || last["exists"] == nil {
+		t.Errorf("the last room line %v, want left with exists (asked of node 2)", last)
+	}
 
 	t.Logf("devserver:\n%s", strings.Join(ds.lines(), "\n"))
 	pids := childPIDs(ds.stderr())

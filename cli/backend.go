@@ -294,7 +294,7 @@ func (b *liveBackend) Invite(ctx context.Context, req ui.InviteRequest) (invite.
 
 // RoomExists implements ui.RoomLookupBackend with RoomService.
 func (b *liveBackend) RoomExists(ctx context.Context, req ui.RoomLookupRequest) (bool, error) {
-	r, err := room.LookupRoom(ctx, req.ServerURL, req.APIKey, req.APISecret, req.Name)
+	r, err := room.LookupRoom(ctx, req.ServerURLs, req.APIKey, req.APISecret, req.Name)
 	if err != nil {
 		return false, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -16,8 +17,28 @@ import (
 
 // LookupRoom asks RoomService (ListRooms, signed with the API key and
 // secret) for the room called name: nil when the server has no such room.
-// serverURL may be ws(s):// or http(s)://.
-func LookupRoom(ctx context.Context, serverURL, apiKey, apiSecret, name string) (*livekit.Room, error) {
+// serverURLs are the nodes of one deployment, ws(s):// or http(s)://, in
+// the order to ask them (Session.APIURLs: the node in use first): a node
+// that cannot be reached, a dead one say, passes the question to the next.
+func LookupRoom(ctx context.Context, serverURLs []string, apiKey, apiSecret, name string) (*livekit.Room, error) {
+	if len(serverURLs) == 0 {
+		return nil, errors.New("room: no server to ask about the room")
+	}
+	var errs []error
+	for _, u := range serverURLs {
+		r, err := lookupRoomAt(ctx, u, apiKey, apiSecret, name)
+		if err == nil {
+			return r, nil
+		}
+		errs = append(errs, err)
+		if !unreachable(err) || ctx.Err() != nil {
+			break // the node answered, or time is up: the others would say the same
+		}
+	}
+	return nil, errors.Join(errs...)
+}
+
+func lookupRoomAt(ctx context.Context, serverURL, apiKey, apiSecret, name string) (*livekit.Room, error) {
 	_, httpBase, err := tokens.ServerURLs(serverURL)
 	if err != nil {
 		return nil, err
@@ -25,7 +46,7 @@ func LookupRoom(ctx context.Context, serverURL, apiKey, apiSecret, name string) 
 	client := lksdk.NewRoomServiceClient(httpBase.String(), apiKey, apiSecret)
 	res, err := client.ListRooms(ctx, &livekit.ListRoomsRequest{Names: []string{name}})
 	if err != nil {
-		return nil, fmt.Errorf("room: asking the server for room %q: %w", name, err)
+		return nil, fmt.Errorf("room: asking %s for room %q: %w", httpBase.Host, name, err)
 	}
 	for _, r := range res.GetRooms() {
 		if r.GetName() == name {
@@ -33,6 +54,29 @@ func LookupRoom(ctx context.Context, serverURL, apiKey, apiSecret, name string) 
 		}
 	}
 	return nil, nil
+}
+
+// unreachable reports whether err is a failure to reach the server at all
+// (refused, reset, timed out, no such host), as opposed to its answer.
+func unreachable(err error) bool {
+	var op *net.OpError
+	var dns *net.DNSError
+	return errors.As(err, &op) || errors.As(err, &dns) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// APIURLs are the HTTP bases of the deployment's server APIs, the node the
+// session is on (or was on when it ended) first, then the others it knows
+// (its regions, the URLs given): where to ask about the room after leaving,
+// when the relay that follows the node in use is gone.
+func (s *Session) APIURLs() []string {
+	var out []string
+	for _, u := range s.relay.plan() {
+		out = append(out, strings.TrimSuffix(u.http.String(), "/"))
+	}
+	if len(out) == 0 {
+		out = append(out, strings.TrimSuffix(s.relay.httpBase.String(), "/"))
+	}
+	return out
 }
 
 // RoomAfterLeave asks the server, after Leave, whether the room still
@@ -53,7 +97,7 @@ func (s *Session) RoomAfterLeave(ctx context.Context) (RoomState, error) {
 	if st.Name == "" {
 		return RoomState{}, errors.New("room: the server never described the room")
 	}
-	r, err := LookupRoom(ctx, s.relay.httpBase.String(), s.cfg.APIKey, s.cfg.APISecret, st.Name)
+	r, err := LookupRoom(ctx, s.APIURLs(), s.cfg.APIKey, s.cfg.APISecret, st.Name)
 	if err != nil {
 		return RoomState{}, err
 	}
@@ -92,7 +136,7 @@ func explainRefusal(ctx context.Context, d dial, tok *tokens.Token, cfg Config, 
 	}
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	r, err := LookupRoom(lctx, serverURL, cfg.APIKey, cfg.APISecret, name)
+	r, err := LookupRoom(lctx, []string{serverURL}, cfg.APIKey, cfg.APISecret, name)
 	if err != nil || r == nil || r.GetMaxParticipants() == 0 {
 		return je
 	}

@@ -3,6 +3,7 @@ package room
 import (
 	"context"
 	"errors"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -40,9 +41,22 @@ func TestRoomSettingsAndLimits(t *testing.T) {
 		if !after.Left || after.Exists == nil || !*after.Exists || after.ClosesInSeconds == nil {
 			t.Fatalf("after leaving: %+v, want the room still there with a countdown", after)
 		}
+		// A deployment whose first node is dead: the question moves on.
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dead := "ws://" + ln.Addr().String()
+		ln.Close()
+		if r, err := LookupRoom(ctx, []string{dead, srv.URL}, srv.APIKey, srv.APISecret, st.Name); err != nil || r == nil {
+			t.Errorf("LookupRoom past a dead node = %v, %v; want the room from the live one", r, err)
+		}
+		if _, err := LookupRoom(ctx, []string{dead}, srv.APIKey, srv.APISecret, st.Name); err == nil {
+			t.Error("LookupRoom of a dead node alone answered")
+		}
 		predicted := left.Add(time.Duration(*st.ClosesAfterLeaveSeconds) * time.Second)
 		for {
-			r, err := LookupRoom(ctx, srv.URL, srv.APIKey, srv.APISecret, st.Name)
+			r, err := LookupRoom(ctx, []string{srv.URL}, srv.APIKey, srv.APISecret, st.Name)
 			if err != nil {
 				t.Fatal(err)
 			}

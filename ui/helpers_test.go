@@ -326,6 +326,11 @@ func (s *fakeSession) Leave() {
 		close(s.ch)
 	}
 }
+
+// APIURLs: a deployment of two nodes, the one the session is on first.
+func (s *fakeSession) APIURLs() []string {
+	return []string{"http://127.0.0.1:7881", "http://127.0.0.1:7880"}
+}
 func (s *fakeSession) RoomAfterLeave(context.Context) (room.RoomState, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -14,6 +14,8 @@ import (
 type RoomSession interface {
 	Session
 	RoomAfterLeave(ctx context.Context) (room.RoomState, error)
+	// APIURLs are the deployment's API bases, the node in use first.
+	APIURLs() []string
 }
 
 // RoomLookupBackend is a Backend that can ask the server's RoomService
@@ -25,8 +27,11 @@ type RoomLookupBackend interface {
 
 // RoomLookupRequest names a room and the key pair to ask about it with.
 type RoomLookupRequest struct {
-	ServerURL, APIKey, APISecret string
-	Name                         string
+	// ServerURLs are the deployment's nodes, asked in order until one
+	// answers: the node we were on first.
+	ServerURLs        []string
+	APIKey, APISecret string
+	Name              string
 	// SID, when set, must match: a room created again under the same
 	// name is another room.
 	SID string
@@ -72,7 +77,7 @@ func (m *Model) leaveSession(sess Session) tea.Cmd {
 	if !ask {
 		return leaveCmd(sess)
 	}
-	m.watch.req = RoomLookupRequest{ServerURL: sess.Response().ServerURL, APIKey: spec.APIKey, APISecret: spec.APISecret}
+	m.watch.req = RoomLookupRequest{ServerURLs: rs.APIURLs(), APIKey: spec.APIKey, APISecret: spec.APISecret}
 	gen, ctx, now := m.watch.gen, m.ctx, m.now
 	return func() tea.Msg {
 		rs.Leave()
