@@ -209,6 +209,21 @@ func TestJoinKillNodeDrillOnManagedCluster(t *testing.T) {
 	if len(p.events("node_changed")) != 1 || len(p.events("summary")) != 1 {
 		t.Errorf("want one node_changed and the summary:\n%s", strings.Join(p.lines(), "\n"))
 	}
+	// The new node starts the room again: its room_started webhook reports
+	// the move, so it is printed after node_changed and timed against it.
+	moved, started := -1, []int{}
+	for i, line := range p.lines() {
+		switch {
+		case strings.Contains(line, `"type":"node_changed"`):
+			moved = i
+		case strings.Contains(line, `"type":"webhook"`) && strings.Contains(line, `"event":"room_started"`) &&
+			strings.Contains(line, `"after_room_event_seconds"`):
+			started = append(started, i)
+		}
+	}
+	if len(started) != 2 || started[1] < moved {
+		t.Errorf("room_started webhooks at lines %v, node_changed at %d: want two, timed, the second after the move", started, moved)
+	}
 }
 
 // TestDevserverClusterAndTwoURLs: `lkdash devserver --nodes 2` prints its

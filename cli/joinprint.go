@@ -10,7 +10,7 @@ import (
 // webhookMatchWait is how long a webhook line waits for the room event it
 // reports: livekit-server announces participants that publish nothing in
 // 3 s batches, so a participant_joined webhook often comes first.
-const webhookMatchWait = 5 * time.Second
+const webhookMatchWait = hooks.MatchWindow
 
 // joinPrinter writes join's lines: room events as they come, and each
 // webhook of the managed server once the room event it reports has been
@@ -41,6 +41,7 @@ func (p *joinPrinter) room(ev room.Event) error {
 
 // delivery prints d now if no room event is to come for it, else holds it.
 func (p *joinPrinter) delivery(d hooks.Delivery) error {
+	p.matcher.Add(d)
 	p.held = append(p.held, d)
 	return p.release(func(d hooks.Delivery) bool { return !p.matcher.Awaits(d) })
 }
@@ -62,6 +63,7 @@ func (p *joinPrinter) drain(deliveries <-chan hooks.Delivery) error {
 		select {
 		case d, ok := <-deliveries:
 			if ok {
+				p.matcher.Add(d)
 				p.held = append(p.held, d)
 				continue
 			}

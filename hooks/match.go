@@ -29,39 +29,112 @@ func (d Delivery) Key() (Key, bool) {
 	return k, d.Room != ""
 }
 
+// MatchWindow is how far apart a delivery and the room event it reports
+// may be: livekit-server announces participants that publish nothing in
+// 3 s batches, so a participant_joined webhook often comes first, and a
+// webhook trails its event by its delivery's latency.
+const MatchWindow = 5 * time.Second
+
 // Matcher pairs deliveries with the room events one session saw for the
-// same thing, in either order: the webhook can beat the room event (the
-// server announces participants that publish nothing in 3 s batches) or
-// trail it. Feed it the session's events from Connected on. Not safe for
-// concurrent use.
+// same thing, in either order, one delivery per room event: the same
+// thing can happen twice in a session (a node move starts the room again
+// on another node, and joins us to it), and each webhook is timed against
+// its own occurrence. Feed it the session's events from Connected on, and
+// each delivery as it arrives (Add). Not safe for concurrent use.
 type Matcher struct {
-	room   string
-	local  string
-	events map[Key]time.Time
+	room, local string
+	seen        map[Key][]occurrence     // the room events, in order, per key
+	pending     map[Key][]Delivery       // deliveries still without a room event
+	paired      map[string]time.Duration // a delivery's lag, by pairID
+}
+
+// occurrence is one room event for a key, and whether a delivery took it.
+type occurrence struct {
+	at    time.Time
+	taken bool
 }
 
 // NewMatcher returns an empty Matcher.
-func NewMatcher() *Matcher { return &Matcher{events: map[Key]time.Time{}} }
+func NewMatcher() *Matcher {
+	return &Matcher{seen: map[Key][]occurrence{}, pending: map[Key][]Delivery{}, paired: map[string]time.Duration{}}
+}
 
-// Room notes the keys a room event stands for.
+// pairID tells deliveries apart: a retry has its first try's event id.
+func pairID(d Delivery) string {
+	if d.ID != "" {
+		return d.ID
+	}
+	return d.Event + "@" + d.ArrivedAt.Format(time.RFC3339Nano)
+}
+
+// Room notes a room event: each key it stands for pairs with the first
+// delivery waiting for it, if one does.
 func (m *Matcher) Room(ev room.Event) {
 	for _, k := range m.keys(ev) {
-		m.events[k] = ev.Time()
+		o := occurrence{at: ev.Time()}
+		for i, d := range m.pending[k] {
+			if near(d.ArrivedAt, o.at) {
+				m.paired[pairID(d)] = d.ArrivedAt.Sub(o.at)
+				m.pending[k] = append(m.pending[k][:i:i], m.pending[k][i+1:]...)
+				o.taken = true
+				break
+			}
+		}
+		m.seen[k] = append(m.seen[k], o)
 	}
 }
 
-// Lag is d's arrival minus when the session saw the matching room event
-// (negative when the webhook came first); false until both are known.
-func (m *Matcher) Lag(d Delivery) (time.Duration, bool) {
+// Add notes a delivery: it pairs with the nearest room event seen for its
+// key that no other delivery took, or waits for one to come.
+func (m *Matcher) Add(d Delivery) {
+	if m.Claim(d) || !m.Awaits(d) {
+		return
+	}
+	if k, _ := d.Key(); !m.isPending(k, d) {
+		m.pending[k] = append(m.pending[k], d)
+	}
+}
+
+// Claim pairs d with a room event already seen, as Add does, but does not
+// keep it waiting: false when no such event is free.
+func (m *Matcher) Claim(d Delivery) bool {
 	k, ok := d.Key()
 	if !ok {
-		return 0, false
+		return false
 	}
-	at, ok := m.events[k]
-	if !ok {
-		return 0, false
+	id := pairID(d)
+	if _, done := m.paired[id]; done {
+		return true // a retry of a delivery already paired
 	}
-	return d.ArrivedAt.Sub(at), true
+	best := -1
+	for i, o := range m.seen[k] {
+		if !o.taken && near(d.ArrivedAt, o.at) && (best < 0 || gap(d.ArrivedAt, o.at) < gap(d.ArrivedAt, m.seen[k][best].at)) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return false
+	}
+	m.seen[k][best].taken = true
+	m.paired[id] = d.ArrivedAt.Sub(m.seen[k][best].at)
+	return true
+}
+
+func (m *Matcher) isPending(k Key, d Delivery) bool {
+	for _, p := range m.pending[k] {
+		if pairID(p) == pairID(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lag is d's arrival minus when the session saw the room event it is
+// paired with (negative when the webhook came first); false while it has
+// none, or when d was never added.
+func (m *Matcher) Lag(d Delivery) (time.Duration, bool) {
+	lag, ok := m.paired[pairID(d)]
+	return lag, ok
 }
 
 // Awaits reports whether a room event may still come for d: it is about
@@ -71,19 +144,31 @@ func (m *Matcher) Awaits(d Delivery) bool {
 	if !ok || (m.room != "" && k.Room != m.room) {
 		return false
 	}
-	_, seen := m.events[k]
-	return !seen
+	_, paired := m.paired[pairID(d)]
+	return !paired
+}
+
+func near(a, b time.Time) bool { return gap(a, b) <= MatchWindow }
+
+func gap(a, b time.Time) time.Duration {
+	if a.Before(b) {
+		return b.Sub(a)
+	}
+	return a.Sub(b)
 }
 
 // keys lists what a room event stands for. Our own join is room_started
 // and participant_joined for us; whoever was there before us joined
-// before we could see it, so only later arrivals count.
+// before we could see it, so only later arrivals count. A node move is
+// both again: the new node starts the room and joins us to it.
 func (m *Matcher) keys(ev room.Event) []Key {
 	k := func(event, subject string) Key { return Key{Event: event, Room: m.room, Subject: subject} }
 	switch e := ev.(type) {
 	case room.Connected:
 		m.room, m.local = e.Room, e.Local.Identity
 		return []Key{k("room_started", ""), k("participant_joined", e.Local.Identity)}
+	case room.NodeChanged:
+		return []Key{k("room_started", ""), k("participant_joined", m.local)}
 	case room.ParticipantJoined:
 		return []Key{k("participant_joined", e.Participant.Identity)}
 	case room.ParticipantLeft:

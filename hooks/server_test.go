@@ -82,6 +82,7 @@ func TestRealServerDeliveriesVerify(t *testing.T) {
 			if !d.Verified {
 				t.Errorf("%s did not verify: %s", d.Event, d.Reason)
 			}
+			m.Add(d)
 			got[d.Event] = append(got[d.Event], d)
 		case <-deadline:
 			t.Fatalf("room_finished did not arrive within 30 s; got %v", keysOf(got))

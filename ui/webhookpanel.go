@@ -104,10 +104,10 @@ func (p webhooksPanel) Update(msg tea.Msg) (webhooksPanel, tea.Cmd) {
 // arrivals again: those are the new session's.)
 func (p *webhooksPanel) add(d hooks.Delivery) {
 	m := p.cur
-	if p.prev != nil && departure[d.Event] {
-		if _, ok := p.prev.Lag(d); ok {
-			m = p.prev
-		}
+	if p.prev != nil && departure[d.Event] && p.prev.Claim(d) {
+		m = p.prev
+	} else {
+		m.Add(d)
 	}
 	if !d.Verified {
 		p.forged++
