@@ -67,6 +67,8 @@ func joinFix(m *mainJoin) string {
 		return "check the URL's host and port, and the firewall in between (the url check shows what answered)"
 	case room.ReasonBadURL:
 		return fixPath
+	case room.ReasonNoUpgrade:
+		return fixUpgrade
 	case room.ReasonUnavailable:
 		return "the server is overloaded or draining; check its log"
 	}

@@ -63,8 +63,24 @@ func TestProxyThatDropsUpgrade(t *testing.T) {
 	t.Parallel()
 	srv := shared.Server(t)
 	p := dropUpgradeProxy(t, srv.HTTPURL)
-	res := runChecks(t, Config{Source: mintAt(srv, strings.Replace(p.URL, "http", "ws", 1))}, CheckURL)
+	res := runChecks(t, Config{Source: mintAt(srv, strings.Replace(p.URL, "http", "ws", 1))}, CheckURL, CheckSignal)
 	want(t, res[CheckURL], Fail, "proxy", "drops Upgrade", "/rtc/validate answers (200)", "proxy_set_header Upgrade")
+	// The join says the same, not that it timed out.
+	want(t, res[CheckSignal], Fail, "not upgraded to a WebSocket", "HTTP 404", "dropped its Upgrade header")
+}
+
+// TestWebAppAnswersTheSignalPath: a web app (or CDN) at the URL answers
+// every path with its page: the url check and the join both name it.
+func TestWebAppAnswersTheSignalPath(t *testing.T) {
+	t.Parallel()
+	srv := shared.Server(t)
+	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, "<html>my app</html>")
+	}))
+	t.Cleanup(app.Close)
+	res := runChecks(t, Config{Source: mintAt(srv, strings.Replace(app.URL, "http", "ws", 1))}, CheckURL, CheckSignal)
+	want(t, res[CheckURL], Fail, "got 200 instead of 101", "my app")
+	want(t, res[CheckSignal], Fail, "not upgraded to a WebSocket", "HTTP 200", "answered it itself")
 }
 
 func TestProxyThatAddsAPrefix(t *testing.T) {

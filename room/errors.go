@@ -26,6 +26,7 @@ const (
 	ReasonRoomFull       JoinReason = "room_full"       // the room has max_participants already (checked through RoomService)
 	ReasonJoinRefused    JoinReason = "join_refused"    // the server took the token but would not add us to the room
 	ReasonBadURL         JoinReason = "bad_url"         // server URL malformed or not a LiveKit server
+	ReasonNoUpgrade      JoinReason = "no_upgrade"      // something in front of the server answered the WebSocket request without upgrading it
 	ReasonUnreachable    JoinReason = "unreachable"     // connection refused, no such host, no route
 	ReasonUnavailable    JoinReason = "unavailable"     // the server answered 503
 	ReasonTimeout        JoinReason = "timeout"         // deadline passed while connecting
@@ -49,7 +50,7 @@ type JoinError struct {
 // Error says what failed and what to do about it, in one line.
 func (e *JoinError) Error() string {
 	msg := "cannot join: " + e.Reason.describe()
-	if e.ServerURL != "" && (e.Reason == ReasonUnreachable || e.Reason == ReasonBadURL ||
+	if e.ServerURL != "" && (e.Reason == ReasonUnreachable || e.Reason == ReasonBadURL || e.Reason == ReasonNoUpgrade ||
 		e.Reason == ReasonTimeout || e.Reason == ReasonUnavailable) {
 		msg += " (" + e.ServerURL + ")"
 	}
@@ -87,6 +88,8 @@ func (r JoinReason) describe() string {
 		return "the server would not add us to the room"
 	case ReasonBadURL:
 		return "the server URL is wrong or is not a LiveKit server"
+	case ReasonNoUpgrade:
+		return "the signal connection was not upgraded to a WebSocket"
 	case ReasonUnreachable:
 		return "cannot reach the server (wrong host or port, or the server is down)"
 	case ReasonUnavailable:

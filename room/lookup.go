@@ -118,6 +118,36 @@ func (s *Session) RoomAfterLeave(ctx context.Context) (RoomState, error) {
 // the room see why (JOIN_FAILURE).
 const joinRefusedByMedia = "connection closed by media"
 
+// notUpgraded explains a signal dial answered with an HTTP status that no
+// livekit-server gives it: a success or a redirect instead of 101, or
+// "method not allowed" or "upgrade required"; or with 404 while
+// /rtc/validate answered (validated), which is livekit-server's answer to
+// a /rtc request that lost its Upgrade header on the way. A proxy that does
+// not pass WebSocket upgrades on, or a web app or CDN answering the path
+// itself, says these; the SDK only reports that it could not connect,
+// which reads like a timeout. Nil for any other answer.
+func notUpgraded(d dial, serverURL string, validated bool) *JoinError {
+	var why string
+	switch {
+	case d.status == http.StatusNotFound && validated:
+		why = "dropped its Upgrade header (livekit-server answers 404 to a /rtc request without it, and /rtc/validate answered)"
+	case d.status >= 200 && d.status < 300:
+		why = "answered it itself"
+	case d.status >= 300 && d.status < 400:
+		why = "redirected it, and WebSocket clients do not follow redirects: use the URL it redirects to (wss:// for an https:// one)"
+	case d.status == http.StatusMethodNotAllowed, d.status == http.StatusUpgradeRequired:
+		why = "refused the upgrade"
+	default:
+		return nil
+	}
+	msg := fmt.Sprintf("the WebSocket request to /rtc got HTTP %d, not 101 Switching Protocols: "+
+		"something in front of livekit-server (a proxy, a web app, a CDN) %s", d.status, why)
+	if !strings.Contains(why, "redirect") {
+		msg += "; a proxy must pass the Upgrade and Connection headers on over HTTP/1.1"
+	}
+	return &JoinError{Reason: ReasonNoUpgrade, ServerURL: serverURL, Err: errors.New(msg)}
+}
+
 // explainRefusal turns the server's refusal of the signal connection into a
 // JoinError, when it is one the server does not explain: with the API key
 // it asks RoomService whether the room is full.

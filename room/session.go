@@ -329,6 +329,9 @@ func (s *Session) joinFailed(ctx context.Context, err error, room *lksdk.Room, r
 	refusal := s.joinRefusal
 	s.mu.Unlock()
 	if refusal != nil && upstream == nil {
+		if why := notUpgraded(*refusal, s.resp.ServerURL, je.Reason != ReasonBadURL); why != nil {
+			return why
+		}
 		if why := explainRefusal(ctx, *refusal, tok, s.cfg, s.resp.ServerURL); why != nil {
 			return why
 		}

@@ -3,7 +3,10 @@ package room
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -123,6 +126,23 @@ func TestJoinErrors(t *testing.T) {
 	srv := shared.Server(t)
 	past := func() time.Time { return time.Now().Add(-2 * time.Hour) }
 	future := func() time.Time { return time.Now().Add(time.Hour) }
+	// What a proxy that does not pass WebSocket upgrades on, or a web app
+	// answering every path, says to the signal request.
+	frontOf := func(status int) tokens.ConfigurableSource {
+		app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if status/100 == 3 {
+				w.Header().Set("Location", "https://127.0.0.1/")
+			}
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, "<html>my app</html>")
+		}))
+		t.Cleanup(app.Close)
+		return tokens.Custom(func(ctx context.Context, o tokens.Options) (tokens.Response, error) {
+			r, err := mint(srv).Fetch(ctx, o)
+			r.ServerURL = "ws://" + app.Listener.Addr().String()
+			return r, err
+		})
+	}
 	cases := []struct {
 		name string
 		src  tokens.ConfigurableSource
@@ -141,6 +161,9 @@ func TestJoinErrors(t *testing.T) {
 			r.ServerURL = srv.HTTPURL + "/nope"
 			return r, err
 		}), ReasonBadURL},
+		{"a web app answers", frontOf(http.StatusOK), ReasonNoUpgrade},
+		{"a redirect", frontOf(http.StatusMovedPermanently), ReasonNoUpgrade},
+		{"upgrade required", frontOf(http.StatusUpgradeRequired), ReasonNoUpgrade},
 		{"malformed token", tokens.Custom(func(context.Context, tokens.Options) (tokens.Response, error) {
 			return tokens.Response{ServerURL: srv.URL, ParticipantToken: "not-a-jwt"}, nil
 		}), ReasonMalformedToken},
