@@ -59,6 +59,12 @@ func (r *run) checkURL(ctx context.Context) Result {
 		r.refused = v.Server.Reason
 		res.problem(Fail, refusalCause(v), refusalFix(v))
 	}
+	if v := res.Details.Token; v.Server != nil && v.Server.Accepted && v.Agreement != nil && v.Agreement.Explained {
+		res.problem(Warn, fmt.Sprintf("the API secret given for key %q is not the one the server holds: "+
+			"the server accepts the token's signature, and lkdash's check of it with that secret fails", v.Issuer),
+			"give the secret the server holds for that key (its keys setting): refreshes, room lookups and api check "+
+				"sign their calls with the secret given, and the server refuses them")
+	}
 	res.Summary = urlSummary(d)
 	res.settle()
 	r.urlFailed = res.State == Fail

@@ -113,6 +113,12 @@ func Compare(v Validity, s ServerVerdict) Agreement {
 		return Agreement{Explained: true, Note: "lkdash judged the claims only (no secret for the signing key); " +
 			"the server, holding the keys, refused it: " + s.Reason}
 	}
+	if !v.Valid && v.Signature == SignatureInvalid && len(v.Problems) == 1 {
+		// The signature is the one thing lkdash objects to, and the server,
+		// which holds the key's real secret, accepts it.
+		return Agreement{Explained: true, Note: "the secret lkdash was given for the token's key is not the one " +
+			"the server holds: the token is fine, and what is signed with that secret (API calls, verification) is not"}
+	}
 	if v.Valid {
 		return Agreement{Note: "DISAGREEMENT: lkdash says valid, the server refused it (" + s.Reason +
 			"); lkdash's rules are wrong here, please report it"}

@@ -102,6 +102,8 @@ func TestCompare(t *testing.T) {
 		{"no secret here", Validity{Valid: true, Signature: SignatureUnverified}, refused, false, true, "no secret"},
 		{"our bug: too lenient", Validity{Valid: true, Signature: SignatureVerified}, refused, false, false, "DISAGREEMENT: lkdash says valid"},
 		{"our bug: too strict", Validity{Signature: SignatureVerified}, accepted, false, false, "DISAGREEMENT: lkdash says invalid"},
+		{"wrong secret here", Validity{Signature: SignatureInvalid, Problems: []string{"signature is invalid"}}, accepted, false, true, "not the one the server holds"},
+		{"wrong secret and expired", Validity{Signature: SignatureInvalid, Problems: []string{"signature is invalid", "expired"}}, accepted, false, false, "DISAGREEMENT"},
 	} {
 		a := Compare(tt.v, tt.s)
 		if a.Agree != tt.agree || a.Explained != tt.explained || !strings.Contains(a.Note, tt.note) {
