@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -299,8 +301,35 @@ func (t tokenPanel) lines(now time.Time) []string {
 // wrapped renders untrusted text wrapped to the panel width (at most
 // claimLinesMax lines), each line in style.
 func (t tokenPanel) wrapped(style lipgloss.Style, text string) []string {
-	w := ansi.Wrap(textsafe.Clean(text), max(t.w, 1), " /&?=")
-	return styleAll(style, fitLines(strings.Split(w, "\n"), t.w))
+	text = textsafe.Clean(text)
+	lead := leadOf(text)
+	hang := ansi.StringWidth(lead)
+	if hang >= t.w/2 {
+		lead, hang = "", 0 // too narrow to hang: wrap the whole text
+	}
+	lines := strings.Split(ansi.Wrap(text[len(lead):], max(t.w-hang, 1), " /&?="), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = lead + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", hang) + lines[i]
+		}
+	}
+	return styleAll(style, fitLines(lines, t.w))
+}
+
+// leadOf is what a wrapped item's later lines hang under: its indent, or
+// a mark and a space ("! ", "✗ ", "⏱ "), so that a warning wrapped over
+// two lines still reads as one.
+func leadOf(text string) string {
+	if rest := strings.TrimLeft(text, " "); len(rest) < len(text) {
+		return text[:len(text)-len(rest)]
+	}
+	r, n := utf8.DecodeRuneInString(text)
+	if n > 0 && !unicode.IsLetter(r) && !unicode.IsDigit(r) && strings.HasPrefix(text[n:], " ") {
+		return text[:n+1]
+	}
+	return ""
 }
 
 func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
