@@ -82,7 +82,7 @@ const detailIndent = "      "
 // problems, then its details. Everything from the network is made inert.
 func printDoctorCheck(w io.Writer, res doctor.Result) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-4s  %-9s %8s  %s\n", res.State, res.Check, doctor.FormatDuration(res.Duration), clean(res.Summary))
+	fmt.Fprintf(&b, "%-4s  %-9s %8s  %s\n", res.State, res.Check, res.Took(), clean(res.Summary))
 	for _, line := range append(res.ProblemLines(), res.Details.Lines()...) {
 		fmt.Fprintf(&b, "%s%s\n", detailIndent, clean(line))
 	}

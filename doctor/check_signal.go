@@ -106,6 +106,15 @@ func FormatDuration(d time.Duration) string {
 	return fmtMS(float64(d) / float64(time.Millisecond))
 }
 
+// Took is how long the check ran, as FormatDuration writes it; "—" for a
+// check that did not run, whose few microseconds are no measurement.
+func (r Result) Took() string {
+	if r.State == Skip {
+		return "—"
+	}
+	return FormatDuration(r.Duration)
+}
+
 // fmtMS is FormatDuration for milliseconds.
 func fmtMS(v float64) string {
 	switch {

@@ -3,6 +3,7 @@ package doctor
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/lkdash/lkdash/room"
 )
@@ -39,5 +40,16 @@ func TestDetailLines(t *testing.T) {
 	}
 	if got := d.Lines(); !slices.Equal(got, want) {
 		t.Errorf("Lines =\n%q\nwant\n%q", got, want)
+	}
+}
+
+// TestTook: a check that ran says how long; one that was skipped says no
+// figure at all, not "0.0 ms".
+func TestTook(t *testing.T) {
+	if got := (Result{State: Pass, Duration: 36 * time.Millisecond}).Took(); got != "36 ms" {
+		t.Errorf("a run check took %q", got)
+	}
+	if got := (Result{State: Skip, Duration: 20 * time.Microsecond}).Took(); got != "—" {
+		t.Errorf("a skipped check took %q", got)
 	}
 }

@@ -123,7 +123,7 @@ func (p doctorPanel) rowLine(r doctorRow) string {
 	switch {
 	case r.res != nil:
 		return p.badge(r.res.State) + " " + pad(string(r.check), 9) + " " +
-			fmt.Sprintf("%7s", doctor.FormatDuration(r.res.Duration)) + "  " + st.Value.Render(textsafe.Line(r.res.Summary, entryLineMax))
+			fmt.Sprintf("%7s", r.res.Took()) + "  " + st.Value.Render(textsafe.Line(r.res.Summary, entryLineMax))
 	case r.running:
 		return st.BadgeInfo.Render("RUN ") + " " + pad(string(r.check), 9) + st.Muted.Render("          "+r.check.Title()+"…")
 	case p.phase == doctorRunning:
