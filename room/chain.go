@@ -204,6 +204,9 @@ func (in remoteLinks) subscribedLink() Link {
 		l.State, l.Detail = LinkBroken, "the server could not subscribe you: "+describeSubscriptionError(in.subErr)
 	case in.subscribed:
 		l.State, l.Detail = LinkOK, "the track reaches you"
+	case in.canSubscribe != nil && !*in.canSubscribe:
+		// Asking is no use: the server refuses every subscription.
+		l.State, l.Detail = LinkBroken, "never: the server subscribes a token without canSubscribe to nothing"
 	case !in.subscribing:
 		l.State, l.Detail = LinkOff, "you do not subscribe (auto-subscribe is off)"
 	default:

@@ -81,6 +81,10 @@ func TestTrackChainsFindTheFirstBrokenLink(t *testing.T) {
 		if !strings.Contains(c.Cause, "canSubscribe") {
 			t.Errorf("cause %q does not name canSubscribe", c.Cause)
 		}
+		// It is not on its way either: nothing will subscribe it.
+		if l, _ := c.Link(LinkSubscribed); l.State != LinkBroken || !strings.Contains(l.Detail, "never") {
+			t.Errorf("subscribed = %+v, want broken: never", l)
+		}
 	})
 	t.Run("left out by the publisher", func(t *testing.T) {
 		c := chainOf(t, excluded, DemoVideoName, brokenAt(LinkAllowed))
