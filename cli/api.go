@@ -37,7 +37,8 @@ func newAPICheckCmd(s *streams) *cobra.Command {
 			"With an API key and secret and no grant flags, the token carries every API grant (what the\n" +
 			"key may do); with grant flags (--room-list, --room-admin --room NAME, …) exactly those. A\n" +
 			"token (--token with --url) or any other source is used as it is. The room-scoped calls ask\n" +
-			"about --room, else the token's room, else the first room listed. With nothing configured\n" +
+			"about --room, else the token's room (not one a mint made up), else the first room listed.\n" +
+			"--room-admin needs --room: the grant is for one room. With nothing configured\n" +
 			"it checks the managed local server.\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -58,7 +59,9 @@ func newAPICheckCmd(s *streams) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := apicheck.Run(ctx, serverURL, token, apicheck.Options{Room: r.opts.RoomName})
+			// A mint asked for no room makes one up: not a room to ask about.
+			invented := r.spec.Mints() && r.opts.RoomName == ""
+			rep, err := apicheck.Run(ctx, serverURL, token, apicheck.Options{Room: r.opts.RoomName, SkipTokenRoom: invented})
 			if err != nil {
 				return err
 			}
@@ -80,6 +83,9 @@ func apiToken(ctx context.Context, cmd *cobra.Command, r resolved) (serverURL, t
 	grantsGiven := false
 	for _, g := range source.GrantFields() {
 		grantsGiven = grantsGiven || cmd.Flags().Changed(g.Flag)
+	}
+	if r.spec.Mints() && cmd.Flags().Changed("room-admin") && r.opts.RoomName == "" {
+		return "", "", usageErrorf("--room-admin grants the admin of one room: name it with --room")
 	}
 	if r.spec.Mints() && !grantsGiven {
 		if r.spec.ServerURL == "" {

@@ -62,6 +62,8 @@ func TestAPICheckTables(t *testing.T) {
 		}},
 		{"key pair with --room-list", []string{"--api-key", srv.APIKey, "--room-list", "--can-join=false"}, []string{
 			"Grants  roomList\n",
+			// the room the mint made up is nobody's: the first one listed is asked about
+			"Room    demo, for ListParticipants and ListDispatch",
 			"RoomService    ListRooms             roomList      allowed: 1 room",
 		}},
 		{"key pair", []string{"--api-key", srv.APIKey, "--room", "demo"}, []string{
@@ -83,5 +85,12 @@ func TestAPICheckTables(t *testing.T) {
 		if strings.Contains(r.stdout, "!!") || strings.Contains(r.stdout+r.err, srv.APISecret) {
 			t.Errorf("%s: a disagreement or the secret in the output", c.name)
 		}
+	}
+	// A room admin grant is for one room: minting one for a made-up room
+	// would check nothing.
+	r := lkdash(t, "", map[string]string{"LIVEKIT_API_SECRET": srv.APISecret},
+		"api", "check", "--url", srv.URL, "--api-key", srv.APIKey, "--room-admin")
+	if r.code != 2 || !strings.Contains(r.err, "--room") {
+		t.Errorf("--room-admin without --room: exit %d, %s", r.code, r.err)
 	}
 }
