@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/devserver"
@@ -26,13 +28,35 @@ func restartServerCmd(ctx context.Context, ds DevServer) tea.Cmd {
 	return func() tea.Msg { return ds.Restart(ctx) }
 }
 
-// drillPrompt lists the drills by the digit that runs them.
-func drillPrompt(drills []room.Drill) string {
-	parts := []string{"drill:"}
-	for i, d := range drills {
-		parts = append(parts, fmt.Sprintf("%d %s", i+1, d))
+// drillPrompt lists the drills by the digit that runs them, in width
+// cells: by name when they fit, else in short, so every choice shows.
+func drillPrompt(drills []room.Drill, width int) string {
+	list := func(name func(room.Drill) string) string {
+		var parts []string
+		for i, d := range drills {
+			parts = append(parts, fmt.Sprintf("%d %s", i+1, name(d)))
+		}
+		return strings.Join(parts, " ")
 	}
-	return strings.Join(parts, " ") + " · esc cancels"
+	full := "drill: " + list(func(d room.Drill) string { return string(d) }) + " · esc cancels"
+	if ansi.StringWidth(full) <= width {
+		return full
+	}
+	if short := "drill: " + list(shortDrill) + " · esc"; ansi.StringWidth(short) <= width {
+		return short
+	}
+	return list(shortDrill) // the digits are what matter
+}
+
+// shortDrill is a drill's name in a narrow prompt.
+func shortDrill(d room.Drill) string {
+	if s, ok := map[room.Drill]string{
+		room.DrillSignalReconnect: "signal", room.DrillFullReconnect: "full", room.DrillServerLeave: "leave",
+		room.DrillMigration: "migrate", room.DrillNodeFailure: "node-fail", room.DrillKillNode: "kill", room.DrillStopNode: "stop",
+	}[d]; ok {
+		return s
+	}
+	return string(d)
 }
 
 // pickDrill runs the drill whose digit was typed after the drill key; any

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
@@ -57,14 +59,34 @@ func TestDrillKeys(t *testing.T) {
 	b.sess = s
 	m := joinNow(t, testModel(t, newClock(), b, 100, 30))
 	m = send(t, m, keyMsg("d"))
-	if !strings.Contains(m.status, "4 migration") {
-		t.Errorf("status %q should list the drills", m.status)
+	// At 100 columns the names do not fit the title line: every choice
+	// shows, in short.
+	title := strings.SplitN(m.View(), "\n", 2)[0]
+	if !strings.Contains(title, "4 migrate") || !strings.Contains(title, "5 node-fail · esc") {
+		t.Errorf("title %q should list every drill", title)
+	}
+	wide := send(t, joinNow(t, testModel(t, newClock(), b, 160, 40)), keyMsg("d"))
+	if title := strings.SplitN(wide.View(), "\n", 2)[0]; !strings.Contains(title, "4 migration 5 node-failure · esc cancels") {
+		t.Errorf("title %q should list the drills by name", title)
 	}
 	m, cmd := sendCmd(t, m, keyMsg("4"))
 	findMsg[drillDoneMsg](t, cmd)
 	m = send(t, m, keyMsg("d"), keyMsg("x"))
 	if !slices.Equal(s.drills, []room.Drill{room.DrillMigration}) || m.drillPick {
 		t.Errorf("drills run = %v", s.drills)
+	}
+}
+
+// TestDrillPromptFitsEveryChoice: on a managed cluster (seven drills) at
+// 80 columns, every digit and its drill still shows.
+func TestDrillPromptFitsEveryChoice(t *testing.T) {
+	all := []room.Drill{room.DrillSignalReconnect, room.DrillFullReconnect, room.DrillServerLeave, room.DrillMigration,
+		room.DrillNodeFailure, room.DrillKillNode, room.DrillStopNode}
+	for _, w := range []int{62, 90, 140} {
+		p := drillPrompt(all, w)
+		if ansi.StringWidth(p) > w || !strings.Contains(p, "1 signal") || !strings.Contains(p, "7 stop") {
+			t.Errorf("at %d: %q", w, p)
+		}
 	}
 }
 

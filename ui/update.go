@@ -5,6 +5,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // Update implements tea.Model.
@@ -162,7 +163,8 @@ func (m Model) globalKey(msg tea.KeyMsg, k globalKeys) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case key.Matches(msg, k.Drill):
 		m.drillPick = true
-		m.setStatus(drillPrompt(m.drills()), false)
+		// The prompt follows "lkdash · joined · " in the title line.
+		m.setStatus(drillPrompt(m.drills(), m.w-lipgloss.Width("lkdash · joined · ")), false)
 	case key.Matches(msg, k.Doctor), key.Matches(msg, k.DoctorQuick):
 		m, cmd := m.startDoctor(key.Matches(msg, k.DoctorQuick))
 		return m, cmd, true
