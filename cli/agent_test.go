@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lkdash/lkdash/devserver"
 )
 
 func jsonLines(t *testing.T, out string) []map[string]any {
@@ -52,11 +50,7 @@ func TestAgentAndJoin(t *testing.T) {
 	t.Cleanup(func() { env = old })
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("the managed livekit-server must start for this test: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
+	srv := startServer(t, ctx)
 	server := []string{"--url", srv.URL, "--api-key", srv.APIKey, "--api-secret", srv.APISecret}
 
 	agentCtx, stopAgent := context.WithCancel(ctx)

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lkdash/lkdash/devserver"
 )
 
 // TestAgentSaysInJoin: `lkdash agent --name helper --say hello`, dispatched
@@ -16,11 +14,7 @@ func TestAgentSaysInJoin(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("the livekit-server must start for this test: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	server := []string{"--url", srv.URL, "--api-key", srv.APIKey, "--api-secret", srv.APISecret}
 
 	agentCtx, stopAgent := context.WithCancel(ctx)

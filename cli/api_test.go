@@ -9,8 +9,6 @@ import (
 	"github.com/livekit/protocol/auth"
 	"github.com/livekit/protocol/livekit"
 	lksdk "github.com/livekit/server-sdk-go/v2"
-
-	"github.com/lkdash/lkdash/devserver"
 )
 
 // TestAPICheckTables runs `lkdash api check` with three tokens, as a user
@@ -20,11 +18,7 @@ import (
 func TestAPICheckTables(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("cannot start livekit-server: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	if _, err := lksdk.NewRoomServiceClient(srv.HTTPURL, srv.APIKey, srv.APISecret).
 		CreateRoom(ctx, &livekit.CreateRoomRequest{Name: "demo"}); err != nil {
 		t.Fatal(err)

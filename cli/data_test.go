@@ -11,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/lkdash/lkdash/devserver"
 )
 
 // TestJoinsExchangeStreamsAndRPC runs two `lkdash join`s on one real
@@ -25,11 +23,7 @@ func TestJoinsExchangeStreamsAndRPC(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("cannot start livekit-server: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	blob := make([]byte, 100_000)
 	_, _ = rand.Read(blob)
 	path := filepath.Join(t.TempDir(), "report.bin")

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
 	"github.com/lkdash/lkdash/tokens"
 )
@@ -18,11 +17,7 @@ import (
 func TestInviteJoinsTheRoom(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("cannot start livekit-server: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	mint := &tokens.Mint{ServerURL: srv.URL, APIKey: srv.APIKey, APISecret: srv.APISecret}
 	us, err := room.Join(ctx, mint, tokens.Options{RoomName: "party", ParticipantIdentity: "host"}, room.Config{})
 	if err != nil {

@@ -378,25 +378,23 @@ func refusedAtStart(ctx context.Context, s *streams, sess *room.Session, connect
 	}
 	grace := time.NewTimer(refusalGrace)
 	defer grace.Stop()
+wait:
 	for len(pending) > 0 {
-		var ev room.Event
 		select {
-		case ev = <-sess.Events():
+		case ev, ok := <-sess.Events():
+			if !ok {
+				break wait // the session ended: leaveAndReport says how
+			}
+			if err := p.room(ev); err != nil {
+				return err
+			}
+			if tp, isPub := ev.(room.TrackPublished); isPub && tp.Local {
+				delete(pending, tp.Track.SID)
+			}
 		case <-grace.C:
-			pending = nil
-			continue
+			break wait
 		case <-ctx.Done():
-			pending = nil
-			continue
-		}
-		if ev == nil {
-			break // the session ended: leaveAndReport says how
-		}
-		if err := p.room(ev); err != nil {
-			return err
-		}
-		if tp, ok := ev.(room.TrackPublished); ok && tp.Local {
-			delete(pending, tp.Track.SID)
+			break wait
 		}
 	}
 	if err := leaveAndReport(ctx, s, p, sess, deliveries); err != nil {

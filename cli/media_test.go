@@ -22,11 +22,7 @@ func TestJoinPublishDemoAndStats(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("cannot start livekit-server: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	// Both runs share the process: set the environment once, before either.
 	old := env
 	env = func(k string) string {
@@ -175,4 +171,16 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// startServer starts a livekit-server of the test's own, stopped when the
+// test ends; a server that cannot start fails the test.
+func startServer(t *testing.T, ctx context.Context) *devserver.Server {
+	t.Helper()
+	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("cannot start livekit-server: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	return srv
 }

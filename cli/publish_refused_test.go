@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/livekit/protocol/auth"
-
-	"github.com/lkdash/lkdash/devserver"
 )
 
 // TestJoinPublishRefusedShowsTheChain publishes the demo with a token that
@@ -19,11 +17,7 @@ func TestJoinPublishRefusedShowsTheChain(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := devserver.Start(ctx, devserver.Config{LogDir: t.TempDir()})
-	if err != nil {
-		t.Fatalf("cannot start livekit-server: %v", err)
-	}
-	defer srv.Stop()
+	srv := startServer(t, ctx)
 	g := &auth.VideoGrant{RoomJoin: true, Room: "mic-only", CanPublishSources: []string{"microphone"}}
 	token, err := auth.NewAccessToken(srv.APIKey, srv.APISecret).SetVideoGrant(g).
 		SetIdentity("mic").SetValidFor(time.Hour).ToJWT()

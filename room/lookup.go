@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -31,7 +30,7 @@ func LookupRoom(ctx context.Context, serverURLs []string, apiKey, apiSecret, nam
 			return r, nil
 		}
 		errs = append(errs, err)
-		if !unreachable(err) || ctx.Err() != nil {
+		if why := networkReason(err); (why != ReasonUnreachable && why != ReasonTimeout) || ctx.Err() != nil {
 			break // the node answered, or time is up: the others would say the same
 		}
 	}
@@ -54,14 +53,6 @@ func lookupRoomAt(ctx context.Context, serverURL, apiKey, apiSecret, name string
 		}
 	}
 	return nil, nil
-}
-
-// unreachable reports whether err is a failure to reach the server at all
-// (refused, reset, timed out, no such host), as opposed to its answer.
-func unreachable(err error) bool {
-	var op *net.OpError
-	var dns *net.DNSError
-	return errors.As(err, &op) || errors.As(err, &dns) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // APIURLs are the HTTP bases of the deployment's server APIs, the node the

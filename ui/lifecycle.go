@@ -6,9 +6,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/ansi"
-
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/room"
@@ -48,12 +47,15 @@ func drillPrompt(drills []room.Drill, width int) string {
 	return list(shortDrill) // the digits are what matter
 }
 
+// shortDrills are the drills' names in a narrow prompt.
+var shortDrills = map[room.Drill]string{
+	room.DrillSignalReconnect: "signal", room.DrillFullReconnect: "full", room.DrillServerLeave: "leave",
+	room.DrillMigration: "migrate", room.DrillNodeFailure: "node-fail", room.DrillKillNode: "kill", room.DrillStopNode: "stop",
+}
+
 // shortDrill is a drill's name in a narrow prompt.
 func shortDrill(d room.Drill) string {
-	if s, ok := map[room.Drill]string{
-		room.DrillSignalReconnect: "signal", room.DrillFullReconnect: "full", room.DrillServerLeave: "leave",
-		room.DrillMigration: "migrate", room.DrillNodeFailure: "node-fail", room.DrillKillNode: "kill", room.DrillStopNode: "stop",
-	}[d]; ok {
+	if s, ok := shortDrills[d]; ok {
 		return s
 	}
 	return string(d)
