@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // MaxNodes bounds a local cluster: each node is a whole livekit-server.
@@ -186,11 +184,12 @@ func (c *Cluster) RoomNodes(ctx context.Context) (map[string]string, error) {
 	if c.Redis == nil {
 		return nil, nil
 	}
-	rc := c.Redis.client()
-	defer rc.Close()
-	m, err := rc.HGetAll(ctx, roomNodeKey).Result()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("reading room placement from Redis: %w", err)
+	reply, err := respCall(ctx, c.Redis.Addr, "HGETALL", roomNodeKey)
+	if err == nil {
+		var m map[string]string
+		if m, err = respHash(reply); err == nil {
+			return m, nil
+		}
 	}
-	return m, nil
+	return nil, fmt.Errorf("reading room placement from Redis: %w", err)
 }

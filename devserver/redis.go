@@ -12,8 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // ErrNoRedis is returned when a cluster is asked for and redis-server is
@@ -125,13 +123,11 @@ func launchRedis(ctx context.Context, bin string, logFile *os.File) (*Redis, err
 func (r *Redis) waitReady(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, redisStartTimeout)
 	defer cancel()
-	c := r.client()
-	defer c.Close()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		pctx, pcancel := context.WithTimeout(ctx, time.Second)
-		err := c.Ping(pctx).Err()
+		_, err := respCall(pctx, r.Addr, "PING")
 		pcancel()
 		if err == nil {
 			select {
@@ -151,13 +147,6 @@ func (r *Redis) waitReady(ctx context.Context) error {
 		case <-tick.C:
 		}
 	}
-}
-
-// client is a connection pool to this Redis; the caller closes it. It
-// makes no retries: the server is local, an error is an answer.
-func (r *Redis) client() *redis.Client {
-	return redis.NewClient(&redis.Options{Addr: r.Addr, MaxRetries: -1, DialTimeout: time.Second,
-		ReadTimeout: 2 * time.Second, PoolSize: 2})
 }
 
 // Done is closed when the process has exited.
