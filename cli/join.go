@@ -31,7 +31,10 @@ func newJoinCmd(s *streams) *cobra.Command {
 		Short: "Join a room headless and print its events as JSON lines",
 		Long:  joinHelp + sourceHelp(),
 		Args:  noArgs,
+		// The join runs with the collector paused (see gcpause.go).
+		Annotations: map[string]string{keepsGCPaused: ""},
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			defer resumeGC()
 			return j.run(cmd, s)
 		},
 	}
@@ -67,6 +70,7 @@ func (j *joinCommand) run(cmd *cobra.Command, s *streams) error {
 	j.agents.configure(&cfg)
 	var deliveries <-chan hooks.Delivery
 	if !r.configured {
+		resumeGC() // starting the server can mean building it
 		srv, err := startManaged(ctx, s, j.jf.nodes)
 		if err != nil {
 			return err
@@ -85,6 +89,7 @@ func (j *joinCommand) run(cmd *cobra.Command, s *streams) error {
 	sess := room.Connect(ctx, src, r.opts, cfg)
 	defer sess.Leave()
 	connected, err := awaitJoin(s, sess)
+	resumeGC()
 	if err != nil {
 		return err
 	}

@@ -114,9 +114,9 @@ func bareRoot() *cobra.Command {
 	}
 	root.SetUsageFunc(usage)
 	// Main paused the collector for the dashboard's first frame; the other
-	// commands run with it.
+	// commands run with it, or resume it themselves (see gcpause.go).
 	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
-		if cmd != root {
+		if _, own := cmd.Annotations[keepsGCPaused]; cmd != root && !own {
 			resumeGC()
 		}
 	}
