@@ -10,12 +10,14 @@ import (
 // protovalidate, cel, prometheus) leave about 2.5 MB on the heap before main
 // runs. Under the default GOGC that brings two collections during the
 // dashboard's start, and on two cores their marking competes with drawing
-// the first frame: 8 ms of 60 (BenchmarkFirstFrame). Main pauses the
-// collector; a command resumes it as it starts, the dashboard once its
-// first frame is out, and join once it is in the room: a join allocates
-// about 2 MB, and a collection during it costs 2-3 ms of a 60 ms join
-// (BenchmarkJoinProcess) without lowering the peak RSS. While paused, a
-// memory limit still collects should a start ever allocate far more.
+// the first frame: 8 ms of 60 (BenchmarkFirstFrame). A join allocates about
+// 2 MB more before it is in, and collecting meanwhile costs 4-5 ms of a
+// 60 ms join (BenchmarkJoinProcess) without lowering its peak RSS.
+//
+// So Main pauses the collector; a command resumes it as it starts, the
+// dashboard once its first frame is out, and join once its connected line
+// is out. While paused, a memory limit still collects should a start ever
+// allocate far more.
 var (
 	gcMu     sync.Mutex
 	gcResume func() // nil while the collector runs

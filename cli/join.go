@@ -89,7 +89,6 @@ func (j *joinCommand) run(cmd *cobra.Command, s *streams) error {
 	sess := room.Connect(ctx, src, r.opts, cfg)
 	defer sess.Leave()
 	connected, err := awaitJoin(s, sess)
-	resumeGC()
 	if err != nil {
 		return err
 	}
@@ -300,6 +299,9 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected 
 	if err := p.room(connected); err != nil {
 		return err
 	}
+	// Resumed after the line, not before: the heap is past the collector's
+	// goal by now, so resuming starts a collection at once.
+	resumeGC()
 	leave := func() error { return leaveAndReport(ctx, s, p, sess, deliveries) }
 	for {
 		select {
@@ -375,6 +377,9 @@ func refusedAtStart(ctx context.Context, s *streams, sess *room.Session, connect
 	if err := p.room(connected); err != nil {
 		return err
 	}
+	// Resumed after the line, not before: the heap is past the collector's
+	// goal by now, so resuming starts a collection at once.
+	resumeGC()
 	pending := map[string]bool{}
 	for _, t := range r.accepted {
 		if t.SID != "" {
