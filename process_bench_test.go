@@ -20,7 +20,8 @@ import (
 
 // BenchmarkJoinProcess runs `lkdash join` (mint a token, join, leave) and
 // testdata/barejoin (the same with nothing but the SDK) as whole processes
-// against one local server, alternating, and reports both medians and
+// against one local server, alternating (each first every other time),
+// and reports both medians and
 // their ratio for: exec to "connected" (join-ms), CPU time of the whole run
 // (cpu-ms: less disturbed by a busy machine), peak RSS, and the sum of
 // package init times (GODEBUG=inittrace=1, in runs that exit after init);
@@ -48,8 +49,16 @@ func BenchmarkJoinProcess(b *testing.B) {
 	var lkRuns, bareRuns []joinRun
 	i := 0
 	for b.Loop() {
-		bareRuns = append(bareRuns, runJoin(b, env, bareArgv(i)))
-		lkRuns = append(lkRuns, runJoin(b, env, lkArgv(i)))
+		// Each goes first every other time, and after a pause: the
+		// server is still busy with the previous participant's leave
+		// for a few milliseconds, which would weigh on whoever is second.
+		if i%2 == 0 {
+			bareRuns = append(bareRuns, runJoin(b, env, bareArgv(i)))
+			lkRuns = append(lkRuns, runJoin(b, env, lkArgv(i)))
+		} else {
+			lkRuns = append(lkRuns, runJoin(b, env, lkArgv(i)))
+			bareRuns = append(bareRuns, runJoin(b, env, bareArgv(i)))
+		}
 		bareRuns[i].init = initTime(b, env, bare)
 		lkRuns[i].init = initTime(b, env, lk, "join", "--help")
 		i++
@@ -68,6 +77,9 @@ func BenchmarkJoinProcess(b *testing.B) {
 	}
 	reportPair(b, "binary-MB", fileMB(b, lk), fileMB(b, bare))
 }
+
+// settle is the pause before each timed run.
+const settle = 100 * time.Millisecond
 
 // joinRun is what one process did.
 type joinRun struct {
@@ -93,8 +105,10 @@ func medianOf(runs []joinRun, of func(joinRun) float64) float64 {
 	return median(xs)
 }
 
-// runJoin runs argv until it exits.
+// runJoin runs argv until it exits, after a pause that lets the server
+// settle.
 func runJoin(b *testing.B, env, argv []string) joinRun {
+	time.Sleep(settle)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = env
 	var stderr bytes.Buffer
