@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
 	"sync"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lkdash/lkdash/devserver"
+	"github.com/lkdash/lkdash/internal/netguard"
 	"github.com/lkdash/lkdash/internal/termbg"
 	"github.com/lkdash/lkdash/styles"
 	"github.com/lkdash/lkdash/tokens"
@@ -221,7 +221,7 @@ func (e *embedded) start(ctx context.Context, progress chan<- ui.DevProgress) ui
 		return ui.DevServerReadyMsg{Err: err}
 	}
 	srv := c.Nodes[0] // the endpoint's tokens name node 1; sessions fail over to the others
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := netguard.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		close(progress)
 		c.Stop()

@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 
 	"github.com/lkdash/lkdash/devserver"
 	"github.com/lkdash/lkdash/hooks"
+	"github.com/lkdash/lkdash/internal/netguard"
 	"github.com/lkdash/lkdash/internal/textsafe"
 )
 
@@ -28,7 +28,7 @@ func startHookServer() (*hookServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := netguard.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("webhook receiver: %w", err)
 	}

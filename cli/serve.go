@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/lkdash/lkdash/internal/netguard"
 	"github.com/lkdash/lkdash/tokens"
 )
 
@@ -73,7 +74,7 @@ func newServeCmd(s *streams) *cobra.Command {
 // checks that the socket really is (a "localhost" that /etc/hosts maps
 // elsewhere is refused).
 func listenChecked(addr string, remote bool) (net.Listener, error) {
-	ln, err := net.Listen("tcp", addr)
+	ln, err := netguard.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/netguard"
 )
 
 // ErrNoRedis is returned when a cluster is asked for and redis-server is
@@ -185,7 +187,7 @@ func (r *Redis) Stop() error {
 // freeTCPPort asks the kernel for a free loopback port; another process
 // may take it before the caller binds, which callers retry.
 func freeTCPPort() (int, error) {
-	l, err := net.Listen("tcp4", "127.0.0.1:0")
+	l, err := netguard.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		return 0, fmt.Errorf("finding a free port: %w", err)
 	}

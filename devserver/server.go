@@ -15,6 +15,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/netguard"
 )
 
 const (
@@ -373,7 +375,7 @@ func freePorts(turnRelays bool) (ports, error) {
 		return 0, errors.New("finding a free port: none distinct from the others")
 	}
 	tcp := func() (io.Closer, int, error) {
-		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		l, err := netguard.Listen("tcp4", "127.0.0.1:0")
 		if err != nil {
 			return nil, 0, err
 		}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"net"
 	"sync"
+
+	"github.com/lkdash/lkdash/internal/netguard"
 )
 
 // deadEndHost is where BlockHost points the server's candidates.
@@ -32,7 +34,7 @@ func newDeadEnd() (*deadEnd, error) {
 	if err != nil {
 		return nil, fmt.Errorf("room: BlockHost needs a loopback UDP port: %w", err)
 	}
-	tcp, err := net.Listen("tcp4", deadEndHost+":0")
+	tcp, err := netguard.Listen("tcp4", deadEndHost+":0")
 	if err != nil {
 		udp.Close()
 		return nil, fmt.Errorf("room: BlockHost needs a loopback TCP port: %w", err)

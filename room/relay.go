@@ -68,7 +68,7 @@ func newRelay(serverURL string, onFrame func(int, []byte)) (*relay, error) {
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	ln, err := netguard.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("starting the signal relay: %w", err)
 	}

@@ -1,14 +1,25 @@
-// Package netguard holds the checks every lkdash listener shares: whether a
-// Host header names this machine's loopback, whether a listen address
-// reaches beyond it, and a path capability compared in constant time.
+// Package netguard holds what every lkdash listener shares: how it
+// listens, whether a Host header names this machine's loopback, whether a
+// listen address reaches beyond it, and a path capability compared in
+// constant time.
 package netguard
 
 import (
+	"context"
 	"crypto/subtle"
 	"net"
 	"net/netip"
 	"strings"
 )
+
+// Listen is net.Listen without Multipath TCP, which Go asks Linux for by
+// default: nothing lkdash serves gains from it, and probing the kernel for
+// it took 0.2 ms of each join (perf, 30 joins).
+func Listen(network, addr string) (net.Listener, error) {
+	var lc net.ListenConfig
+	lc.SetMultipathTCP(false)
+	return lc.Listen(context.Background(), network, addr)
+}
 
 // LoopbackHost reports whether a Host header names this machine's
 // loopback: localhost or a loopback address, with or without a port. A page
