@@ -90,12 +90,9 @@ func readRESP(r *bufio.Reader, depth int) (any, error) {
 	case ':':
 		return strconv.ParseInt(rest, 10, 64)
 	case '$':
-		n, err := strconv.Atoi(rest)
-		if err != nil || n < -1 || n > respMaxBulk {
-			return nil, fmt.Errorf("redis: bad bulk length %q", rest)
-		}
-		if n == -1 {
-			return nil, nil
+		n, err := respLength(rest, "bulk")
+		if n < 0 || err != nil {
+			return nil, err
 		}
 		buf := make([]byte, n+2)
 		if _, err := io.ReadFull(r, buf); err != nil {
@@ -103,12 +100,9 @@ func readRESP(r *bufio.Reader, depth int) (any, error) {
 		}
 		return string(buf[:n]), nil
 	case '*':
-		n, err := strconv.Atoi(rest)
-		if err != nil || n < -1 || n > respMaxBulk {
-			return nil, fmt.Errorf("redis: bad array length %q", rest)
-		}
-		if n == -1 {
-			return nil, nil
+		n, err := respLength(rest, "array")
+		if n < 0 || err != nil {
+			return nil, err
 		}
 		out := make([]any, 0, min(n, 1024))
 		for range n {
@@ -121,6 +115,15 @@ func readRESP(r *bufio.Reader, depth int) (any, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("redis: unexpected reply %q", textLine(line))
+}
+
+// respLength reads a bulk string's or an array's length: -1 is nil.
+func respLength(rest, what string) (int, error) {
+	n, err := strconv.Atoi(rest)
+	if err != nil || n < -1 || n > respMaxBulk {
+		return 0, fmt.Errorf("redis: bad %s length %q", what, rest)
+	}
+	return n, nil
 }
 
 // textLine keeps a stranger's bytes short in an error.
