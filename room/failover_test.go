@@ -34,6 +34,11 @@ func newKillable(t *testing.T) *killable {
 			_, _ = io.WriteString(w, "plain:"+r.URL.Path)
 			return
 		}
+		// Counted before the handshake: the client may dial, close and
+		// ask for the count before this handler runs past the upgrade.
+		k.mu.Lock()
+		k.dials++
+		k.mu.Unlock()
 		c, err := up.Upgrade(w, r, nil)
 		if err != nil {
 			return
@@ -47,7 +52,6 @@ func newKillable(t *testing.T) *killable {
 			return
 		}
 		k.conns = append(k.conns, c)
-		k.dials++
 		k.mu.Unlock()
 		for {
 			mt, data, err := c.ReadMessage()
