@@ -277,6 +277,16 @@ func awaitJoin(s *streams, sess *room.Session) (room.Connected, error) {
 	return room.Connected{}, sess.Joined(context.Background())
 }
 
+// printConnected starts the event lines with connected, then resumes the
+// collector join kept paused: after the line, not before, since the heap is
+// past the collector's goal by now and resuming starts a collection at once.
+func printConnected(s *streams, connected room.Connected) (*joinPrinter, error) {
+	p := newJoinPrinter(s)
+	err := p.room(connected)
+	resumeGC()
+	return p, err
+}
+
 // streamEvents prints connected, then events until the session ends, --for elapses or the
 // context is cancelled; leaving prints the final disconnected event and the
 // summary too. With the managed server, its webhooks are printed among the
@@ -295,13 +305,10 @@ func streamEvents(cmd *cobra.Command, s *streams, sess *room.Session, connected 
 		defer t.Stop()
 		expire = t.C
 	}
-	p := newJoinPrinter(s)
-	if err := p.room(connected); err != nil {
+	p, err := printConnected(s, connected)
+	if err != nil {
 		return err
 	}
-	// Resumed after the line, not before: the heap is past the collector's
-	// goal by now, so resuming starts a collection at once.
-	resumeGC()
 	leave := func() error { return leaveAndReport(ctx, s, p, sess, deliveries) }
 	for {
 		select {
@@ -373,13 +380,10 @@ func leaveAndReport(ctx context.Context, s *streams, p *joinPrinter, sess *room.
 // track_published, which follows the server's participant update, or for
 // at most refusalGrace.
 func refusedAtStart(ctx context.Context, s *streams, sess *room.Session, connected room.Connected, deliveries <-chan hooks.Delivery, r *refusal) error {
-	p := newJoinPrinter(s)
-	if err := p.room(connected); err != nil {
+	p, err := printConnected(s, connected)
+	if err != nil {
 		return err
 	}
-	// Resumed after the line, not before: the heap is past the collector's
-	// goal by now, so resuming starts a collection at once.
-	resumeGC()
 	pending := map[string]bool{}
 	for _, t := range r.accepted {
 		if t.SID != "" {
