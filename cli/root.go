@@ -79,18 +79,26 @@ func newRootCmd(s *streams) *cobra.Command {
 // that command; one that names none (the dashboard) gets no command; any
 // other (help, completion, a command after flags) gets them all.
 func rootFor(s *streams, args []string) *cobra.Command {
-	first := func(c command) bool { return len(args) > 0 && c.name == args[0] }
-	if i := slices.IndexFunc(commands, first); i >= 0 {
-		root := bareRoot()
-		root.AddCommand(commands[i].build(s))
+	root := bareRoot()
+	if c, ok := commandNamed(args); ok {
+		root.AddCommand(c.build(s))
 		return root
 	}
 	if slices.ContainsFunc(args, selectsCommand) {
 		return newRootCmd(s)
 	}
-	root := bareRoot()
 	addDashboard(root, s)
 	return root
+}
+
+// commandNamed is the command args begin with, if they do.
+func commandNamed(args []string) (command, bool) {
+	for _, c := range commands {
+		if len(args) > 0 && c.name == args[0] {
+			return c, true
+		}
+	}
+	return command{}, false
 }
 
 // selectsCommand says whether arg may choose a command or help: cobra
@@ -100,7 +108,8 @@ func selectsCommand(arg string) bool {
 	case "help", "completion", cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd, "-h", "--help":
 		return true
 	}
-	return slices.ContainsFunc(commands, func(c command) bool { return c.name == arg })
+	_, ok := commandNamed([]string{arg})
+	return ok
 }
 
 // bareRoot is lkdash's root command, before the dashboard and commands
