@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lkdash/lkdash/internal/textsafe"
 )
 
 // lkdash asks the cluster's Redis two things: PING while it starts, and
@@ -114,7 +116,7 @@ func readRESP(r *bufio.Reader, depth int) (any, error) {
 		}
 		return out, nil
 	}
-	return nil, fmt.Errorf("redis: unexpected reply %q", textLine(line))
+	return nil, fmt.Errorf("redis: unexpected reply %q", textsafe.Line(line, 40))
 }
 
 // respLength reads a bulk string's or an array's length: -1 is nil.
@@ -124,14 +126,6 @@ func respLength(rest, what string) (int, error) {
 		return 0, fmt.Errorf("redis: bad %s length %q", what, rest)
 	}
 	return n, nil
-}
-
-// textLine keeps a stranger's bytes short in an error.
-func textLine(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "…"
-	}
-	return s
 }
 
 // respHash reads an HGETALL reply (field, value, field, value…) as a map;
