@@ -21,11 +21,11 @@ import (
 // BenchmarkJoinProcess runs `lkdash join` (mint a token, join, leave) and
 // testdata/barejoin (the same with nothing but the SDK) as whole processes
 // against one local server, alternating (each first every other time),
-// and reports both medians and
-// their ratio for: exec to "connected" (join-ms), CPU time of the whole run
-// (cpu-ms: less disturbed by a busy machine), peak RSS, and the sum of
-// package init times (GODEBUG=inittrace=1, in runs that exit after init);
-// and both binaries' sizes. -benchtime=12x runs each twelve times.
+// and reports both medians and their ratio for: exec to "connected"
+// (join-ms), CPU time of the whole run (cpu-ms: less disturbed by a busy
+// machine), peak RSS, and the sum of package init times
+// (GODEBUG=inittrace=1, in runs that exit after init); and both binaries'
+// sizes. -benchtime=12x runs each twelve times.
 func BenchmarkJoinProcess(b *testing.B) {
 	dir := b.TempDir()
 	srv, err := lktest.Start(dir)
