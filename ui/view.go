@@ -19,7 +19,8 @@ func (m Model) View() string {
 		return "starting…"
 	}
 	if m.w < MinWidth || m.h < MinHeight {
-		msg := fmt.Sprintf("lkdash needs at least %d×%d (this terminal is %d×%d)", MinWidth, MinHeight, m.w, m.h)
+		// One fact a line, each centred, so neither breaks mid-phrase.
+		msg := fmt.Sprintf("lkdash needs at least %d×%d\nthis terminal is %d×%d", MinWidth, MinHeight, m.w, m.h)
 		return lipgloss.Place(m.w, m.h, lipgloss.Center, lipgloss.Center, ansi.Wrap(msg, m.w, " "))
 	}
 	l := m.cache.layout
