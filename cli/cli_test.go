@@ -218,6 +218,15 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// A token with no URL cannot be fetched, but can be read: the error says
+// where.
+func TestFetchTokenWithoutURLPointsAtDecode(t *testing.T) {
+	r := lkdash(t, "", nil, "fetch", "--token", "eyJ.eyJ.sig")
+	if r.code != 2 || !strings.Contains(r.err, "Server URL is required") || !strings.Contains(r.err, "lkdash decode") {
+		t.Fatalf("exit %d, stderr %q: want a usage error naming the URL and pointing at decode", r.code, r.err)
+	}
+}
+
 func TestFetchFromEndpoint(t *testing.T) {
 	h := tokens.NewHandler(tokens.HandlerConfig{ServerURL: "ws://127.0.0.1:7880", APIKey: testKey,
 		APISecret: testSecret, TTL: time.Hour, Grants: tokens.DefaultGrants()})

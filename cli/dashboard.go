@@ -86,9 +86,10 @@ func runDashboard(ctx context.Context, s *streams, r resolved, o dashOptions, lo
 		Backend: backend,
 		Log:     log,
 		Output:  s.out,
-		// A complete preset is fetched at once: the user asked for it on
-		// the command line.
-		AutoFetch: r.configured && r.spec.Validate() == nil,
+		// A preset is fetched at once (a literal token with no URL is
+		// decoded): the user asked for it on the command line. The
+		// dashboard leaves an incomplete one to the form.
+		AutoFetch: r.configured,
 	}
 	var progress chan ui.DevProgress
 	emb := &embedded{log: log, backend: backend, nodes: o.nodes}

@@ -83,7 +83,11 @@ func buildSource(spec source.Spec) (tokens.ConfigurableSource, error) {
 	}
 	if err := spec.Validate(); err != nil {
 		// One line: the problems, then where to fix them.
-		return nil, usageErrorf("%s source: %s (flags: %s)", spec.Kind, strings.ReplaceAll(err.Error(), "\n", "; "), kindFlags(spec.Kind))
+		hint := ""
+		if spec.Kind == source.KindLiteral && strings.TrimSpace(spec.Token) != "" && strings.TrimSpace(spec.ServerURL) == "" {
+			hint = "; to read the token alone: lkdash decode"
+		}
+		return nil, usageErrorf("%s source: %s (flags: %s)%s", spec.Kind, strings.ReplaceAll(err.Error(), "\n", "; "), kindFlags(spec.Kind), hint)
 	}
 	return spec.Build()
 }

@@ -86,7 +86,7 @@ func (m Model) onDevServerReady(msg DevServerReadyMsg) (Model, tea.Cmd) {
 		m, cmd := m.startJoin()
 		return m, tea.Batch(caps, cmd)
 	}
-	if m.cfg.AutoFetch && m.src.Ready() {
+	if m.cfg.AutoFetch && m.canShowToken() {
 		m, cmd := m.startFetch(false)
 		return m, tea.Batch(caps, cmd)
 	}

@@ -4,9 +4,13 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lkdash/lkdash/internal/source"
+	"github.com/lkdash/lkdash/tokens"
 )
 
 func (m Model) startFetch(force bool) (Model, tea.Cmd) {
+	if raw, ok := m.src.DecodeOnly(); ok && !m.fetching {
+		return m.showDecoded(raw)
+	}
 	if !m.src.Ready() || m.fetching {
 		return m, nil
 	}
@@ -16,6 +20,18 @@ func (m Model) startFetch(force bool) (Model, tea.Cmd) {
 	busy := m.send(pToken, tokenBusyMsg{"fetching…"})
 	req := FetchRequest{Spec: m.src.Spec(), Options: m.src.Options(), Caching: m.src.Caching(), Force: force}
 	return m, tea.Batch(busy, fetchCmd(m.ctx, m.cfg.Backend, req, m.fetchSeq, m.now))
+}
+
+// showDecoded shows a literal token that has no server URL to go with
+// it: decoded and judged here, with nothing fetched.
+func (m Model) showDecoded(raw string) (Model, tea.Cmd) {
+	m.fetchSeq++ // a fetch still under way is superseded
+	m.bringForward(pToken)
+	tok, err := tokens.Decode(raw)
+	check, _ := m.signerKeys().For(tok, "")
+	shown := &shownToken{tok: tok, decodeErr: err, resp: tokens.Response{ParticipantToken: raw}, origin: "decoded", at: m.now()}
+	m.setStatus("decoded · a Server URL is needed to join", false)
+	return m, tea.Batch(m.startTick(), m.send(pToken, tokenShowMsg{shown, check}))
 }
 
 // signerKeys are the key pairs that may judge a token from the current

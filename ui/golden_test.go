@@ -222,3 +222,30 @@ func doctorModel(t *testing.T, b *doctorBackend, w, h int) Model {
 	})
 	return send(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 }
+
+// TestGoldenTokenWithoutURL is `lkdash --token X` with no server URL
+// anywhere: the token is decoded at once with no key pressed, the form
+// says a URL is needed to join, and neither the fetch nor a pressed j
+// reaches the backend.
+func TestGoldenTokenWithoutURL(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {100, 30}} {
+		w, h := sz[0], sz[1]
+		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
+			clk := newClock()
+			clk.Advance(10 * time.Second)
+			b := newFetchBackend(t)
+			b.now, b.clock = clk.Now, clk
+			st := styles.New(styles.DefaultTheme(), false)
+			m := send(t, New(Config{
+				Spec:    source.Spec{Kind: source.KindLiteral, Token: b.resp.ParticipantToken},
+				Caching: true, Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{}, AutoFetch: true,
+			}), tea.WindowSizeMsg{Width: w, Height: h})
+			goldenFrame(t, m, w, h, "", waitScreen("identity"), keyMsg("j"))
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			if len(b.fetches) != 0 || b.lastJoin.Spec.Kind != "" {
+				t.Fatalf("a literal token without a URL reached the backend: %d fetches, join %+v", len(b.fetches), b.lastJoin.Spec)
+			}
+		})
+	}
+}

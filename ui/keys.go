@@ -71,9 +71,13 @@ func (m Model) keys() globalKeys {
 	k := globalBindings
 	free := !m.focused().Capturing()
 	ready := m.src.Ready()
+	_, decodable := m.src.DecodeOnly()
 	tc := m.tok.caps()
 	spec := m.src.Spec()
-	k.Fetch = on(k.Fetch, free && ready && !m.fetching)
+	k.Fetch = on(k.Fetch, free && (ready || decodable) && !m.fetching)
+	if decodable {
+		k.Fetch.SetHelp("f", "decode")
+	}
 	k.Refetch = on(k.Refetch, free && ready && !m.fetching)
 	k.Join = on(k.Join, free && ready && m.join == notJoined)
 	k.Leave = on(k.Leave, free && m.join != notJoined)

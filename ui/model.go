@@ -35,7 +35,8 @@ type Config struct {
 	Backend Backend
 	// Now is the clock for countdowns and validity (nil: time.Now).
 	Now func() time.Time
-	// AutoFetch fetches at startup when the preset spec is complete.
+	// AutoFetch fetches at startup when the preset spec is complete, and
+	// decodes a literal token that lacks only its server URL.
 	AutoFetch bool
 	// DevProgress, when set, streams embedded dev-server progress; the
 	// sender closes it when done and then sends a DevServerReadyMsg.
@@ -212,7 +213,7 @@ func (m Model) Init() tea.Cmd {
 	if m.cfg.DevProgress != nil {
 		cmds = append(cmds, waitDevProgress(m.cfg.DevProgress))
 	}
-	if m.cfg.AutoFetch && m.cfg.DevProgress == nil && m.src.Ready() {
+	if m.cfg.AutoFetch && m.cfg.DevProgress == nil && m.canShowToken() {
 		cmds = append(cmds, func() tea.Msg { return autoFetchMsg{} })
 	}
 	return tea.Batch(cmds...)
@@ -225,6 +226,13 @@ func hookSourceFor(cfg Config) hookSource {
 		return hooksStarting
 	}
 	return hooksNone
+}
+
+// canShowToken reports whether a fetch (or, for a literal token with no
+// server URL, a decode) has something to show.
+func (m Model) canShowToken() bool {
+	_, decodable := m.src.DecodeOnly()
+	return m.src.Ready() || decodable
 }
 
 // autoFetchMsg asks the model to fetch once Init has run (Init cannot

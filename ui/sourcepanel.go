@@ -88,6 +88,21 @@ func (p sourcePanel) Capturing() bool { return p.editing }
 // Ready reports whether the form describes a fetchable source.
 func (p sourcePanel) Ready() bool { return p.specErr == "" }
 
+// DecodeOnly is the literal token to show when the form cannot fetch only
+// for want of a server URL: a token says everything about itself, and the
+// URL matters only to join (`lkdash --token X` with no LIVEKIT_URL).
+func (p sourcePanel) DecodeOnly() (string, bool) {
+	if p.kind != source.KindLiteral || p.Ready() || strings.TrimSpace(p.spec.Token) == "" {
+		return "", false
+	}
+	for _, f := range p.fields {
+		if f.err != "" && f.shownFor(p.kind) && !(f.id == fSetting && f.setting.Name == "url") {
+			return "", false
+		}
+	}
+	return strings.TrimSpace(p.spec.Token), true
+}
+
 // Spec, Options and Caching are what the form describes now.
 func (p sourcePanel) Spec() source.Spec { return p.spec }
 
@@ -333,7 +348,9 @@ func (p sourcePanel) View() string {
 		lines = append(lines, "")
 	}
 	verdict := p.st.FlagOn.Render("✓ ready")
-	if p.specErr != "" {
+	if _, ok := p.DecodeOnly(); ok {
+		verdict = p.st.Warn.Render(textsafe.Line("! "+p.specErr+" to join; f decodes the token", p.w))
+	} else if p.specErr != "" {
 		verdict = p.st.FieldError.Render(textsafe.Line("✗ "+p.specErr, p.w))
 	}
 	lines = append(lines, verdict)

@@ -25,7 +25,7 @@ type shownToken struct {
 	decodeErr error
 	resp      tokens.Response
 	cache     *CacheInfo // nil: not from a fetch
-	origin    string     // "fetched", "joined", "refreshed"
+	origin    string     // "fetched", "decoded" (a literal token, no URL), "joined", "refreshed"
 	at        time.Time  // when lkdash got it
 	diff      *tokens.TokenDiff
 }
