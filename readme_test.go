@@ -47,8 +47,12 @@ func TestReadmeGoProgram(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	// lkdash's own requirements, copied, make the module complete as `go
+	// mod tidy` would: without them go loads the whole module graph, and
+	// needs go.mod files of old versions (go 1.16 modules are not pruned)
+	// that a fresh module cache does not hold.
 	mod := "module readmeprogram\n\n" + goDirective(t, string(goMod)) + "\n\n" +
-		"require github.com/lkdash/lkdash v0.0.0\n\n" +
+		"require github.com/lkdash/lkdash v0.0.0\n\n" + requireBlocks(string(goMod)) +
 		"replace github.com/lkdash/lkdash => " + repo + "\n"
 	for name, data := range map[string][]byte{"go.mod": []byte(mod), "go.sum": goSum, "main.go": []byte(src)} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
@@ -112,6 +116,29 @@ func readmeGoBlock(t *testing.T, readme, heading string) string {
 
 // goDirective is the repo's go line, so the program builds with the same
 // language version.
+// requireBlocks is every require directive of a go.mod, as written.
+func requireBlocks(goMod string) string {
+	var b strings.Builder
+	in := false
+	for _, line := range strings.Split(goMod, "\n") {
+		switch {
+		case strings.HasPrefix(line, "require ("):
+			in = true
+		case strings.HasPrefix(line, "require "):
+			b.WriteString(line + "\n\n")
+			continue
+		}
+		if in {
+			b.WriteString(line + "\n")
+			if line == ")" {
+				in = false
+				b.WriteString("\n")
+			}
+		}
+	}
+	return b.String()
+}
+
 func goDirective(t *testing.T, goMod string) string {
 	t.Helper()
 	for _, line := range strings.Split(goMod, "\n") {
