@@ -349,7 +349,7 @@ func (p sourcePanel) View() string {
 	}
 	verdict := p.st.FlagOn.Render("✓ ready")
 	if _, ok := p.DecodeOnly(); ok {
-		verdict = p.st.Warn.Render(textsafe.Line("! "+p.specErr+" to join; f decodes the token", p.w))
+		verdict = p.st.Warn.Render(textsafe.Line("! to join: "+p.specErr+" · f decodes the token", p.w))
 	} else if p.specErr != "" {
 		verdict = p.st.FieldError.Render(textsafe.Line("✗ "+p.specErr, p.w))
 	}
