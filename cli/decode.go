@@ -70,7 +70,7 @@ func newDecodeCmd(s *streams) *cobra.Command {
 			"lk CLI project holds the token's key (its iss) or the --url server.\n" +
 			"With --url (or LIVEKIT_URL) the token is judged in the server's time, read from its\n" +
 			"Date header; --ask-server also asks the server itself (GET /rtc/validate).\n" +
-			"Exit status 1 means the token is malformed or would be refused.",
+			"Exit status 1 means the token is malformed or would be refused (with --ask-server, also when the server refuses it).",
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runDecode(cmd.Context(), s, f, args)
@@ -135,7 +135,9 @@ func runDecode(ctx context.Context, s *streams, f decodeFlags, args []string) er
 	if err != nil {
 		return err
 	}
-	if !out.Valid {
+	// A refusal by the server itself is the last word on "would be
+	// refused", whatever lkdash's own verdict.
+	if !out.Valid || (out.ServerVerdict != nil && !out.ServerVerdict.Accepted) {
 		return errSilentFailure
 	}
 	return nil

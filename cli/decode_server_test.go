@@ -164,4 +164,19 @@ func TestDecodeAskServer(t *testing.T) {
 	if v == nil || v["agree"] != false || v["explained"] != true || !strings.Contains(v["note"].(string), "no secret") {
 		t.Errorf("server_verdict = %v", v)
 	}
+	// Minted and checked here with a secret, or a key, the server does
+	// not hold: lkdash verifies the signature and the server refuses it.
+	// The note says the pair differs instead of claiming a bug, and the
+	// server's refusal sets the exit status.
+	const mine = "a-secret-only-this-machine-knows-0123456789"
+	for _, c := range []struct{ key, note string }{{srv.APIKey, "not the one the server holds"}, {"nokey", "holds no such API key"}} {
+		tok := sign(mine, func(m jwt.MapClaims) { m["iss"] = c.key })
+		r := lkdash(t, "", map[string]string{"LIVEKIT_API_KEY": c.key, "LIVEKIT_API_SECRET": mine}, "decode", "--json", "--ask-server", "--url", srv.URL, tok)
+		m := decodeJSON(t, r.stdout)
+		v, _ := m["server_verdict"].(map[string]any)
+		if r.code != 1 || m["signature"] != "verified" || v == nil || v["accepted"] != false || v["explained"] != true ||
+			!strings.Contains(v["note"].(string), c.note) {
+			t.Errorf("key %s: exit %d, signature %v, server_verdict %v", c.key, r.code, m["signature"], v)
+		}
+	}
 }

@@ -139,6 +139,9 @@ func refusalCause(v *TokenVerdicts) string {
 	case v.Signature == string(tokens.SignatureUnverified):
 		return s + fmt.Sprintf("; lkdash finds the claims valid but holds no secret for key %q to check the signature", v.Issuer)
 	}
+	if v.Agreement.Explained {
+		return s + "; lkdash finds it valid with the key pair it was given, so " + v.Agreement.Note
+	}
 	return s + "; lkdash finds it valid, signature verified: " + v.Agreement.Note
 }
 
@@ -146,6 +149,8 @@ func refusalCause(v *TokenVerdicts) string {
 func refusalFix(v *TokenVerdicts) string {
 	reason := strings.ToLower(v.Server.Reason)
 	switch {
+	case strings.Contains(reason, "signature is invalid") && v.Signature == string(tokens.SignatureVerified):
+		return fmt.Sprintf("use the secret the server holds for key %q (its keys: config), here and in whatever mints your tokens", v.Issuer)
 	case strings.Contains(reason, "signature is invalid"):
 		return fmt.Sprintf("sign the token with the secret the server holds for key %q (give lkdash the secret with --api-secret to check it here)", v.Issuer)
 	case strings.Contains(reason, "invalid api key"):

@@ -119,6 +119,18 @@ func Compare(v Validity, s ServerVerdict) Agreement {
 		return Agreement{Explained: true, Note: "the secret lkdash was given for the token's key is not the one " +
 			"the server holds: the token is fine, and what is signed with that secret (API calls, verification) is not"}
 	}
+	if v.Valid && v.Signature == SignatureVerified {
+		// lkdash checked the signature with the key pair it was given;
+		// the server's refusal of the pair itself says the two differ.
+		switch reason := strings.ToLower(s.Reason); {
+		case strings.Contains(reason, "invalid api key"):
+			return Agreement{Explained: true, Note: "the server holds no such API key: the key pair lkdash was given " +
+				"signs tokens the server cannot check"}
+		case strings.Contains(reason, "signature is invalid"):
+			return Agreement{Explained: true, Note: "the secret lkdash was given for the token's key is not the one " +
+				"the server holds: the signature checks out with that secret, not with the server's"}
+		}
+	}
 	if v.Valid {
 		return Agreement{Note: "DISAGREEMENT: lkdash says valid, the server refused it (" + s.Reason +
 			"); lkdash's rules are wrong here, please report it"}
