@@ -68,6 +68,12 @@ func TestURLAnswersMapToCauses(t *testing.T) {
 		{name: "5xx", d: URLDetails{Upgrade: HTTPAnswer{Status: 502}, Twirp: ok}, state: Fail, pieces: []string{"502", "proxy"}},
 		{name: "nothing listens", d: URLDetails{Upgrade: HTTPAnswer{Error: "connection refused"}, Twirp: HTTPAnswer{Error: "connection refused"}},
 			state: Fail, pieces: []string{"nothing answered", "connection refused"}},
+		{name: "signal path pasted as the URL", d: URLDetails{ServerURL: "wss://lk.example.com/rtc", Upgrade: HTTPAnswer{Status: 404},
+			Validate: HTTPAnswer{Status: 404}, Twirp: HTTPAnswer{Status: 404}}, state: Fail,
+			pieces: []string{"already ends in /rtc", "use wss://lk.example.com as the server URL"}},
+		{name: "wrong path", d: URLDetails{ServerURL: "wss://lk.example.com/livekit", Upgrade: HTTPAnswer{Status: 404},
+			Validate: HTTPAnswer{Status: 404}, Twirp: HTTPAnswer{Status: 404}}, state: Fail,
+			pieces: []string{"nothing serves LiveKit at this path"}},
 		{name: "twirp not proxied", d: URLDetails{Upgrade: HTTPAnswer{Status: 101}, Twirp: HTTPAnswer{Status: 404}}, state: Warn,
 			pieces: []string{"/twirp", "404"}},
 	} {

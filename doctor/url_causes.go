@@ -3,6 +3,7 @@ package doctor
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 )
 
@@ -34,6 +35,9 @@ func diagnoseURL(d *URLDetails, host string) []Problem {
 		add(Fail, fmt.Sprintf("/rtc/validate answers (%d), so the path is right, but the WebSocket upgrade of /rtc got 404: "+
 			"livekit-server answers 404 to a /rtc request without its Upgrade header, so a proxy in front of it drops Upgrade/Connection", val.Status),
 			fixUpgrade)
+	case up.Status == http.StatusNotFound && rtcSuffixed(d.ServerURL) != "":
+		add(Fail, "404 on /rtc and on /rtc/validate: the URL already ends in /rtc, and LiveKit clients add /rtc to the "+
+			"server URL themselves (so they asked for …/rtc/rtc)", "use "+rtcSuffixed(d.ServerURL)+" as the server URL")
 	case up.Status == http.StatusNotFound:
 		add(Fail, "404 on /rtc and on /rtc/validate: nothing serves LiveKit at this path: a wrong path in the URL, "+
 			"or a proxy that adds or strips a prefix"+healthNote(d.Health), fixPath)
@@ -91,4 +95,19 @@ func urlSummary(d *URLDetails) string {
 		part("WebSocket", d.Upgrade) + ",",
 		part("twirp", d.Twirp),
 	}, " ")
+}
+
+// rtcSuffixed is the URL without its trailing /rtc when it has one (the
+// signal path pasted as the server URL), else "".
+func rtcSuffixed(serverURL string) string {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return ""
+	}
+	p := strings.TrimSuffix(u.Path, "/")
+	if !strings.HasSuffix(p, "/rtc") {
+		return ""
+	}
+	u.Path, u.RawPath = strings.TrimSuffix(p, "/rtc"), ""
+	return u.String()
 }
