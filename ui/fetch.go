@@ -30,7 +30,7 @@ func (m Model) showDecoded(raw string) (Model, tea.Cmd) {
 	tok, err := tokens.Decode(raw)
 	check, _ := m.signerKeys().For(tok, "")
 	shown := &shownToken{tok: tok, decodeErr: err, resp: tokens.Response{ParticipantToken: raw}, origin: "decoded", at: m.now()}
-	m.setStatus("decoded · a Server URL is needed to join", false)
+	m.setStatus("decoded", false) // the form says what a join still needs
 	return m, tea.Batch(m.startTick(), m.send(pToken, tokenShowMsg{shown, check}))
 }
 
