@@ -140,7 +140,7 @@ func refusalCause(v *TokenVerdicts) string {
 		return s + fmt.Sprintf("; lkdash finds the claims valid but holds no secret for key %q to check the signature", v.Issuer)
 	}
 	if v.Agreement.Explained {
-		return s + "; lkdash finds it valid with the key pair it was given, so " + v.Agreement.Note
+		return s + "; " + v.Agreement.Note
 	}
 	return s + "; lkdash finds it valid, signature verified: " + v.Agreement.Note
 }

@@ -124,11 +124,11 @@ func Compare(v Validity, s ServerVerdict) Agreement {
 		// the server's refusal of the pair itself says the two differ.
 		switch reason := strings.ToLower(s.Reason); {
 		case strings.Contains(reason, "invalid api key"):
-			return Agreement{Explained: true, Note: "the server holds no such API key: the key pair lkdash was given " +
-				"signs tokens the server cannot check"}
+			return Agreement{Explained: true, Note: "the server holds no such API key " +
+				"(lkdash checked the signature with a key pair the server does not have)"}
 		case strings.Contains(reason, "signature is invalid"):
 			return Agreement{Explained: true, Note: "the secret lkdash was given for the token's key is not the one " +
-				"the server holds: the signature checks out with that secret, not with the server's"}
+				"the server holds (the signature checks out with it, not with the server's)"}
 		}
 	}
 	if v.Valid {
