@@ -11,8 +11,9 @@ import (
 )
 
 // checkServer asks the root to read the clock of the server the shown
-// token is for and, when ask is set, that server's verdict on the token.
-func (t tokenPanel) checkServer(ask bool) (tokenPanel, tea.Cmd) {
+// token is for and, when ask is set, that server's verdict on the token;
+// quiet leaves the status line alone.
+func (t tokenPanel) checkServer(ask, quiet bool) (tokenPanel, tea.Cmd) {
 	cur := t.current()
 	if cur == nil || cur.resp.ServerURL == "" {
 		return t, nil
@@ -24,8 +25,10 @@ func (t tokenPanel) checkServer(ask bool) (tokenPanel, tea.Cmd) {
 			return t, nil
 		}
 		req.Token = cur.resp.ParticipantToken
-		t.asking = true
-		status = statusCmd("asking the server about this token…", false)
+		t.asking, t.quietAsk = true, quiet
+		if !quiet {
+			status = statusCmd("asking the server about this token…", false)
+		}
 	}
 	t.checkSeq++
 	seq := t.checkSeq
@@ -49,9 +52,15 @@ func (t tokenPanel) onServerChecked(msg serverCheckedMsg) (tokenPanel, tea.Cmd) 
 		// The error can quote the server: it goes through the panel's
 		// sanitising wrap, and never holds the token (AskServer redacts).
 		t.verdictFor, t.verdict, t.verdictErr = msg.raw, nil, tokens.RedactTokens(msg.err.Error(), msg.raw)
+		if t.quietAsk {
+			return t, nil
+		}
 		return t, statusCmd("the server could not be asked", true)
 	}
 	t.verdictFor, t.verdict, t.verdictErr = msg.raw, msg.check.Verdict, ""
+	if t.quietAsk {
+		return t, nil
+	}
 	return t, statusCmd("the server answered", false)
 }
 
@@ -72,7 +81,9 @@ func (t tokenPanel) serverLines(s *shownToken, now time.Time) []string {
 	case t.verdictFor == "" || t.verdictFor != s.resp.ParticipantToken:
 		// No answer about this token.
 	case t.verdictErr != "":
-		out = append(out, t.wrapped(st.Error, "server not asked: "+t.verdictErr)...)
+		// A server that is down or unreachable is worth knowing, not an
+		// error of the token's.
+		out = append(out, t.wrapped(st.Level[styles.LevelWarn], "could not ask the server: "+t.verdictErr)...)
 	case t.verdict != nil && s.tok != nil:
 		v := *t.verdict
 		head := st.BadgeGood.Render("SERVER ACCEPTS")
@@ -89,7 +100,9 @@ func (t tokenPanel) serverLines(s *shownToken, now time.Time) []string {
 			head += " " + st.BadgeBad.Render("DISAGREES WITH LKDASH")
 		}
 		out = append(out, head)
-		out = append(out, t.wrapped(st.Muted, fmt.Sprintf("HTTP %d: %s", v.Status, v.Reason))...)
+		if !v.Accepted || !a.Agree { // "200: success" adds nothing to an agreeing yes
+			out = append(out, t.wrapped(st.Muted, fmt.Sprintf("HTTP %d: %s", v.Status, v.Reason))...)
+		}
 		if a.Note != "" {
 			style := st.Level[styles.LevelWarn]
 			if !a.Explained {

@@ -54,8 +54,36 @@ func TestDashboardJudgesInServerTime(t *testing.T) {
 			t.Errorf("view lacks %q:\n%s", want, view)
 		}
 	}
-	if len(b.checks) != 1 || b.checks[0].Token != "" || b.checks[0].ServerURL != b.resp.ServerURL {
-		t.Errorf("checks = %+v, want one clock-only check of the server", b.checks)
+	if len(b.checks) != 1 || b.checks[0].Token != b.resp.ParticipantToken || b.checks[0].ServerURL != b.resp.ServerURL {
+		t.Errorf("checks = %+v, want one check of the server, asking about the fetched token", b.checks)
+	}
+}
+
+// TestDashboardAsksAboutAFetchedToken: a fetch alone brings the server's
+// verdict, without v and without taking the status line; a joined token,
+// which the server has accepted, is not asked about.
+func TestDashboardAsksAboutAFetchedToken(t *testing.T) {
+	clk := newClock()
+	b := &fakeBackend{resp: tokenResp(t, baseClaims(clk.Now(), time.Hour))}
+	b.check.Verdict = &tokens.ServerVerdict{Status: 200, Accepted: true, Reason: "success"}
+	m := fetchAndCheck(t, testModel(t, clk, b, 120, 40))
+	flat := strings.Join(strings.Fields(m.View()), " ")
+	if !strings.Contains(flat, "SERVER ACCEPTS agrees with lkdash") || strings.Contains(flat, "HTTP 200") {
+		t.Errorf("want the agreeing verdict on one line after the fetch:\n%s", m.View())
+	}
+	if m.status != "fetched" {
+		t.Errorf("status %q: the quiet question took the status line", m.status)
+	}
+	m, cmd := sendCmd(t, m, keyMsg("j"))
+	joined := false
+	_ = pumpWatch(t, m, cmd, func(_ Model, msg tea.Msg) bool {
+		joined = joined || isJoinOutcome(msg)
+		return joined && isChecked(msg)
+	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.checks) != 2 || b.checks[1].Token != "" {
+		t.Errorf("checks = %d, want the fetched token asked about and then the joined one's server clock only", len(b.checks))
 	}
 }
 
@@ -145,28 +173,34 @@ func TestDashboardServerVerdictOnRealServer(t *testing.T) {
 		}
 		return s
 	}
+	// mine is a secret only this side holds: lkdash, given it, verifies
+	// what it signed, and the server refuses it.
+	const mine = "a-secret-only-this-machine-knows-0123456789"
 	for _, tt := range []struct {
-		name, token, badge string
+		name, token, secret, want string
 	}{
-		{"valid", sign(srv.APISecret, nil), "SERVER ACCEPTS"},
-		{"expired", sign(srv.APISecret, func(c jwt.MapClaims) { c["exp"] = now.Add(-5 * time.Minute).Unix() }), "SERVER REFUSES"},
-		{"forged", sign("forged", nil), "SERVER REFUSES"},
-		{"no roomJoin grant", sign(srv.APISecret, func(c jwt.MapClaims) { c["video"] = map[string]any{"room": "dash"} }), "SERVER REFUSES"},
+		{"valid", sign(srv.APISecret, nil), srv.APISecret, "SERVER ACCEPTS agrees with lkdash"},
+		{"expired", sign(srv.APISecret, func(c jwt.MapClaims) { c["exp"] = now.Add(-5 * time.Minute).Unix() }), srv.APISecret, "SERVER REFUSES agrees with lkdash"},
+		{"forged", sign("forged", nil), srv.APISecret, "SERVER REFUSES agrees with lkdash"},
+		{"no roomJoin grant", sign(srv.APISecret, func(c jwt.MapClaims) { c["video"] = map[string]any{"room": "dash"} }), srv.APISecret, "SERVER REFUSES agrees with lkdash"},
+		{"signed with a secret the server does not hold", sign(mine, nil), mine, "SERVER REFUSES DIFFERS"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			b := &serverBackend{fakeBackend{resp: tokens.Response{ServerURL: srv.URL, ParticipantToken: tt.token}}}
 			st := styles.New(styles.DefaultTheme(), false)
 			m := New(Config{
-				Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: srv.URL, Token: tt.token, APIKey: srv.APIKey, APISecret: srv.APISecret},
+				Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: srv.URL, Token: tt.token, APIKey: srv.APIKey, APISecret: tt.secret},
 				Backend: b, Styles: &st, Output: &strings.Builder{},
 			})
 			m = send(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
-			m = ask(t, fetchAndCheck(t, m))
-			flat := strings.Join(strings.Fields(m.View()), " ")
-			if !strings.Contains(flat, tt.badge+" agrees with lkdash") {
-				t.Errorf("want %q agreeing:\n%s", tt.badge, m.View())
+			// The fetch asks by itself; v asks again, with the same answer.
+			m = fetchAndCheck(t, m)
+			for _, view := range []string{m.View(), ask(t, m).View()} {
+				if flat := strings.Join(strings.Fields(view), " "); !strings.Contains(flat, tt.want) {
+					t.Errorf("want %q:\n%s", tt.want, view)
+				}
+				assertNoToken(t, view, tt.token)
 			}
-			assertNoToken(t, m.View(), tt.token)
 		})
 	}
 }

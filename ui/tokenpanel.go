@@ -93,11 +93,14 @@ type tokenPanel struct {
 	// verdict is the server's answer about the token verdictFor (the raw
 	// token: it must not be shown for another one); verdictErr when
 	// asking failed. asking while a question is out; checkSeq is the
-	// latest check, older answers are dropped.
+	// latest check, older answers are dropped. A fetched token is asked
+	// about at once (quietly: the panel shows the answer, the status line
+	// stays the fetch's); a is the user asking again.
 	verdict    *tokens.ServerVerdict
 	verdictFor string
 	verdictErr string
 	asking     bool
+	quietAsk   bool
 	checkSeq   int
 
 	w, h int
@@ -214,13 +217,16 @@ func (t tokenPanel) Update(msg tea.Msg) (tokenPanel, tea.Cmd) {
 		// clock is measured anew.
 		t.original, t.refreshed, t.showOriginal, t.err, t.scroll = msg.shown, nil, false, nil, 0
 		t.check, t.clock, t.busy = msg.check, nil, ""
-		return t.checkServer(false)
+		// What the server says of a fetched token is the verdict that
+		// counts: a key pair it does not hold, a room it refuses. A joined
+		// token it has already accepted.
+		return t.checkServer(msg.shown.origin == "fetched", true)
 	case tokenFailedMsg:
 		t.original, t.refreshed, t.err, t.errWhat, t.scroll, t.busy = nil, nil, msg.err, msg.what, 0, ""
 	case tokenFlipMsg:
 		t.showOriginal = !t.showOriginal
 	case tokenAskMsg:
-		return t.checkServer(true)
+		return t.checkServer(true, false)
 	case tokenCopyMsg:
 		return t, t.copy(msg.report)
 	case serverCheckedMsg:
