@@ -121,11 +121,9 @@ func runDecode(ctx context.Context, s *streams, f decodeFlags, args []string) er
 	}
 	out.Report = tokens.NewReport(t, now, cfg)
 	if f.askServer {
-		verdict, err := tokens.AskServer(ctx, nil, serverURL, t.Raw)
-		if err != nil {
+		if out.ServerVerdict, err = askServer(ctx, serverURL, t, now, cfg); err != nil {
 			return err
 		}
-		out.ServerVerdict = &verdictReport{ServerVerdict: verdict, Agreement: tokens.Compare(t.Check(now, cfg), verdict)}
 	}
 	if f.asJSON {
 		err = writeJSON(s.out, out)
@@ -178,21 +176,37 @@ func printDecode(w io.Writer, t *tokens.Token, r decodeReport, now time.Time) er
 			}
 		}
 	}
-	if v := r.ServerVerdict; v != nil {
-		fmt.Fprintf(w, "Server says   %s (HTTP %d: %s)\n", map[bool]string{true: "accepted", false: "refused"}[v.Accepted], v.Status, v.Reason)
-		switch {
-		case v.Agree:
-			fmt.Fprintf(w, "              agrees with lkdash\n")
-		case v.Explained:
-			fmt.Fprintf(w, "              differs from lkdash: %s\n", v.Note)
-		default:
-			fmt.Fprintf(w, "!!! %s\n", v.Note)
-		}
-	}
+	printVerdict(w, r.ServerVerdict)
 	if r.ServerClock != nil || r.ServerVerdict != nil {
 		fmt.Fprintln(w)
 	}
 	return printToken(w, t, r.Report, now)
+}
+
+// printVerdict is the server's verdict beside lkdash's, when it was asked.
+func printVerdict(w io.Writer, v *verdictReport) {
+	if v == nil {
+		return
+	}
+	fmt.Fprintf(w, "Server says   %s (HTTP %d: %s)\n", map[bool]string{true: "accepted", false: "refused"}[v.Accepted], v.Status, v.Reason)
+	switch {
+	case v.Agree:
+		fmt.Fprintf(w, "              agrees with lkdash\n")
+	case v.Explained:
+		fmt.Fprintf(w, "              differs from lkdash: %s\n", v.Note)
+	default:
+		fmt.Fprintf(w, "!!! %s\n", v.Note)
+	}
+}
+
+// askServer is --ask-server: the verdict of the server at serverURL on t,
+// set beside lkdash's as judged at now with cfg.
+func askServer(ctx context.Context, serverURL string, t *tokens.Token, now time.Time, cfg tokens.CheckConfig) (*verdictReport, error) {
+	v, err := tokens.AskServer(ctx, nil, serverURL, t.Raw)
+	if err != nil {
+		return nil, err
+	}
+	return &verdictReport{ServerVerdict: v, Agreement: tokens.Compare(t.Check(now, cfg), v)}, nil
 }
 
 // savedLKConfig is the lk CLI config, nil when there is none or it is

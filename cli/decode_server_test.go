@@ -164,6 +164,20 @@ func TestDecodeAskServer(t *testing.T) {
 	if v == nil || v["agree"] != false || v["explained"] != true || !strings.Contains(v["note"].(string), "no secret") {
 		t.Errorf("server_verdict = %v", v)
 	}
+	// fetch --ask-server asks the server the source named: a mint with
+	// the server's pair is accepted, one with a secret of its own is not.
+	for _, c := range []struct {
+		secret string
+		code   int
+		want   bool
+	}{{srv.APISecret, 0, true}, {"a-secret-only-this-machine-knows-0123456789", 1, false}} {
+		r := lkdash(t, "", map[string]string{"LIVEKIT_API_KEY": srv.APIKey, "LIVEKIT_API_SECRET": c.secret},
+			"fetch", "--json", "--ask-server", "--url", srv.URL, "--room", "asked")
+		v, _ := decodeJSON(t, r.stdout)["server_verdict"].(map[string]any)
+		if r.code != c.code || v == nil || v["accepted"] != c.want {
+			t.Errorf("fetch --ask-server with secret %.8s…: exit %d, server_verdict %v, stderr %q", c.secret, r.code, v, r.err)
+		}
+	}
 	// Minted and checked here with a secret, or a key, the server does
 	// not hold: lkdash verifies the signature and the server refuses it.
 	// The note says the pair differs instead of claiming a bug, and the

@@ -20,16 +20,19 @@ type fetchReport struct {
 	ParticipantToken string `json:"participant_token"`
 	RoomName         string `json:"room_name,omitempty"`
 	ParticipantName  string `json:"participant_name,omitempty"`
+	// ServerVerdict is --ask-server's answer, as decode gives it.
+	ServerVerdict *verdictReport `json:"server_verdict,omitempty"`
 }
 
 func newFetchCmd(s *streams) *cobra.Command {
 	var f sourceFlags
-	var asJSON bool
+	var asJSON, ask bool
 	cmd := &cobra.Command{
 		Use:   "fetch",
 		Short: "Fetch a token once through any token source and decode it",
 		Long: "Fetch asks one token source for a token and prints the response and the decoded token.\n" +
-			"Exit status 1 means the fetch failed or the token would be refused.\n\n" + sourceHelp(),
+			"Exit status 1 means the fetch failed or the token would be refused (with --ask-server, also when\n" +
+			"the server the source named refuses it).\n\n" + sourceHelp(),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			r, err := f.resolve()
@@ -53,17 +56,23 @@ func newFetchCmd(s *streams) *cobra.Command {
 				return fmt.Errorf("the %s source returned a token that does not decode: %w", r.spec.Kind, err)
 			}
 			cfg, _ := r.keys.For(t, resp.ServerURL)
-			rep := tokens.NewReport(t, s.now(), cfg)
+			now := s.now()
+			out := fetchReport{Report: tokens.NewReport(t, now, cfg), ServerURL: resp.ServerURL,
+				ParticipantToken: resp.ParticipantToken, RoomName: resp.RoomName, ParticipantName: resp.ParticipantName}
+			if ask {
+				if out.ServerVerdict, err = askServer(cmd.Context(), resp.ServerURL, t, now, cfg); err != nil {
+					return err
+				}
+			}
 			if asJSON {
-				err = writeJSON(s.out, fetchReport{Report: rep, ServerURL: resp.ServerURL,
-					ParticipantToken: resp.ParticipantToken, RoomName: resp.RoomName, ParticipantName: resp.ParticipantName})
+				err = writeJSON(s.out, out)
 			} else {
-				err = printFetch(s.out, resp, t, rep, s)
+				err = printFetch(s.out, out, t, s)
 			}
 			if err != nil {
 				return err
 			}
-			if !rep.Valid {
+			if !out.Valid || (out.ServerVerdict != nil && !out.ServerVerdict.Accepted) {
 				return errSilentFailure
 			}
 			return nil
@@ -71,7 +80,8 @@ func newFetchCmd(s *streams) *cobra.Command {
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object: the decode object plus server_url and participant_token")
-	inGroup(cmd.Flags(), groupOutput, "json")
+	cmd.Flags().BoolVar(&ask, "ask-server", false, "also ask the server the source named for its verdict (GET /rtc/validate)")
+	inGroup(cmd.Flags(), groupOutput, "json", "ask-server")
 	return cmd
 }
 
@@ -92,21 +102,25 @@ func buildSource(spec source.Spec) (tokens.ConfigurableSource, error) {
 	return spec.Build()
 }
 
-func printFetch(w io.Writer, resp tokens.Response, t *tokens.Token, rep tokens.Report, s *streams) error {
+func printFetch(w io.Writer, r fetchReport, t *tokens.Token, s *streams) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Server URL\t%s\n", textsafe.Line(resp.ServerURL, lineWidth))
-	if resp.RoomName != "" {
-		fmt.Fprintf(tw, "Room (response)\t%s\n", textsafe.Line(resp.RoomName, lineWidth))
+	fmt.Fprintf(tw, "Server URL\t%s\n", textsafe.Line(r.ServerURL, lineWidth))
+	if r.RoomName != "" {
+		fmt.Fprintf(tw, "Room (response)\t%s\n", textsafe.Line(r.RoomName, lineWidth))
 	}
-	if resp.ParticipantName != "" {
-		fmt.Fprintf(tw, "Name (response)\t%s\n", textsafe.Line(resp.ParticipantName, lineWidth))
+	if r.ParticipantName != "" {
+		fmt.Fprintf(tw, "Name (response)\t%s\n", textsafe.Line(r.ParticipantName, lineWidth))
 	}
 	// The token is a credential the user asked for; print it whole so it can
 	// be copied, but inert.
-	fmt.Fprintf(tw, "Token\t%s\n", textsafe.Clean(resp.ParticipantToken))
+	fmt.Fprintf(tw, "Token\t%s\n", textsafe.Clean(r.ParticipantToken))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
-	return printToken(w, t, rep, s.now())
+	if r.ServerVerdict != nil {
+		printVerdict(w, r.ServerVerdict)
+		fmt.Fprintln(w)
+	}
+	return printToken(w, t, r.Report, s.now())
 }
