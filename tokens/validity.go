@@ -123,9 +123,9 @@ func (t *Token) Check(now time.Time, cfg CheckConfig) Validity {
 		// signature against cfg's secret would say nothing more.
 		problem("signature is invalid")
 	case v.Signature == SignatureUnverified && t.Issuer != "":
-		warn("signature not checked: signed by API key %q and no secret for it is at hand", t.Issuer)
+		warn(unverifiedWarning+": signed by API key %q and no secret for it is at hand", t.Issuer)
 	case v.Signature == SignatureUnverified:
-		warn("signature not checked: no API secret at hand")
+		warn(unverifiedWarning + ": no API secret at hand")
 	}
 
 	t.checkTimes(now, &v, problem, warn)
@@ -270,3 +270,12 @@ func human(d time.Duration) string {
 	}
 	return b.String()
 }
+
+// unverifiedWarning begins the warning Check gives when it has no secret
+// to check the signature with.
+const unverifiedWarning = "signature not checked"
+
+// IsUnverifiedWarning reports whether w, one of Validity.Warnings, is the
+// one about a signature not checked: a display that learns the signature
+// is good elsewhere (the server accepted the token) drops it.
+func IsUnverifiedWarning(w string) bool { return strings.HasPrefix(w, unverifiedWarning) }

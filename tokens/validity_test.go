@@ -275,3 +275,25 @@ func BenchmarkVsProtocol(b *testing.B) {
 	b.ReportMetric(float64(decode)/float64(parse), "decode/parse")
 	b.ReportMetric(float64(decode+check)/float64(parse+verify), "decode+check/parse+verify")
 }
+
+// TestIsUnverifiedWarning picks out exactly the warning of a signature not
+// checked, whichever form it takes, among the others of a token.
+func TestIsUnverifiedWarning(t *testing.T) {
+	now := fixedNow
+	for _, cfg := range []CheckConfig{{}, {APIKey: testKey}} {
+		tok, err := Decode(sign(t, with(joinClaims(), "exp", unix(45*time.Second)), testSecret))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var picked []string
+		v := tok.Check(now, cfg)
+		for _, w := range v.Warnings {
+			if IsUnverifiedWarning(w) {
+				picked = append(picked, w)
+			}
+		}
+		if len(picked) != 1 || len(v.Warnings) < 2 {
+			t.Errorf("cfg %+v: picked %q of %q, want the one unverified warning beside the expiry's", cfg, picked, v.Warnings)
+		}
+	}
+}

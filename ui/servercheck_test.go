@@ -87,6 +87,46 @@ func TestDashboardAsksAboutAFetchedToken(t *testing.T) {
 	}
 }
 
+// TestServerAcceptanceVouchesForTheSignature: lkdash holds no secret for
+// the token's key, so it cannot check the signature; once the server has
+// accepted the token the signature is shown as good, by the server's
+// check, and the warning goes. A refusal leaves it unverified.
+func TestServerAcceptanceVouchesForTheSignature(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		verdict tokens.ServerVerdict
+		want    []string
+		not     []string
+	}{
+		{"accepted", tokens.ServerVerdict{Status: 200, Accepted: true, Reason: "success"},
+			[]string{"SIG OK (the server's check)"}, []string{"SIG UNVERIFIED", "signature not checked"}},
+		{"refused", tokens.ServerVerdict{Status: 401, Reason: "invalid token: ‹token›, error: token signature is invalid"},
+			[]string{"SIG UNVERIFIED", "signature not checked", "SERVER REFUSES"}, []string{"SIG OK"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clk := newClock()
+			b := &fakeBackend{resp: tokenResp(t, baseClaims(clk.Now(), time.Hour))}
+			b.check.Verdict = &tt.verdict
+			st := styles.New(styles.DefaultTheme(), false)
+			m := send(t, New(Config{
+				Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: b.resp.ServerURL, Token: b.resp.ParticipantToken},
+				Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
+			}), tea.WindowSizeMsg{Width: 120, Height: 40})
+			flat := strings.Join(strings.Fields(fetchAndCheck(t, m).View()), " ")
+			for _, w := range tt.want {
+				if !strings.Contains(flat, w) {
+					t.Errorf("view lacks %q:\n%s", w, flat)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(flat, w) {
+					t.Errorf("view shows %q:\n%s", w, flat)
+				}
+			}
+		})
+	}
+}
+
 // TestDashboardAsksTheServer: v shows the server's verdict beside
 // lkdash's, quietly when they agree, loudly when they do not, never with
 // the token.
