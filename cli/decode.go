@@ -176,20 +176,23 @@ func printDecode(w io.Writer, t *tokens.Token, r decodeReport, now time.Time) er
 			}
 		}
 	}
-	printVerdict(w, r.ServerVerdict)
+	printVerdict(w, r.ServerVerdict, r.Signature)
 	if r.ServerClock != nil || r.ServerVerdict != nil {
 		fmt.Fprintln(w)
 	}
 	return printToken(w, t, r.Report, now)
 }
 
-// printVerdict is the server's verdict beside lkdash's, when it was asked.
-func printVerdict(w io.Writer, v *verdictReport) {
+// printVerdict is the server's verdict beside lkdash's, when it was asked;
+// sig is lkdash's own finding on the signature.
+func printVerdict(w io.Writer, v *verdictReport, sig tokens.Signature) {
 	if v == nil {
 		return
 	}
 	fmt.Fprintf(w, "Server says   %s (HTTP %d: %s)\n", map[bool]string{true: "accepted", false: "refused"}[v.Accepted], v.Status, v.Reason)
 	switch {
+	case v.Agree && v.Accepted && sig == tokens.SignatureUnverified:
+		fmt.Fprintf(w, "              agrees with lkdash, and vouches for the signature lkdash had no secret to check\n")
 	case v.Agree:
 		fmt.Fprintf(w, "              agrees with lkdash\n")
 	case v.Explained:

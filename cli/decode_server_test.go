@@ -164,6 +164,11 @@ func TestDecodeAskServer(t *testing.T) {
 	if v == nil || v["agree"] != false || v["explained"] != true || !strings.Contains(v["note"].(string), "no secret") {
 		t.Errorf("server_verdict = %v", v)
 	}
+	// Without a secret, the server's yes vouches for the signature.
+	if r := lkdash(t, "", nil, "decode", "--ask-server", "--url", srv.URL, sign(srv.APISecret, nil)); r.code != 0 ||
+		!strings.Contains(r.stdout, "vouches for the signature lkdash had no secret to check") {
+		t.Errorf("secret-less decode of a good token: exit %d\n%s", r.code, r.stdout)
+	}
 	// fetch --ask-server asks the server the source named: a mint with
 	// the server's pair is accepted, one with a secret of its own is not.
 	for _, c := range []struct {

@@ -119,7 +119,7 @@ func printFetch(w io.Writer, r fetchReport, t *tokens.Token, s *streams) error {
 	}
 	fmt.Fprintln(w)
 	if r.ServerVerdict != nil {
-		printVerdict(w, r.ServerVerdict)
+		printVerdict(w, r.ServerVerdict, r.Signature)
 		fmt.Fprintln(w)
 	}
 	return printToken(w, t, r.Report, s.now())
