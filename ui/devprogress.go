@@ -76,7 +76,16 @@ func (m Model) onDevServerReady(msg DevServerReadyMsg) (Model, tea.Cmd) {
 		}
 		return m, m.send(pWebhooks, hookSourceMsg{source: hooksFailed})
 	}
-	m.send(pSource, presetMsg{source.Spec{Kind: source.KindEndpoint, Endpoint: msg.EndpointURL, APIKey: msg.APIKey, APISecret: msg.APISecret}})
+	// The server's own URL (its nodes', for a cluster) fills the form's
+	// Server URL too, so switching to a literal token or to minting here
+	// needs nothing typed.
+	spec := source.Spec{Kind: source.KindEndpoint, Endpoint: msg.EndpointURL, ServerURL: msg.ServerURL, APIKey: msg.APIKey, APISecret: msg.APISecret}
+	for _, n := range msg.Nodes {
+		if n.URL != "" && n.URL != msg.ServerURL {
+			spec.FailoverURLs = append(spec.FailoverURLs, n.URL)
+		}
+	}
+	m.send(pSource, presetMsg{spec})
 	m.managed = managedServer{url: msg.ServerURL, key: msg.APIKey, secret: msg.APISecret, nodes: msg.Nodes, names: newNodeNames(msg.Nodes)}
 	m.note(entryInfo, "dev-server", "ready: "+msg.EndpointURL)
 	m.setStatus("dev server ready", false)

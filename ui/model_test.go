@@ -380,6 +380,22 @@ func TestDevServerReadyPreselectsEndpoint(t *testing.T) {
 	findMsg[fetchDoneMsg](t, cmd) // AutoFetch fires once the server is ready
 }
 
+// TestDevServerReadyFillsTheServerURL: the managed server's URL (its
+// nodes', for a cluster) is in the form, so switching to a literal token
+// or to minting here needs nothing typed.
+func TestDevServerReadyFillsTheServerURL(t *testing.T) {
+	m := New(Config{Spec: source.Spec{Kind: source.KindLiteral}, Backend: newFetchBackend(t), Now: newClock().Now})
+	m = send(t, m, tea.WindowSizeMsg{Width: 100, Height: 30}, DevServerReadyMsg{EndpointURL: "http://127.0.0.1:7890/token",
+		ServerURL: "ws://127.0.0.1:7880", APIKey: "devkey", APISecret: "secret",
+		Nodes: []ManagedNode{{ID: "ND_1", URL: "ws://127.0.0.1:7880"}, {ID: "ND_2", URL: "ws://127.0.0.1:7980"}}})
+	for i := 0; i < 10 && m.src.kind != source.KindMint; i++ {
+		m = send(t, m, keyMsg("left"))
+	}
+	if !m.src.Ready() || m.src.spec.ServerURL != "ws://127.0.0.1:7880" || len(m.src.spec.FailoverURLs) != 1 || m.src.spec.FailoverURLs[0] != "ws://127.0.0.1:7980" {
+		t.Fatalf("mint after the managed server came up: ready %v, spec %+v", m.src.Ready(), m.src.spec)
+	}
+}
+
 func TestFilterInputSwallowsGlobalKeys(t *testing.T) {
 	m := testModel(t, newClock(), newFetchBackend(t), 160, 40)
 	m = send(t, m, keyMsg("tab"), keyMsg("tab")) // event log
