@@ -541,3 +541,18 @@ func joinedRoster(t *testing.T, b *fakeBackend, w, h int) Model {
 	m := joinNow(t, fetched(t, testModel(t, newClock(), b, w, h)))
 	return send(t, m, streamMsg{id: m.joinID, evs: drain(b.sess.ch)})
 }
+
+// wantText checks that text holds every string of want and none of not.
+func wantText(t testing.TB, text string, want, not []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("lacks %q:\n%s", w, text)
+		}
+	}
+	for _, w := range not {
+		if strings.Contains(text, w) {
+			t.Errorf("holds %q:\n%s", w, text)
+		}
+	}
+}

@@ -115,16 +115,7 @@ func TestRosterUpdate(t *testing.T) {
 			}
 			v := r.View()
 			checkFrame(t, v, 90, 20)
-			for _, s := range tt.view {
-				if !strings.Contains(v, s) {
-					t.Errorf("view lacks %q:\n%s", s, v)
-				}
-			}
-			for _, s := range tt.notView {
-				if strings.Contains(v, s) {
-					t.Errorf("view has %q:\n%s", s, v)
-				}
-			}
+			wantText(t, v, tt.view, tt.notView)
 		})
 	}
 }

@@ -112,17 +112,7 @@ func TestServerAcceptanceVouchesForTheSignature(t *testing.T) {
 				Spec:    source.Spec{Kind: source.KindLiteral, ServerURL: b.resp.ServerURL, Token: b.resp.ParticipantToken},
 				Backend: b, Now: clk.Now, Styles: &st, Output: &strings.Builder{},
 			}), tea.WindowSizeMsg{Width: 120, Height: 40})
-			flat := strings.Join(strings.Fields(fetchAndCheck(t, m).View()), " ")
-			for _, w := range tt.want {
-				if !strings.Contains(flat, w) {
-					t.Errorf("view lacks %q:\n%s", w, flat)
-				}
-			}
-			for _, w := range tt.not {
-				if strings.Contains(flat, w) {
-					t.Errorf("view shows %q:\n%s", w, flat)
-				}
-			}
+			wantText(t, strings.Join(strings.Fields(fetchAndCheck(t, m).View()), " "), tt.want, tt.not)
 		})
 	}
 }
