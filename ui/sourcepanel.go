@@ -96,7 +96,7 @@ func (p sourcePanel) DecodeOnly() (string, bool) {
 		return "", false
 	}
 	for _, f := range p.fields {
-		if f.err != "" && f.shownFor(p.kind) && !(f.id == fSetting && f.setting.Name == "url") {
+		if f.err != "" && f.shownFor(p.kind) && !(f.id == fSetting && f.setting.Name == source.ServerURLName) {
 			return "", false
 		}
 	}

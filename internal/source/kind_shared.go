@@ -8,13 +8,17 @@ import (
 	"github.com/lkdash/lkdash/tokens"
 )
 
+// ServerURLName names the server URL setting (its flag is --url), which
+// only a join needs: a form can still decode a literal token without it.
+const ServerURLName = "url"
+
 // Fields that more than one kind reads.
 var (
 	// serverURLField takes one URL, or several of one deployment (the
 	// nodes of a self-hosted cluster): the first is the server, the others
 	// are where a session fails over to, in order.
 	serverURLField = Field{
-		Name: "url", Label: "Server URL", Env: "LIVEKIT_URL", Placeholder: "wss://…", Required: true, List: true,
+		Name: ServerURLName, Label: "Server URL", Env: "LIVEKIT_URL", Placeholder: "wss://…", Required: true, List: true,
 		Usage: "LiveKit server URL; several (repeat the flag, or a comma list) are nodes of one deployment, failed over to in order",
 		Get:   func(s Spec) string { return strings.Join(append([]string{s.ServerURL}, s.FailoverURLs...), ", ") },
 		Set: func(s *Spec, v string) error {
