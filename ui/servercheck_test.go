@@ -117,6 +117,26 @@ func TestServerAcceptanceVouchesForTheSignature(t *testing.T) {
 	}
 }
 
+// TestServerVouchesForJoinedAndRefreshedTokens: a token the server let
+// join, or one it signed itself, has a good signature though lkdash holds
+// no secret for it.
+func TestServerVouchesForJoinedAndRefreshedTokens(t *testing.T) {
+	clk := newClock()
+	st := styles.New(styles.DefaultTheme(), false)
+	tok, err := tokens.Decode(mintJWT(t, baseClaims(clk.Now(), time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for origin, want := range map[string]string{"joined": "SIG OK (the server's check)", "refreshed": "SIG OK (the server signed it)", "fetched": "SIG UNVERIFIED"} {
+		tp := newTokenPanel(&st, clk.Now, clipboard{})
+		tp.SetSize(100, 30)
+		tp, _ = tp.Update(tokenShowMsg{&shownToken{tok: tok, resp: tokens.Response{ParticipantToken: tok.Raw}, origin: origin, at: clk.Now()}, tokens.CheckConfig{}})
+		if flat := strings.Join(strings.Fields(tp.View()), " "); !strings.Contains(flat, want) {
+			t.Errorf("%s: want %q:\n%s", origin, want, tp.View())
+		}
+	}
+}
+
 // TestDashboardAsksTheServer: v shows the server's verdict beside
 // lkdash's, quietly when they agree, loudly when they do not, never with
 // the token.

@@ -353,10 +353,14 @@ func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
 			row = origin + " " + st.BadgeBad.Render("INVALID")
 		}
 		switch {
-		case v.Signature == tokens.SignatureUnverified && t.serverAccepted(s):
-			// The server took the token, so its signature is good; only
-			// lkdash lacked the secret to say so.
-			row += " " + st.BadgeGood.Render("SIG OK") + st.Muted.Render(" (the server's check)")
+		case v.Signature == tokens.SignatureUnverified && t.serverVouches(s):
+			// The server took the token (or signed it), so its signature
+			// is good; only lkdash lacked the secret to say so.
+			how := " (the server's check)"
+			if s.origin == "refreshed" {
+				how = " (the server signed it)"
+			}
+			row += " " + st.BadgeGood.Render("SIG OK") + st.Muted.Render(how)
 			v.Warnings = slices.DeleteFunc(v.Warnings, tokens.IsUnverifiedWarning)
 		case v.Signature == tokens.SignatureVerified:
 			row += " " + st.BadgeGood.Render("SIG OK")
@@ -380,8 +384,13 @@ func (t tokenPanel) badges(s *shownToken, now time.Time) []string {
 	return out
 }
 
-// serverAccepted reports whether the server, asked about s, accepted it.
-func (t tokenPanel) serverAccepted(s *shownToken) bool {
+// serverVouches reports whether the server has vouched for s's signature:
+// it let s join, it signed s itself (a refresh), or, asked, it accepted s.
+func (t tokenPanel) serverVouches(s *shownToken) bool {
+	switch s.origin {
+	case "joined", "refreshed":
+		return true
+	}
 	return t.verdict != nil && t.verdictFor != "" && t.verdictFor == s.resp.ParticipantToken && t.verdict.Accepted
 }
 
