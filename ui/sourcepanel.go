@@ -31,6 +31,8 @@ type sourcePanel struct {
 	opts    tokens.Options
 	caching bool
 	specErr string // Spec.Validate or a field error; "" = ready to fetch
+	// urlOnly: every problem is the server URL's (see DecodeOnly).
+	urlOnly bool
 	// keysGiven: the form's key pair was typed in or came from the managed
 	// server, so it judges any token (see Model.signerKeys).
 	keysGiven bool
@@ -92,15 +94,11 @@ func (p sourcePanel) Ready() bool { return p.specErr == "" }
 // for want of a server URL: a token says everything about itself, and the
 // URL matters only to join (`lkdash --token X` with no LIVEKIT_URL).
 func (p sourcePanel) DecodeOnly() (string, bool) {
-	if p.kind != source.KindLiteral || p.Ready() || strings.TrimSpace(p.spec.Token) == "" {
+	tok := strings.TrimSpace(p.spec.Token)
+	if p.kind != source.KindLiteral || p.Ready() || !p.urlOnly || tok == "" {
 		return "", false
 	}
-	for _, f := range p.fields {
-		if f.err != "" && f.shownFor(p.kind) && !(f.id == fSetting && f.setting.Name == source.ServerURLName) {
-			return "", false
-		}
-	}
-	return strings.TrimSpace(p.spec.Token), true
+	return tok, true
 }
 
 // Spec, Options and Caching are what the form describes now.
@@ -287,12 +285,15 @@ func (p sourcePanel) updateEditing(msg tea.KeyMsg) (sourcePanel, tea.Cmd) {
 func (p *sourcePanel) rebuild() {
 	s := source.Spec{Kind: p.kind}
 	var o tokens.Options
-	firstErr := ""
+	firstErr, urlOnly := "", true
 	for i := range p.fields {
 		f := &p.fields[i]
 		f.err = validateField(*f)
-		if f.err != "" && f.shownFor(p.kind) && firstErr == "" {
-			firstErr = f.label + ": " + f.err
+		if f.err != "" && f.shownFor(p.kind) {
+			if firstErr == "" {
+				firstErr = f.label + ": " + f.err
+			}
+			urlOnly = urlOnly && f.id == fSetting && f.setting.Name == source.ServerURLName
 		}
 		v := strings.TrimSpace(f.value())
 		switch f.id {
@@ -325,7 +326,7 @@ func (p *sourcePanel) rebuild() {
 			firstErr = err.Error()
 		}
 	}
-	p.spec, p.opts, p.specErr = s, o, firstErr
+	p.spec, p.opts, p.specErr, p.urlOnly = s, o, firstErr, urlOnly
 	if !p.fields[p.cursor].shownFor(p.kind) {
 		p.cursor = 0
 	}
