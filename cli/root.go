@@ -93,12 +93,14 @@ func rootFor(s *streams, args []string) *cobra.Command {
 
 // commandNamed is the command args begin with, if they do.
 func commandNamed(args []string) (command, bool) {
-	for _, c := range commands {
-		if len(args) > 0 && c.name == args[0] {
-			return c, true
-		}
+	if len(args) == 0 {
+		return command{}, false
 	}
-	return command{}, false
+	i := slices.IndexFunc(commands, func(c command) bool { return c.name == args[0] })
+	if i < 0 {
+		return command{}, false
+	}
+	return commands[i], true
 }
 
 // selectsCommand says whether arg may choose a command or help: cobra

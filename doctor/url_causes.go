@@ -22,6 +22,7 @@ func diagnoseURL(d *URLDetails, host string) []Problem {
 	var out []Problem
 	add := func(s State, cause, fix string) { out = append(out, Problem{State: s, Cause: cause, Fix: fix}) }
 	up, val := d.Upgrade, d.Validate
+	withoutRTC := rtcSuffixed(d.ServerURL)
 	switch {
 	case up.Status == http.StatusSwitchingProtocols, isAuthStatus(up.Status) && up.Status != http.StatusOK:
 		// upgraded, or refused the token: the path and the proxy are fine
@@ -35,9 +36,9 @@ func diagnoseURL(d *URLDetails, host string) []Problem {
 		add(Fail, fmt.Sprintf("/rtc/validate answers (%d), so the path is right, but the WebSocket upgrade of /rtc got 404: "+
 			"livekit-server answers 404 to a /rtc request without its Upgrade header, so a proxy in front of it drops Upgrade/Connection", val.Status),
 			fixUpgrade)
-	case up.Status == http.StatusNotFound && rtcSuffixed(d.ServerURL) != "":
+	case up.Status == http.StatusNotFound && withoutRTC != "":
 		add(Fail, "404 on /rtc and on /rtc/validate: the URL already ends in /rtc, and LiveKit clients add /rtc to the "+
-			"server URL themselves (so they asked for …/rtc/rtc)", "use "+rtcSuffixed(d.ServerURL)+" as the server URL")
+			"server URL themselves (so they asked for …/rtc/rtc)", "use "+withoutRTC+" as the server URL")
 	case up.Status == http.StatusNotFound:
 		add(Fail, "404 on /rtc and on /rtc/validate: nothing serves LiveKit at this path: a wrong path in the URL, "+
 			"or a proxy that adds or strips a prefix"+healthNote(d.Health), fixPath)
