@@ -92,6 +92,16 @@ func TestProxyThatAddsAPrefix(t *testing.T) {
 	want(t, res[CheckSignal], Fail)
 }
 
+// TestSignalPathPastedAsTheURL: livekit-server itself answers 404 to the
+// /rtc/rtc and /rtc/rtc/validate a URL ending in /rtc leads to, and the
+// cause names the suffix and the URL to use.
+func TestSignalPathPastedAsTheURL(t *testing.T) {
+	t.Parallel()
+	srv := shared.Server(t)
+	res := runChecks(t, Config{Source: mintAt(srv, srv.URL+"/rtc")}, CheckURL)
+	want(t, res[CheckURL], Fail, "already ends in /rtc", "use "+srv.URL+" as the server URL")
+}
+
 // testCA is a certificate authority made for one test.
 type testCA struct {
 	cert *x509.Certificate
